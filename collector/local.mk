@@ -1,0 +1,5 @@
+# collector/ — listeners, parsing, tagging, pipeline, store, archive (issue 7).
+noinst_LIBRARIES += collector/libcollector.a
+collector_libcollector_a_SOURCES = \
+	collector/cmd_collector.c \
+	collector/cmd_archive.c
