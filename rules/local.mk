@@ -1,4 +1,13 @@
 # rules/ — the rule language, Hyperscan compilation, the match API (issue 3).
 noinst_LIBRARIES += rules/librules.a
 rules_librules_a_SOURCES = \
+	rules/rules.h rules/rules_int.h \
+	rules/parse.c rules/header.c rules/vars.c rules/keywords.c \
+	rules/content.c rules/rule.c rules/ruleset.c rules/compile_hs.c \
+	rules/confirm.c rules/scratch.c rules/match_log.c \
+	rules/match_packet.c rules/correlate.c \
 	rules/cmd_rules.c
+
+RULES_TESTS = tests/unit/test_rules_parse
+check_PROGRAMS += $(RULES_TESTS)
+TESTS += $(RULES_TESTS)
