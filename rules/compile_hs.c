@@ -160,8 +160,8 @@ add_unfiltered(struct ruleset *rs, const struct rule *r)
 	} else {
 		int p = r->proto;
 
-		rs->unf_pkt[p] = xreallocarray(
-		    rs->unf_pkt[p], rs->nunf_pkt[p] + 1, sizeof(*rs->unf_pkt[p]));
+		rs->unf_pkt[p] = xreallocarray(rs->unf_pkt[p],
+		    rs->nunf_pkt[p] + 1, sizeof(*rs->unf_pkt[p]));
 		rs->unf_pkt[p][rs->nunf_pkt[p]++] = r;
 	}
 	rs->stats.unfiltered++;
@@ -177,8 +177,8 @@ drop_pattern(struct ruleset *rs, struct rule *r)
 	r->prefilter = -1;
 	add_unfiltered(rs, r);
 	rs->stats.prefiltered--;
-	rs->dropped = xreallocarray(
-	    rs->dropped, rs->ndropped + 1, sizeof(*rs->dropped));
+	rs->dropped =
+	    xreallocarray(rs->dropped, rs->ndropped + 1, sizeof(*rs->dropped));
 	rs->dropped[rs->ndropped++] = (uint32_t)r->idx;
 }
 
@@ -205,7 +205,8 @@ compile_one(struct ruleset *rs, struct pats *p, int buf, int mode)
 		/* One pattern failed: take it out, its rule goes unfiltered. */
 		if (err == NULL || err->expression < 0 ||
 		    (size_t)err->expression >= p->n) {
-			log_warnx("rules: hyperscan (%s): %s", rule_buf_name(buf),
+			log_warnx("rules: hyperscan (%s): %s",
+			    rule_buf_name(buf),
 			    err != NULL ? err->message : "failed");
 			hs_free_compile_error(err);
 			free(fl);
@@ -215,8 +216,9 @@ compile_one(struct ruleset *rs, struct pats *p, int buf, int mode)
 			size_t k = (size_t)err->expression;
 			struct rule *r = rs->rules[p->ids[k]];
 
-			log_debug("rules: sid %u: hyperscan refused its pattern "
-				  "(%s); confirming without a prefilter",
+			log_debug(
+			    "rules: sid %u: hyperscan refused its pattern "
+			    "(%s); confirming without a prefilter",
 			    r->sid, err->message);
 			hs_free_compile_error(err);
 			err = NULL;
@@ -235,8 +237,8 @@ compile_one(struct ruleset *rs, struct pats *p, int buf, int mode)
 /* ---- cache ------------------------------------------------------------- */
 
 static void
-cache_path(const char *dir, const char *key, size_t keylen, char *out,
-    size_t outlen)
+cache_path(
+    const char *dir, const char *key, size_t keylen, char *out, size_t outlen)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
@@ -296,8 +298,8 @@ cache_read(struct ruleset *rs, const char *path)
 			goto out;
 		b = xmalloc(hdr[2]);
 		if (fread(b, 1, hdr[2], f) != hdr[2] ||
-		    hs_deserialize_database(b, hdr[2],
-			&rs->db[hdr[0]][hdr[1]]) != HS_SUCCESS) {
+		    hs_deserialize_database(
+			b, hdr[2], &rs->db[hdr[0]][hdr[1]]) != HS_SUCCESS) {
 			free(b);
 			goto out;
 		}
@@ -344,8 +346,8 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 
 			if (rs->db[b][m] == NULL)
 				continue;
-			if (hs_serialize_database(rs->db[b][m], &bytes,
-				&len) != HS_SUCCESS) {
+			if (hs_serialize_database(rs->db[b][m], &bytes, &len) !=
+			    HS_SUCCESS) {
 				bad = 1;
 				continue;
 			}
@@ -358,7 +360,8 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 			free(bytes);
 		}
 	if (rs->ndropped > 0) {
-		uint32_t hdr[3] = {UINT32_MAX, 0, (uint32_t)(rs->ndropped * 4)};
+		uint32_t hdr[3] = { UINT32_MAX, 0,
+			(uint32_t)(rs->ndropped * 4) };
 
 		if (fwrite(hdr, sizeof(uint32_t), 3, f) != 3 ||
 		    fwrite(rs->dropped, 4, rs->ndropped, f) != rs->ndropped)
@@ -385,8 +388,8 @@ count_db_bytes(struct ruleset *rs)
 }
 
 int
-ruleset_compile(struct ruleset *rs, const char *cache_dir,
-    const char *keytext, size_t keylen)
+ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
+    size_t keylen)
 {
 	struct pats pats[RULE_BUF_COUNT];
 	char path[4096];

@@ -58,8 +58,8 @@ window(const struct rule_elem *e, size_t prev, size_t len, long *lo, long *hi)
 		long base = (long)prev + e->distance;
 
 		*lo = base < 0 ? 0 : base;
-		*hi = (e->flags & ELEM_HAS_WITHIN) ? base + e->within
-						    : (long)len;
+		*hi =
+		    (e->flags & ELEM_HAS_WITHIN) ? base + e->within : (long)len;
 	} else {
 		*lo = (e->flags & ELEM_HAS_OFFSET) ? e->offset : 0;
 		*hi = (e->flags & ELEM_HAS_DEPTH) ? *lo + e->depth : (long)len;
@@ -77,7 +77,9 @@ pcre_at(struct cstate *c, const struct rule_elem *e, size_t from, size_t *end)
 
 	if (from > c->len)
 		return 0;
-	rc = pcre2_match(e->re, c->d, c->len, from, 0, c->s->md, c->s->mctx);
+	/* The subject starts at `from`, so ^ anchors there (Suricata). */
+	rc = pcre2_match(
+	    e->re, c->d + from, c->len - from, 0, 0, c->s->md, c->s->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0 && rc != 0) {
@@ -86,7 +88,7 @@ pcre_at(struct cstate *c, const struct rule_elem *e, size_t from, size_t *end)
 		return 0;
 	}
 	ov = pcre2_get_ovector_pointer(c->s->md);
-	*end = ov[1];
+	*end = from + ov[1];
 	return 1;
 }
 
@@ -111,8 +113,9 @@ step(struct cstate *c, int k, size_t prev)
 	}
 	window(e, prev, c->len, &lo, &hi);
 	if (e->flags & ELEM_NEG) {
-		if (lo < hi && find(c->d + lo, (size_t)(hi - lo), e->pat,
-				   e->patlen, e->flags & ELEM_NOCASE) != NULL)
+		if (lo < hi &&
+		    find(c->d + lo, (size_t)(hi - lo), e->pat, e->patlen,
+			e->flags & ELEM_NOCASE) != NULL)
 			return 0;
 		return step(c, k + 1, prev);
 	}

@@ -34,8 +34,8 @@ rule_unescape_content(
 	int inhex = 0, half = -1;
 
 	if (n < 2 || val[0] != '"' || val[n - 1] != '"')
-		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
-		    "content must be a quoted string");
+		return rule_fail(
+		    ctx, RULE_REJ_BAD_VALUE, "content must be a quoted string");
 	b = xmalloc(n);
 	for (size_t i = 1; i + 1 < n; i++) {
 		int c = (unsigned char)val[i];

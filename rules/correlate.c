@@ -55,8 +55,8 @@ correlator_new(const struct correlator_limits *lim)
 
 	if (c == NULL)
 		return NULL;
-	c->max = lim != NULL && lim->max_entries > 0 ? lim->max_entries
-						     : CORR_DEFAULT_MAX;
+	c->max = lim != NULL && lim->max_entries > 0 ? lim->max_entries :
+						       CORR_DEFAULT_MAX;
 	c->tabsz = 1024;
 	while (c->tabsz < c->max && c->tabsz < (1u << 22))
 		c->tabsz <<= 1;
@@ -225,7 +225,8 @@ check_after(struct correlator *c, const struct rule *r,
 	track_key(&k, r->after.track, h);
 	if ((e = lookup(c, &k, 1)) == NULL)
 		return 1;
-	if (e->count == 0 || now - e->start_us > (int64_t)r->after.seconds * US) {
+	if (e->count == 0 ||
+	    now - e->start_us > (int64_t)r->after.seconds * US) {
 		e->count = 0;
 		e->start_us = now;
 	}
@@ -327,8 +328,8 @@ xbit_set(struct correlator *c, const char *name, const struct rule_hit *h,
 }
 
 static void
-xbit_unset(struct correlator *c, const char *name, int track,
-    const struct rule_hit *h)
+xbit_unset(
+    struct correlator *c, const char *name, int track, const struct rule_hit *h)
 {
 	struct ckey k;
 	struct centry *e;

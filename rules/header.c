@@ -21,19 +21,19 @@ struct proto_name {
 };
 
 static const struct proto_name protos[] = {
-	{"any", RULE_PROTO_ANY, 0},
-	{"ip", RULE_PROTO_ANY, 0},
-	{"syslog", RULE_PROTO_SYSLOG, RULESET_LOG},
-	{"tcp", RULE_PROTO_TCP, 0},
-	{"udp", RULE_PROTO_UDP, 0},
-	{"icmp", RULE_PROTO_ICMP, 0},
-	{"http", RULE_PROTO_HTTP, RULESET_PACKET},
-	{"dns", RULE_PROTO_DNS, RULESET_PACKET},
-	{"tls", RULE_PROTO_TLS, RULESET_PACKET},
+	{ "any", RULE_PROTO_ANY, 0 },
+	{ "ip", RULE_PROTO_ANY, 0 },
+	{ "syslog", RULE_PROTO_SYSLOG, RULESET_LOG },
+	{ "tcp", RULE_PROTO_TCP, 0 },
+	{ "udp", RULE_PROTO_UDP, 0 },
+	{ "icmp", RULE_PROTO_ICMP, 0 },
+	{ "http", RULE_PROTO_HTTP, RULESET_PACKET },
+	{ "dns", RULE_PROTO_DNS, RULESET_PACKET },
+	{ "tls", RULE_PROTO_TLS, RULESET_PACKET },
 };
 
-static const char *const actions[] = {
-	"alert", "drop", "reject", "sdrop", "log"};
+static const char *const actions[] = { "alert", "drop", "reject", "sdrop",
+	"log" };
 
 /* Cursor over one list text; vars expand recursively. */
 struct lcur {
@@ -181,7 +181,8 @@ parse_list(struct lcur *c, struct rule_node *n)
 			return rule_fail(c->ctx, RULE_REJ_BAD_VAR,
 			    "list over %d entries", RULE_LIST_MAX);
 		if (n->nkids == cap) {
-			n->kids = xreallocarray(n->kids, cap * 2, sizeof(*n->kids));
+			n->kids =
+			    xreallocarray(n->kids, cap * 2, sizeof(*n->kids));
 			memset(n->kids + cap, 0, cap * sizeof(*n->kids));
 			cap *= 2;
 		}
@@ -227,21 +228,21 @@ parse_item(struct lcur *c, struct rule_node *n)
 	}
 	tok[i] = '\0';
 	if (i == 0)
-		return rule_fail(c->ctx, RULE_REJ_SYNTAX,
-		    "empty %s", c->ports ? "port" : "address");
+		return rule_fail(c->ctx, RULE_REJ_SYNTAX, "empty %s",
+		    c->ports ? "port" : "address");
 	if (strcasecmp(tok, "any") == 0) {
 		n->kind = NODE_ANY;
 		return 0;
 	}
-	return c->ports ? parse_port_token(c, n, tok)
-			: parse_addr_token(c, n, tok);
+	return c->ports ? parse_port_token(c, n, tok) :
+			  parse_addr_token(c, n, tok);
 }
 
 static int
-parse_field(struct parse_ctx *ctx, struct rule_node *n, const char *text,
-    int ports)
+parse_field(
+    struct parse_ctx *ctx, struct rule_node *n, const char *text, int ports)
 {
-	struct lcur c = {ctx, text, 0, ports};
+	struct lcur c = { ctx, text, 0, ports };
 
 	if (parse_item(&c, n) == -1)
 		return -1;
@@ -300,8 +301,8 @@ rule_parse_header(struct parse_ctx *ctx, struct rule *r, const char *hdr)
 			break;
 	if (i == sizeof(actions) / sizeof(actions[0])) {
 		rule_fail(ctx,
-		    strcmp(w[0], "pass") == 0 ? RULE_REJ_UNSUPPORTED
-					      : RULE_REJ_SYNTAX,
+		    strcmp(w[0], "pass") == 0 ? RULE_REJ_UNSUPPORTED :
+						RULE_REJ_SYNTAX,
 		    "unsupported action \"%s\"", w[0]);
 		goto out;
 	}
@@ -309,8 +310,8 @@ rule_parse_header(struct parse_ctx *ctx, struct rule *r, const char *hdr)
 		if (strcasecmp(w[1], protos[i].name) == 0)
 			break;
 	if (i == sizeof(protos) / sizeof(protos[0])) {
-		rule_fail(ctx, RULE_REJ_UNSUPPORTED, "unsupported protocol \"%s\"",
-		    w[1]);
+		rule_fail(ctx, RULE_REJ_UNSUPPORTED,
+		    "unsupported protocol \"%s\"", w[1]);
 		goto out;
 	}
 	r->proto = (uint8_t)protos[i].proto;
@@ -362,8 +363,8 @@ cidr_contains(const struct rule_node *n, const struct addr *a)
 
 /* Without the node's own negation. */
 static int
-inner_match(const struct rule_node *n, const struct addr *a, uint16_t port,
-    int ports)
+inner_match(
+    const struct rule_node *n, const struct addr *a, uint16_t port, int ports)
 {
 	int haspos = 0, pos = 0;
 
@@ -403,13 +404,13 @@ rule_node_match_addr(const struct rule_node *n, const struct addr *a)
 int
 rule_node_match_port(const struct rule_node *n, uint16_t port)
 {
-	return n->neg ? !inner_match(n, NULL, port, 1)
-		      : inner_match(n, NULL, port, 1);
+	return n->neg ? !inner_match(n, NULL, port, 1) :
+			inner_match(n, NULL, port, 1);
 }
 
 int
-rule_match_header(const struct rule *r, const struct addr *src,
-    uint16_t sport, const struct addr *dst, uint16_t dport)
+rule_match_header(const struct rule *r, const struct addr *src, uint16_t sport,
+    const struct addr *dst, uint16_t dport)
 {
 	if (rule_node_match_addr(&r->src, src) &&
 	    rule_node_match_port(&r->sport, sport) &&

@@ -74,7 +74,8 @@ kw_sid(struct parse_ctx *ctx, struct rule *r, char *v)
 	if (u32_or_fail(ctx, "sid", v, &r->sid) == -1)
 		return -1;
 	if (r->sid == 0)
-		return rule_fail(ctx, RULE_REJ_BAD_VALUE, "sid: 0 is not valid");
+		return rule_fail(
+		    ctx, RULE_REJ_BAD_VALUE, "sid: 0 is not valid");
 	return 0;
 }
 
@@ -141,7 +142,8 @@ kw_metadata(struct parse_ctx *ctx, struct rule *r, char *v)
 			return rule_fail(ctx, RULE_REJ_BAD_VALUE,
 			    "metadata: over %d entries", RULE_META_MAX);
 		sp = item + strcspn(item, " \t");
-		r->meta = xreallocarray(r->meta, r->nmeta + 1, sizeof(*r->meta));
+		r->meta =
+		    xreallocarray(r->meta, r->nmeta + 1, sizeof(*r->meta));
 		r->meta[r->nmeta].key = xstrndup(item, (size_t)(sp - item));
 		r->meta[r->nmeta].value = xstrdup(rule_strtrim(sp));
 		r->nmeta++;
@@ -227,8 +229,8 @@ static struct rule_elem *
 last_content(struct parse_ctx *ctx, const char *kw)
 {
 	if (ctx->last == NULL || ctx->last->kind != ELEM_CONTENT) {
-		rule_fail(ctx, RULE_REJ_SYNTAX, "%s without a content before it",
-		    kw);
+		rule_fail(
+		    ctx, RULE_REJ_SYNTAX, "%s without a content before it", kw);
 		return NULL;
 	}
 	return ctx->last;
@@ -275,8 +277,8 @@ position(struct parse_ctx *ctx, char *v, const char *kw, unsigned flag)
 		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
 		    "%s: \"%s\" is not a number", kw, v);
 	if (e->flags & flag)
-		return rule_fail(
-		    ctx, RULE_REJ_BAD_VALUE, "%s given twice for one content", kw);
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "%s given twice for one content", kw);
 	if (flag != ELEM_HAS_DISTANCE && n < 0)
 		return rule_fail(
 		    ctx, RULE_REJ_BAD_VALUE, "%s: %d is negative", kw, n);
@@ -350,13 +352,13 @@ struct bufname {
 };
 
 static const struct bufname bufnames[] = {
-	{"http.uri", "http_uri", NULL, RULE_BUF_HTTP_URI},
-	{"http.host", "http_host", NULL, RULE_BUF_HTTP_HOST},
-	{"http.method", "http_method", NULL, RULE_BUF_HTTP_METHOD},
-	{"http.user_agent", "http_user_agent", NULL, RULE_BUF_HTTP_UA},
-	{"dns.query", NULL, "dns_query", RULE_BUF_DNS_QUERY},
-	{"tls.sni", NULL, "tls_sni", RULE_BUF_TLS_SNI},
-	{"pkt_data", NULL, NULL, RULE_BUF_PAYLOAD},
+	{ "http.uri", "http_uri", NULL, RULE_BUF_HTTP_URI },
+	{ "http.host", "http_host", NULL, RULE_BUF_HTTP_HOST },
+	{ "http.method", "http_method", NULL, RULE_BUF_HTTP_METHOD },
+	{ "http.user_agent", "http_user_agent", NULL, RULE_BUF_HTTP_UA },
+	{ "dns.query", NULL, "dns_query", RULE_BUF_DNS_QUERY },
+	{ "tls.sni", NULL, "tls_sni", RULE_BUF_TLS_SNI },
+	{ "pkt_data", NULL, NULL, RULE_BUF_PAYLOAD },
 };
 
 static const struct bufname *
@@ -420,15 +422,15 @@ struct flowname {
 };
 
 static const struct flowname flownames[] = {
-	{"to_server", RULE_FLOW_TO_SERVER},
-	{"from_client", RULE_FLOW_TO_SERVER},
-	{"to_client", RULE_FLOW_TO_CLIENT},
-	{"from_server", RULE_FLOW_TO_CLIENT},
-	{"established", RULE_FLOW_ESTABLISHED},
-	{"not_established", RULE_FLOW_NOT_ESTABLISHED},
-	{"stateless", RULE_FLOW_STATELESS},
-	{"only_stream", RULE_FLOW_ONLY_STREAM},
-	{"no_stream", RULE_FLOW_NO_STREAM},
+	{ "to_server", RULE_FLOW_TO_SERVER },
+	{ "from_client", RULE_FLOW_TO_SERVER },
+	{ "to_client", RULE_FLOW_TO_CLIENT },
+	{ "from_server", RULE_FLOW_TO_CLIENT },
+	{ "established", RULE_FLOW_ESTABLISHED },
+	{ "not_established", RULE_FLOW_NOT_ESTABLISHED },
+	{ "stateless", RULE_FLOW_STATELESS },
+	{ "only_stream", RULE_FLOW_ONLY_STREAM },
+	{ "no_stream", RULE_FLOW_NO_STREAM },
 };
 
 static int
@@ -514,10 +516,10 @@ kw_program(struct parse_ctx *ctx, struct rule *r, char *v)
 	return 0;
 }
 
-static const char *const facilities[] = {"kern", "user", "mail", "daemon",
-    "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
-    "ntp", "security", "console", "solaris-cron", "local0", "local1",
-    "local2", "local3", "local4", "local5", "local6", "local7"};
+static const char *const facilities[] = { "kern", "user", "mail", "daemon",
+	"auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
+	"ntp", "security", "console", "solaris-cron", "local0", "local1",
+	"local2", "local3", "local4", "local5", "local6", "local7" };
 
 int
 rule_facility_code(const char *name)
@@ -533,9 +535,10 @@ struct levelname {
 	int code;
 };
 
-static const struct levelname levels[] = {{"emerg", 0}, {"panic", 0},
-    {"alert", 1}, {"crit", 2}, {"err", 3}, {"error", 3}, {"warning", 4},
-    {"warn", 4}, {"notice", 5}, {"info", 6}, {"debug", 7}};
+static const struct levelname levels[] = { { "emerg", 0 }, { "panic", 0 },
+	{ "alert", 1 }, { "crit", 2 }, { "err", 3 }, { "error", 3 },
+	{ "warning", 4 }, { "warn", 4 }, { "notice", 5 }, { "info", 6 },
+	{ "debug", 7 } };
 
 int
 rule_level_code(const char *name)
@@ -624,7 +627,8 @@ kw_meta_content(struct parse_ctx *ctx, struct rule *r, char *v)
 
 			memcpy(s, tmpl, pre);
 			memcpy(s + pre, val, strlen(val));
-			memcpy(s + pre + strlen(val), mark + 7, tl - pre - 7 + 1);
+			memcpy(
+			    s + pre + strlen(val), mark + 7, tl - pre - 7 + 1);
 		} else
 			memcpy(s, val, strlen(val) + 1);
 		free(item);
@@ -753,8 +757,8 @@ parse_window(struct parse_ctx *ctx, const char *kw, char *v,
 		    want_type ? "type, " : "");
 	return 0;
 bad:
-	return rule_fail(ctx, RULE_REJ_BAD_VALUE, "%s: cannot read \"%s\"", kw,
-	    item);
+	return rule_fail(
+	    ctx, RULE_REJ_BAD_VALUE, "%s: cannot read \"%s\"", kw, item);
 }
 
 static int
@@ -833,8 +837,8 @@ kw_xbits(struct parse_ctx *ctx, struct rule *r, char *v)
 		x.names[x.nnames++] = xstrdup(nm);
 	}
 	if (r->nxbits == RULE_XBITS_MAX) {
-		rule_fail(ctx, RULE_REJ_BAD_VALUE, "over %d xbits",
-		    RULE_XBITS_MAX);
+		rule_fail(
+		    ctx, RULE_REJ_BAD_VALUE, "over %d xbits", RULE_XBITS_MAX);
 		goto fail;
 	}
 	r->xbits = xreallocarray(r->xbits, r->nxbits + 1, sizeof(*r->xbits));
@@ -963,8 +967,8 @@ static const struct keyword keywords[] = {
 /* clang-format on */
 
 int
-rule_parse_option(struct parse_ctx *ctx, struct rule *r, const char *kw,
-    char *val)
+rule_parse_option(
+    struct parse_ctx *ctx, struct rule *r, const char *kw, char *val)
 {
 	const struct keyword *k = NULL;
 

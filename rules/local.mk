@@ -8,6 +8,7 @@ rules_librules_a_SOURCES = \
 	rules/match_packet.c rules/correlate.c \
 	rules/cmd_rules.c
 
-RULES_TESTS = tests/unit/test_rules_parse
+RULES_TESTS = tests/unit/test_rules_parse tests/unit/test_rules_match \
+	tests/unit/test_rules_correlate
 check_PROGRAMS += $(RULES_TESTS)
 TESTS += $(RULES_TESTS)

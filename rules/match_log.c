@@ -24,8 +24,7 @@ program_ok(const struct rule *r, const struct rule_logmsg *m)
 		return 1;
 	if (m->program == NULL)
 		return 0;
-	n = m->programlen < sizeof(prog) - 1 ? m->programlen
-					     : sizeof(prog) - 1;
+	n = m->programlen < sizeof(prog) - 1 ? m->programlen : sizeof(prog) - 1;
 	memcpy(prog, m->program, n);
 	prog[n] = '\0';
 	for (size_t i = 0; i < r->nprograms; i++)
@@ -53,8 +52,8 @@ meta_ok(const struct rule *r, const struct rule_logmsg *m)
 						break;
 					}
 			} else
-				found = memmem(m->msg, m->msglen, v, vl) !=
-				    NULL;
+				found =
+				    memmem(m->msg, m->msglen, v, vl) != NULL;
 		}
 		if (found == !!(mc->flags & META_NEG))
 			return 0;
@@ -73,8 +72,8 @@ is_ipchar(int c)
  * follows it (":N", "#N", " port N") if any.  Returns 1 if found.
  */
 int
-rule_find_addr(const char *s, size_t len, int nth, struct addr *out,
-    uint16_t *port)
+rule_find_addr(
+    const char *s, size_t len, int nth, struct addr *out, uint16_t *port)
 {
 	size_t i = 0;
 	int found = 0;
@@ -85,8 +84,9 @@ rule_find_addr(const char *s, size_t len, int nth, struct addr *out,
 		uint8_t v4[4];
 
 		if (!is_ipchar((unsigned char)s[i]) ||
-		    (i > 0 && (isalnum((unsigned char)s[i - 1]) ||
-				  s[i - 1] == '_' || s[i - 1] == '-'))) {
+		    (i > 0 &&
+			(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_' ||
+			    s[i - 1] == '-'))) {
 			i++;
 			continue;
 		}
@@ -96,7 +96,8 @@ rule_find_addr(const char *s, size_t len, int nth, struct addr *out,
 		while (n > 0 && (s[i + n - 1] == '.' || s[i + n - 1] == ':'))
 			n--;
 		if (n >= 7 && n < sizeof(tok) &&
-		    !(j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))) {
+		    !(j < len &&
+			(isalnum((unsigned char)s[j]) || s[j] == '_'))) {
 			int ok = 0;
 
 			memcpy(tok, s + i, n);
@@ -136,9 +137,10 @@ rule_find_addr(const char *s, size_t len, int nth, struct addr *out,
 					p += 6;
 				else
 					return 1;
-				while (p < len && isdigit((unsigned char)s[p]) &&
-				    d < 6) {
-					v = v * 10 + (unsigned long)(s[p] - '0');
+				while (p < len &&
+				    isdigit((unsigned char)s[p]) && d < 6) {
+					v = v * 10 +
+					    (unsigned long)(s[p] - '0');
 					p++;
 					d++;
 				}
@@ -157,8 +159,8 @@ rule_find_addr(const char *s, size_t len, int nth, struct addr *out,
 static const char *
 find_user(const char *s, size_t len, char *out, size_t outlen)
 {
-	static const char *const keys[] = {"invalid user ", "user=", "user ",
-	    "USER=", "for ", "account "};
+	static const char *const keys[] = { "invalid user ", "user=", "user ",
+		"USER=", "for ", "account " };
 
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		size_t kl = strlen(keys[k]);
@@ -181,8 +183,7 @@ find_user(const char *s, size_t len, char *out, size_t outlen)
 }
 
 static int
-addresses(const struct rule *r, const struct rule_logmsg *m,
-    struct rule_hit *h)
+addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 {
 	uint16_t port = 0;
 
@@ -213,8 +214,8 @@ addresses(const struct rule *r, const struct rule_logmsg *m,
 }
 
 static int
-confirm_log(const struct rule *r, struct rule_scratch *s,
-    const struct rule_logmsg *m)
+confirm_log(
+    const struct rule *r, struct rule_scratch *s, const struct rule_logmsg *m)
 {
 	if (r->facility >= 0 && r->facility != m->facility)
 		return 0;
@@ -222,8 +223,8 @@ confirm_log(const struct rule *r, struct rule_scratch *s,
 		return 0;
 	if (!program_ok(r, m))
 		return 0;
-	if (rule_confirm_elems(r, s, RULE_BUF_PAYLOAD,
-		(const uint8_t *)m->msg, m->msglen) != 1)
+	if (rule_confirm_elems(r, s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg,
+		m->msglen) != 1)
 		return 0;
 	return meta_ok(r, m);
 }
@@ -238,8 +239,8 @@ ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
 	if (s == NULL || s->rs != rs || m->msg == NULL)
 		return -1;
 	rule_scratch_reset(s);
-	if (rule_scratch_scan(s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg,
-		m->msglen) == -1)
+	if (rule_scratch_scan(
+		s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg, m->msglen) == -1)
 		return -1;
 	for (size_t i = 0; i < rs->nunf_log; i++)
 		rule_scratch_add(s, rs->unf_log[i]->idx);
@@ -254,8 +255,8 @@ ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
 		h.rule = r;
 		if (!addresses(r, m, &h))
 			continue;
-		h.username = find_user(m->msg, m->msglen, s->user,
-		    sizeof(s->user));
+		h.username =
+		    find_user(m->msg, m->msglen, s->user, sizeof(s->user));
 		if (corr != NULL &&
 		    !correlator_decide(corr, r, &h, m->dantai, m->recv_us))
 			continue;

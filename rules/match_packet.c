@@ -32,8 +32,8 @@ proto_ok(const struct rule *r, const struct rule_packet *p)
 }
 
 static int
-packet_ok(const struct rule *r, struct rule_scratch *s,
-    const struct rule_packet *p)
+packet_ok(
+    const struct rule *r, struct rule_scratch *s, const struct rule_packet *p)
 {
 	if (r->is_log || !proto_ok(r, p) || !rule_match_flow(r, p->flow) ||
 	    !rule_match_dsize(r, p->dsize) ||
@@ -44,8 +44,8 @@ packet_ok(const struct rule *r, struct rule_scratch *s,
 			continue;
 		if (p->buf[b] == NULL)
 			return 0;
-		if (rule_confirm_elems(r, s, (enum rule_buf)b, p->buf[b],
-			p->len[b]) != 1)
+		if (rule_confirm_elems(
+			r, s, (enum rule_buf)b, p->buf[b], p->len[b]) != 1)
 			return 0;
 	}
 	return 1;
@@ -69,8 +69,8 @@ ruleset_match_packet(const struct ruleset *rs, struct rule_scratch *s,
 	rule_scratch_reset(s);
 	for (int b = 0; b < RULE_BUF_COUNT; b++)
 		if (p->buf[b] != NULL &&
-		    rule_scratch_scan(s, (enum rule_buf)b, p->buf[b], p->len[b]) ==
-			-1) {
+		    rule_scratch_scan(
+			s, (enum rule_buf)b, p->buf[b], p->len[b]) == -1) {
 			rule_scratch_reset(s);
 			return -1;
 		}

@@ -10,8 +10,8 @@
 #include "common/xmalloc.h"
 #include "rules/rules_int.h"
 
-static const char *const bufnames[RULE_BUF_COUNT] = {"payload", "http.uri",
-    "http.host", "http.method", "http.user_agent", "dns.query", "tls.sni"};
+static const char *const bufnames[RULE_BUF_COUNT] = { "payload", "http.uri",
+	"http.host", "http.method", "http.user_agent", "dns.query", "tls.sni" };
 
 const char *
 rule_buf_name(enum rule_buf b)
@@ -19,9 +19,9 @@ rule_buf_name(enum rule_buf b)
 	return (unsigned)b < RULE_BUF_COUNT ? bufnames[b] : "?";
 }
 
-static const char *const rejnames[RULE_REJ_COUNT] = {"syntax",
-    "unknown keyword", "unsupported keyword", "bad value", "bad pcre",
-    "no sid", "duplicate sid", "bad variable or address"};
+static const char *const rejnames[RULE_REJ_COUNT] = { "syntax",
+	"unknown keyword", "unsupported keyword", "bad value", "bad pcre",
+	"no sid", "duplicate sid", "bad variable or address" };
 
 const char *
 rule_reject_name(enum rule_reject r)

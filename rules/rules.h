@@ -127,7 +127,6 @@ struct ruleset_opts {
 	void *on_error_arg;
 };
 
-
 struct ruleset_stats {
 	size_t files;
 	size_t loaded; /* rules in the set (both domains) */
@@ -222,8 +221,8 @@ int rule_match_flow(const struct rule *, unsigned pkt_flow);
  * error (counted in the scratch; treat as no match).  data is only read
  * during the call.
  */
-int rule_confirm(const struct rule *, struct rule_scratch *,
-    enum rule_buf buf, const uint8_t *data, size_t len);
+int rule_confirm(const struct rule *, struct rule_scratch *, enum rule_buf buf,
+    const uint8_t *data, size_t len);
 
 /* ---- Hyperscan, for callers that scan themselves (the sensor) ---------- */
 

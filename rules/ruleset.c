@@ -79,11 +79,11 @@ reject(struct loader *l, const char *file, int line)
 	if (l->opts->flags & RULESET_STRICT)
 		l->fatal = 1;
 	if (l->opts->on_error != NULL)
-		l->opts->on_error(l->opts->on_error_arg, file, line,
-		    l->ctx.sid, l->ctx.reason, l->ctx.err);
+		l->opts->on_error(l->opts->on_error_arg, file, line, l->ctx.sid,
+		    l->ctx.reason, l->ctx.err);
 	else if (!(l->opts->flags & RULESET_QUIET))
-		log_warnx("%s:%d: sid %u: %s", file, line, l->ctx.sid,
-		    l->ctx.err);
+		log_warnx(
+		    "%s:%d: sid %u: %s", file, line, l->ctx.sid, l->ctx.err);
 }
 
 static void
@@ -213,8 +213,8 @@ read_file(const char *path, char **out, size_t *len)
 static void
 loader_init(struct loader *l, const struct ruleset_opts *opts)
 {
-	static const struct ruleset_opts none = {RULESET_LOG, NULL, 0, NULL,
-	    NULL, NULL};
+	static const struct ruleset_opts none = { RULESET_LOG, NULL, 0, NULL,
+		NULL, NULL };
 
 	memset(l, 0, sizeof(*l));
 	l->opts = opts != NULL ? opts : &none;
@@ -316,7 +316,8 @@ ruleset_ref(struct ruleset *rs)
 void
 ruleset_unref(struct ruleset *rs)
 {
-	if (rs == NULL || __atomic_sub_fetch(&rs->refs, 1, __ATOMIC_ACQ_REL) > 0)
+	if (rs == NULL ||
+	    __atomic_sub_fetch(&rs->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (size_t i = 0; i < rs->nrules; i++)
 		rule_free(rs->rules[i]);

@@ -26,7 +26,8 @@ rule_scratch_new(const struct ruleset *rs)
 	for (int b = 0; b < RULE_BUF_COUNT; b++)
 		for (int m = 0; m < 2; m++)
 			if (rs->db[b][m] != NULL &&
-			    hs_alloc_scratch(rs->db[b][m], &s->hs) != HS_SUCCESS)
+			    hs_alloc_scratch(rs->db[b][m], &s->hs) !=
+				HS_SUCCESS)
 				goto fail;
 	s->md = pcre2_match_data_create(32, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
@@ -113,8 +114,8 @@ rule_scratch_reset(struct rule_scratch *s)
 
 /* Scan one buffer's block database, adding candidates. */
 int
-rule_scratch_scan(struct rule_scratch *s, enum rule_buf b,
-    const uint8_t *data, size_t len)
+rule_scratch_scan(
+    struct rule_scratch *s, enum rule_buf b, const uint8_t *data, size_t len)
 {
 	const hs_database_t *db = s->rs->db[b][RULE_HS_BLOCK];
 

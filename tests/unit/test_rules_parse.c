@@ -22,8 +22,8 @@ on_error(void *arg, const char *file, int line, uint32_t sid,
     enum rule_reject why, const char *reason)
 {
 	(void)arg;
-	snprintf(lasterr, sizeof(lasterr), "%s:%d: sid %u: %s", file, line,
-	    sid, reason);
+	snprintf(lasterr, sizeof(lasterr), "%s:%d: sid %u: %s", file, line, sid,
+	    reason);
 	lastreason = why;
 	nerr++;
 }
@@ -60,8 +60,8 @@ rejects(const char *text, const char *want, enum rule_reject why)
 {
 	struct ruleset *rs = load(text, RULESET_LOG);
 
-	ok(rs != NULL && ruleset_count(rs) == 0 && nerr == 1,
-	    "rejected: %s", label(text));
+	ok(rs != NULL && ruleset_count(rs) == 0 && nerr == 1, "rejected: %s",
+	    label(text));
 	is_str(lasterr, want, "message for %s", label(text));
 	is_int(lastreason, why, "reason class %s", rule_reject_name(why));
 	ruleset_unref(rs);
@@ -72,8 +72,8 @@ accepts(const char *text, unsigned flags)
 {
 	struct ruleset *rs = load(text, flags);
 
-	ok(rs != NULL && ruleset_count(rs) == 1 && nerr == 0,
-	    "accepted: %s", label(text));
+	ok(rs != NULL && ruleset_count(rs) == 1 && nerr == 0, "accepted: %s",
+	    label(text));
 	if (nerr)
 		diag("%s", lasterr);
 	ruleset_unref(rs);
@@ -124,11 +124,12 @@ test_accepts(void)
 		"apache|httpd; reference: url,wiki.example/5000156; "
 		"parse_src_ip: 1; sid:5000156; rev:9;)",
 	    RULESET_LOG);
-	accepts("alert any $HOME_NET any -> any any (msg:\"m\"; content:\"S\"; "
-		"meta_content:!\"value ''%sagan%\", $RFC1918; meta_nocase; "
-		"xbits: isset,by_src,recon|honeypot; after: track by_src, count "
-		"5, seconds 300; facility: auth; level: warning; parse_port; "
-		"sid:7;)",
+	accepts(
+	    "alert any $HOME_NET any -> any any (msg:\"m\"; content:\"S\"; "
+	    "meta_content:!\"value ''%sagan%\", $RFC1918; meta_nocase; "
+	    "xbits: isset,by_src,recon|honeypot; after: track by_src, count "
+	    "5, seconds 300; facility: auth; level: warning; parse_port; "
+	    "sid:7;)",
 	    RULESET_LOG);
 	accepts("alert tcp any any -> any any (msg:\"multi\\;line\"; \\\n"
 		"  content:\"x\"; \\\n  sid:8;)",
@@ -225,12 +226,13 @@ test_accessors(void)
 	struct ruleset *rs;
 	const struct rule *r;
 
-	rs = load("alert http $HOME_NET any -> any 80 (msg:\"web \\\"x\\\"\"; "
-		  "flow:to_server; http.uri; content:\"abc\"; content:\"host\"; "
-		  "classtype:web-application-attack; priority:2; gid:3; "
-		  "sid:77; rev:4; metadata: guideline 2-6-5, usecase "
-		  "GL-INT-03;)",
-	    RULESET_PACKET);
+	rs =
+	    load("alert http $HOME_NET any -> any 80 (msg:\"web \\\"x\\\"\"; "
+		 "flow:to_server; http.uri; content:\"abc\"; content:\"host\"; "
+		 "classtype:web-application-attack; priority:2; gid:3; "
+		 "sid:77; rev:4; metadata: guideline 2-6-5, usecase "
+		 "GL-INT-03;)",
+		RULESET_PACKET);
 	r = rs != NULL ? ruleset_find_sid(rs, 3, 77) : NULL;
 	ok(r != NULL, "find by gid:sid");
 	if (r == NULL)
@@ -244,8 +246,8 @@ test_accessors(void)
 	ok(rule_metadata(r, "tier") == NULL, "absent metadata is NULL");
 	is_int(rule_proto(r), RULE_PROTO_HTTP, "proto http");
 	is_int(rule_flow(r), RULE_FLOW_TO_SERVER, "flow");
-	is_int(rule_buffers(r),
-	    (1u << RULE_BUF_HTTP_URI), "sticky http.uri holds both contents");
+	is_int(rule_buffers(r), (1u << RULE_BUF_HTTP_URI),
+	    "sticky http.uri holds both contents");
 	is_int(rule_prefilter_buf(r), RULE_BUF_HTTP_URI, "prefilter buffer");
 	ok(!rule_is_log(r), "packet rule");
 	ruleset_unref(rs);
