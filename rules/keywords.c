@@ -239,11 +239,16 @@ last_content(struct parse_ctx *ctx, const char *kw)
 static int
 kw_nocase(struct parse_ctx *ctx, struct rule *r, char *v)
 {
-	struct rule_elem *e = last_content(ctx, "nocase");
+	struct rule_elem *e;
 
 	(void)r;
 	(void)v;
-	if (e == NULL)
+	/* Sagan's files put nocase after a pcre; its own flags decide. */
+	if (ctx->last != NULL && ctx->last->kind == ELEM_PCRE) {
+		ctx->ignored++;
+		return 0;
+	}
+	if ((e = last_content(ctx, "nocase")) == NULL)
 		return -1;
 	e->flags |= ELEM_NOCASE;
 	return 0;

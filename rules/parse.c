@@ -209,7 +209,9 @@ rule_parse(struct parse_ctx *ctx, const char *text)
 		rule_fail(ctx, RULE_REJ_SYNTAX, "no option list in ( )");
 		goto fail;
 	}
-	if (*rule_strtrim(close + 1) != '\0') {
+	/* "(...);" is common in Sagan's files and harmless */
+	if (strcmp(rule_strtrim(close + 1), ";") != 0 &&
+	    *rule_strtrim(close + 1) != '\0') {
 		rule_fail(ctx, RULE_REJ_SYNTAX, "text after the option list");
 		goto fail;
 	}

@@ -245,6 +245,15 @@ int rule_find_addr(
 int correlator_decide(struct correlator *, const struct rule *,
     struct rule_hit *, const char *dantai, int64_t now);
 
+/* logline.c: one line of a log file for `rules test` and benchmarks. */
+struct rule_logline {
+	struct rule_logmsg m; /* points into the line and into host */
+	struct addr host;
+	int64_t ts_us; /* the line's own stamp, 0 if none */
+};
+int rule_logline_parse(
+    const char *s, size_t len, int64_t ref_us, struct rule_logline *out);
+
 /* compile_hs.c */
 int ruleset_compile(struct ruleset *, const char *cache_dir,
     const char *keytext, size_t keylen);
