@@ -38,6 +38,8 @@ struct centry {
 	uint64_t count;
 	int64_t start_us, first_us, last_us, expire_us;
 	int fired; /* threshold both: fired in this window */
+	uint64_t *users; /* after ... distinct username: hashes seen */
+	size_t nusers;
 };
 
 struct correlator {
@@ -78,6 +80,7 @@ correlator_free(struct correlator *c)
 		return;
 	for (e = c->head; e != NULL; e = next) {
 		next = e->lnext;
+		free(e->users);
 		free(e);
 	}
 	free(c->tab);
@@ -141,6 +144,7 @@ remove_entry(struct correlator *c, struct centry *e)
 	*pp = e->hnext;
 	lru_unlink(c, e);
 	c->n--;
+	free(e->users);
 	free(e);
 }
 
@@ -210,6 +214,30 @@ track_key(struct ckey *k, int track, const struct rule_hit *h)
 	k->track = (uint8_t)track;
 }
 
+/* Count a user name once per window; at most `count` are remembered. */
+static int
+distinct_user(struct centry *e, const struct rule *r, const struct rule_hit *h)
+{
+	uint64_t uh = 1469598103934665603ULL;
+	const char *u = h->username != NULL ? h->username : "";
+
+	for (; *u != '\0'; u++)
+		uh = (uh ^ (uint8_t)*u) * 1099511628211ULL;
+	for (size_t i = 0; i < e->nusers; i++)
+		if (e->users[i] == uh)
+			return e->count >= r->after.count;
+	if (e->nusers < r->after.count) {
+		uint64_t *n = realloc(e->users, (e->nusers + 1) * sizeof(*n));
+
+		if (n == NULL)
+			return e->count >= r->after.count;
+		e->users = n;
+		e->users[e->nusers++] = uh;
+	}
+	e->count++;
+	return e->count >= r->after.count;
+}
+
 /* after: fire only once `count` matches are seen within `seconds`. */
 static int
 check_after(struct correlator *c, const struct rule *r,
@@ -228,8 +256,11 @@ check_after(struct correlator *c, const struct rule *r,
 	if (e->count == 0 ||
 	    now - e->start_us > (int64_t)r->after.seconds * US) {
 		e->count = 0;
+		e->nusers = 0;
 		e->start_us = now;
 	}
+	if (r->after.distinct_user)
+		return distinct_user(e, r, h);
 	e->count++;
 	return e->count >= r->after.count;
 }

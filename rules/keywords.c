@@ -388,7 +388,7 @@ find_buf(const char *kw, int *is_modifier)
 static int
 kw_buffer(struct parse_ctx *ctx, struct rule *r, const char *kw)
 {
-	int mod;
+	int mod = 0;
 	const struct bufname *b = find_buf(kw, &mod);
 
 	if (b->buf != RULE_BUF_PAYLOAD)
@@ -709,7 +709,9 @@ parse_track(const char *s, uint8_t *track)
 }
 
 /* "type limit, track by_src, count 5, seconds 300" (any order; Sagan's
- * rules also write "300 seconds"). */
+ * rules also write "300 seconds").  after also takes our "distinct
+ * username": count distinct user names, not messages (password
+ * spraying). */
 static int
 parse_window(struct parse_ctx *ctx, const char *kw, char *v,
     struct rule_threshold *t, int want_type)
@@ -748,6 +750,10 @@ parse_window(struct parse_ctx *ctx, const char *kw, char *v,
 		} else if (strcmp(a, "seconds") == 0) {
 			if (rule_parse_u32(b, &t->seconds) == -1)
 				goto bad;
+		} else if (!want_type && strcmp(a, "distinct") == 0 &&
+		    (strcmp(b, "username") == 0 ||
+			strcmp(b, "by_username") == 0)) {
+			t->distinct_user = 1;
 		} else if (strcmp(b, "seconds") == 0) {
 			if (rule_parse_u32(a, &t->seconds) == -1)
 				goto bad;

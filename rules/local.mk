@@ -16,3 +16,6 @@ TESTS += $(RULES_TESTS)
 FUZZ_PROGS += tests/fuzz/fuzz_rule_parse
 tests_fuzz_fuzz_rule_parse_SOURCES = tests/fuzz/fuzz_rule_parse.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_rule_parse_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+TESTS += tests/integration/rules_sets.sh
+EXTRA_DIST += tests/integration/rules_sets.sh rules/sets tests/rules

@@ -154,30 +154,49 @@ rule_find_addr(
 	return 0;
 }
 
-/* A user name after the usual words ("for invalid user X", "user=X",
- * "for X from"), copied into out. */
+static size_t
+user_token(const char *p, const char *end, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '<'))
+		p++;
+	while (p + n < end && n + 1 < outlen &&
+	    (isalnum((unsigned char)p[n]) || strchr("._-@$\\", p[n]) != NULL))
+		n++;
+	if (n == 1 && p[0] == '-')
+		return 0; /* Windows "-": no account */
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * A user name after the usual words of sshd, PAM, dovecot, postfix and
+ * Windows ("for invalid user X", "user=<X>", "sasl_username=X",
+ * "Account Name: X" — the last one, which is the target account).
+ */
 static const char *
 find_user(const char *s, size_t len, char *out, size_t outlen)
 {
-	static const char *const keys[] = { "invalid user ", "user=", "user ",
-		"USER=", "for ", "account " };
+	static const char *const keys[] = { "invalid user ",
+		"sasl_username=", "user=", "ruser=", "for user ",
+		"password for ", "publickey for ", "logname=", "USER=", "user ",
+		"from=<", "for " };
+	const char *end = s + len, *p, *last = NULL;
 
+	for (p = s;
+	     (p = memmem(p, (size_t)(end - p), "Account Name:", 13)) != NULL;
+	     p += 13)
+		last = p + 13;
+	if (last != NULL && user_token(last, end, out, outlen) > 0)
+		return out;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		size_t kl = strlen(keys[k]);
-		const char *p = memmem(s, len, keys[k], kl);
-		size_t n = 0;
 
-		if (p == NULL)
-			continue;
-		p += kl;
-		while (p + n < s + len && n + 1 < outlen &&
-		    (isalnum((unsigned char)p[n]) || strchr("._-@$\\", p[n])))
-			n++;
-		if (n == 0)
-			continue;
-		memcpy(out, p, n);
-		out[n] = '\0';
-		return out;
+		p = memmem(s, len, keys[k], kl);
+		if (p != NULL && user_token(p + kl, end, out, outlen) > 0)
+			return out;
 	}
 	return NULL;
 }

@@ -75,6 +75,7 @@ enum rule_thr_type { THR_NONE, THR_LIMIT, THR_THRESHOLD, THR_BOTH };
 struct rule_threshold {
 	uint8_t type; /* enum rule_thr_type; THR_NONE: absent */
 	uint8_t track;
+	uint8_t distinct_user; /* after: count distinct user names */
 	uint32_t count;
 	uint32_t seconds;
 };
