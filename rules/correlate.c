@@ -225,20 +225,23 @@ distinct_user(struct centry *e, const struct rule *r, const struct rule_hit *h)
 		uh = (uh ^ (uint8_t)*u) * 1099511628211ULL;
 	for (size_t i = 0; i < e->nusers; i++)
 		if (e->users[i] == uh)
-			return e->count >= r->after.count;
-	if (e->nusers < r->after.count) {
+			return e->count > r->after.count;
+	if (e->nusers <= r->after.count) {
 		uint64_t *n = realloc(e->users, (e->nusers + 1) * sizeof(*n));
 
 		if (n == NULL)
-			return e->count >= r->after.count;
+			return e->count > r->after.count;
 		e->users = n;
 		e->users[e->nusers++] = uh;
 	}
 	e->count++;
-	return e->count >= r->after.count;
+	return e->count > r->after.count;
 }
 
-/* after: fire only once `count` matches are seen within `seconds`. */
+/*
+ * after: fire on every match past the first `count` within `seconds` of
+ * the first one (Sagan 1.2: "after count 5" fires from the 6th).
+ */
 static int
 check_after(struct correlator *c, const struct rule *r,
     const struct rule_hit *h, int64_t now)
@@ -262,7 +265,7 @@ check_after(struct correlator *c, const struct rule *r,
 	if (r->after.distinct_user)
 		return distinct_user(e, r, h);
 	e->count++;
-	return e->count >= r->after.count;
+	return e->count > r->after.count;
 }
 
 static int

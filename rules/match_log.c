@@ -201,6 +201,18 @@ find_user(const char *s, size_t len, char *out, size_t outlen)
 	return NULL;
 }
 
+/* Sagan treats a parsed loopback address as "none": the host is used. */
+static int
+is_loopback(const struct addr *a)
+{
+	static const uint8_t v4lo[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+		0xff, 127, 0, 0, 1 };
+	static const uint8_t v6lo[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 1 };
+
+	return memcmp(a->b, v4lo, 16) == 0 || memcmp(a->b, v6lo, 16) == 0;
+}
+
 static int
 addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 {
@@ -211,7 +223,8 @@ addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 	h->has_src = h->has_dst = 0;
 	h->sport = h->dport = 0;
 	if (r->parse_src > 0 &&
-	    rule_find_addr(m->msg, m->msglen, r->parse_src, &h->src, &port)) {
+	    rule_find_addr(m->msg, m->msglen, r->parse_src, &h->src, &port) &&
+	    !is_loopback(&h->src)) {
 		h->has_src = 1;
 		if (r->parse_port)
 			h->sport = port;
@@ -220,7 +233,8 @@ addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 		h->has_src = 1;
 	}
 	if (r->parse_dst > 0 &&
-	    rule_find_addr(m->msg, m->msglen, r->parse_dst, &h->dst, &port)) {
+	    rule_find_addr(m->msg, m->msglen, r->parse_dst, &h->dst, &port) &&
+	    !is_loopback(&h->dst)) {
 		h->has_dst = 1;
 		if (r->parse_port)
 			h->dport = port;

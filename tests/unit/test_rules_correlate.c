@@ -139,8 +139,9 @@ test_after(void)
 
 	ok(!feed("app", m, 1000, 4, NULL), "after: 1st held");
 	ok(!feed("app", m, 1001, 4, NULL), "after: 2nd held");
-	ok(feed("app", m, 1002, 4, NULL), "after: 3rd fires");
-	ok(feed("app", m, 1003, 4, NULL), "after: 4th fires");
+	ok(!feed("app", m, 1001, 4, NULL), "after: 3rd held (count 3)");
+	ok(feed("app", m, 1002, 4, NULL), "after: 4th fires, as Sagan");
+	ok(feed("app", m, 1003, 4, NULL), "after: 5th fires");
 	ok(!feed("app", m, 1100, 4, NULL), "after: window over, held again");
 }
 
