@@ -387,6 +387,61 @@ count_db_bytes(struct ruleset *rs)
 		}
 }
 
+static int
+cmp_progidx(const void *a, const void *b)
+{
+	const struct rule_progidx *x = a, *y = b;
+	int c = strcmp(x->prog, y->prog);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Unfiltered log rules whose programs are all plain names go into an index
+ * by program, so a message only meets those of its own program; the rest
+ * (globs, no program) stay on the generic list.
+ */
+static int
+cmp_rule_idx(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a;
+	const struct rule *y = *(const struct rule *const *)b;
+
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void
+index_by_program(struct ruleset *rs)
+{
+	size_t keep = 0;
+
+	/* rule order: patterns Hyperscan refused were appended late */
+	qsort(rs->unf_log, rs->nunf_log, sizeof(*rs->unf_log), cmp_rule_idx);
+
+	for (size_t i = 0; i < rs->nunf_log; i++) {
+		const struct rule *r = rs->unf_log[i];
+		int plain = r->nprograms > 0;
+
+		for (size_t j = 0; j < r->nprograms; j++)
+			if (strpbrk(r->programs[j], "*?") != NULL)
+				plain = 0;
+		if (!plain) {
+			rs->unf_log[keep++] = r;
+			continue;
+		}
+		for (size_t j = 0; j < r->nprograms; j++) {
+			rs->unf_prog = xreallocarray(rs->unf_prog,
+			    rs->nunf_prog + 1, sizeof(*rs->unf_prog));
+			rs->unf_prog[rs->nunf_prog].prog = r->programs[j];
+			rs->unf_prog[rs->nunf_prog++].idx = (uint32_t)r->idx;
+		}
+	}
+	rs->nunf_log = keep;
+	qsort(rs->unf_prog, rs->nunf_prog, sizeof(*rs->unf_prog), cmp_progidx);
+}
+
 int
 ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
     size_t keylen)
@@ -439,6 +494,7 @@ ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
 			cache_write(rs, cache_dir, path);
 	}
 	rs->stats.cache_hit = cached;
+	index_by_program(rs);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rs->stats.compile_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;

@@ -262,6 +262,69 @@ confirm_log(
 	return meta_ok(r, m);
 }
 
+/* Confirm and correlate one candidate: 1 fired, 0 not, -1 stop. */
+static int
+fire_log(const struct rule *r, struct rule_scratch *s, struct correlator *corr,
+    const struct rule_logmsg *m, rule_hit_cb cb, void *ctx)
+{
+	struct rule_hit h;
+
+	if (!r->is_log || !confirm_log(r, s, m))
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.rule = r;
+	if (!addresses(r, m, &h))
+		return 0;
+	h.username = find_user(m->msg, m->msglen, s->user, sizeof(s->user));
+	if (corr != NULL) {
+		if (!correlator_decide(corr, r, &h, m->dantai, m->recv_us))
+			return 0;
+	} else {
+		/* no state: xbit conditions are false, the rest fires */
+		for (size_t j = 0; j < r->nxbits; j++)
+			if (r->xbits[j].op == XB_ISSET ||
+			    r->xbits[j].op == XB_ISNOTSET)
+				return 0;
+		h.group_count = 1;
+		h.group_first_us = h.group_last_us = m->recv_us;
+		h.group_new = 1;
+	}
+	if (cb != NULL && cb(ctx, &h) != 0)
+		return -1;
+	return 1;
+}
+
+/* Unfiltered rules indexed under this message's program. */
+static void
+add_by_program(const struct ruleset *rs, struct rule_scratch *s,
+    const struct rule_logmsg *m)
+{
+	size_t lo = 0, hi = rs->nunf_prog;
+
+	if (m->program == NULL || hi == 0)
+		return;
+	while (lo < hi) { /* first entry >= program */
+		size_t mid = (lo + hi) / 2;
+		const char *p = rs->unf_prog[mid].prog;
+		int c = strncmp(p, m->program, m->programlen);
+
+		if (c == 0 && p[m->programlen] != '\0')
+			c = 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < rs->nunf_prog; lo++) {
+		const char *p = rs->unf_prog[lo].prog;
+
+		if (strncmp(p, m->program, m->programlen) != 0 ||
+		    p[m->programlen] != '\0')
+			break;
+		rule_scratch_add(s, rs->unf_prog[lo].idx);
+	}
+}
+
 int
 ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
     struct correlator *corr, const struct rule_logmsg *m, rule_hit_cb cb,
@@ -275,42 +338,25 @@ ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
 	if (rule_scratch_scan(
 		s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg, m->msglen) == -1)
 		return -1;
-	for (size_t i = 0; i < rs->nunf_log; i++)
-		rule_scratch_add(s, rs->unf_log[i]->idx);
+	add_by_program(rs, s, m);
 	rule_scratch_sort(s);
-	for (size_t i = 0; i < s->ncand; i++) {
-		const struct rule *r = rs->rules[s->cand[i]];
-		struct rule_hit h;
+	/* Merge the sorted candidates with the sorted generic unfiltered
+	 * list (disjoint sets), so rules fire in rule order. */
+	for (size_t i = 0, u = 0; i < s->ncand || u < rs->nunf_log;) {
+		const struct rule *r;
+		int rv;
 
-		if (!r->is_log || !confirm_log(r, s, m))
-			continue;
-		memset(&h, 0, sizeof(h));
-		h.rule = r;
-		if (!addresses(r, m, &h))
-			continue;
-		h.username =
-		    find_user(m->msg, m->msglen, s->user, sizeof(s->user));
-		if (corr != NULL &&
-		    !correlator_decide(corr, r, &h, m->dantai, m->recv_us))
-			continue;
-		if (corr == NULL && r->nxbits > 0) {
-			int cond = 0;
-
-			for (size_t j = 0; j < r->nxbits; j++)
-				if (r->xbits[j].op == XB_ISSET ||
-				    r->xbits[j].op == XB_ISNOTSET)
-					cond = 1;
-			if (cond)
-				continue;
-		}
-		if (corr == NULL) {
-			h.group_count = 1;
-			h.group_first_us = h.group_last_us = m->recv_us;
-			h.group_new = 1;
-		}
-		hits++;
-		if (cb != NULL && cb(ctx, &h) != 0)
+		if (u == rs->nunf_log ||
+		    (i < s->ncand && s->cand[i] < rs->unf_log[u]->idx))
+			r = rs->rules[s->cand[i++]];
+		else
+			r = rs->unf_log[u++];
+		rv = fire_log(r, s, corr, m, cb, ctx);
+		if (rv < 0) { /* fired, and the callback said stop */
+			hits++;
 			break;
+		}
+		hits += rv;
 	}
 	rule_scratch_reset(s);
 	return hits;

@@ -101,7 +101,18 @@ cmp_u32(const void *a, const void *b)
 void
 rule_scratch_sort(struct rule_scratch *s)
 {
-	qsort(s->cand, s->ncand, sizeof(*s->cand), cmp_u32);
+	if (s->ncand > 32) {
+		qsort(s->cand, s->ncand, sizeof(*s->cand), cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < s->ncand; i++) { /* few: insertion sort */
+		uint32_t v = s->cand[i];
+		size_t j = i;
+
+		for (; j > 0 && s->cand[j - 1] > v; j--)
+			s->cand[j] = s->cand[j - 1];
+		s->cand[j] = v;
+	}
 }
 
 void
