@@ -294,35 +294,18 @@ fire_log(const struct rule *r, struct rule_scratch *s, struct correlator *corr,
 	return 1;
 }
 
-/* Unfiltered rules indexed under this message's program. */
-static void
+/* Rules without a literal, prefiltered on this message's program. */
+static int
 add_by_program(const struct ruleset *rs, struct rule_scratch *s,
     const struct rule_logmsg *m)
 {
-	size_t lo = 0, hi = rs->nunf_prog;
-
-	if (m->program == NULL || hi == 0)
-		return;
-	while (lo < hi) { /* first entry >= program */
-		size_t mid = (lo + hi) / 2;
-		const char *p = rs->unf_prog[mid].prog;
-		int c = strncmp(p, m->program, m->programlen);
-
-		if (c == 0 && p[m->programlen] != '\0')
-			c = 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < rs->nunf_prog; lo++) {
-		const char *p = rs->unf_prog[lo].prog;
-
-		if (strncmp(p, m->program, m->programlen) != 0 ||
-		    p[m->programlen] != '\0')
-			break;
-		rule_scratch_add(s, rs->unf_prog[lo].idx);
-	}
+	if (m->program == NULL || rs->progdb == NULL)
+		return 0;
+	if (hs_scan(rs->progdb, m->program,
+		(unsigned)(m->programlen < UINT32_MAX ? m->programlen : 0), 0,
+		s->hs, rule_scratch_on_match, s) != HS_SUCCESS)
+		return -1;
+	return 0;
 }
 
 int
@@ -338,7 +321,10 @@ ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
 	if (rule_scratch_scan(
 		s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg, m->msglen) == -1)
 		return -1;
-	add_by_program(rs, s, m);
+	if (add_by_program(rs, s, m) == -1) {
+		rule_scratch_reset(s);
+		return -1;
+	}
 	rule_scratch_sort(s);
 	/* Merge the sorted candidates with the sorted generic unfiltered
 	 * list (disjoint sets), so rules fire in rule order. */

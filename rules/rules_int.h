@@ -142,11 +142,6 @@ struct rule {
 	size_t nxbits;
 };
 
-struct rule_progidx {
-	const char *prog;
-	uint32_t idx;
-};
-
 struct ruleset {
 	int refs; /* atomic */
 	unsigned flags;
@@ -157,10 +152,9 @@ struct ruleset {
 	/* unfiltered rules: packets by proto, logs in one list */
 	const struct rule **unf_pkt[RULE_PROTO_COUNT];
 	size_t nunf_pkt[RULE_PROTO_COUNT];
-	const struct rule **unf_log; /* no literal, no exact program */
+	const struct rule **unf_log; /* no literal and no program */
 	size_t nunf_log;
-	struct rule_progidx *unf_prog; /* no literal, by exact program */
-	size_t nunf_prog;
+	hs_database_t *progdb; /* no literal: prefilter on the program */
 	uint32_t *dropped; /* rules whose pattern Hyperscan refused */
 	size_t ndropped;
 };
