@@ -344,15 +344,19 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 		return;
 	}
 	fwrite(CACHE_MAGIC, 1, 8, f);
-	for (int b = 0; b < RULE_BUF_COUNT; b++)
+	for (int b = 0; b <= RULE_BUF_COUNT; b++)
 		for (int m = 0; m < 2; m++) {
 			char *bytes = NULL;
 			size_t len = 0;
 			uint32_t hdr[3];
+			/* [RULE_BUF_COUNT][0] is the program database */
+			hs_database_t *db = b < RULE_BUF_COUNT ? rs->db[b][m] :
+			    m == 0			       ? rs->progdb :
+								 NULL;
 
-			if (rs->db[b][m] == NULL)
+			if (db == NULL)
 				continue;
-			if (hs_serialize_database(rs->db[b][m], &bytes, &len) !=
+			if (hs_serialize_database(db, &bytes, &len) !=
 			    HS_SUCCESS) {
 				bad = 1;
 				continue;

@@ -29,6 +29,9 @@ rule_scratch_new(const struct ruleset *rs)
 			    hs_alloc_scratch(rs->db[b][m], &s->hs) !=
 				HS_SUCCESS)
 				goto fail;
+	if (rs->progdb != NULL &&
+	    hs_alloc_scratch(rs->progdb, &s->hs) != HS_SUCCESS)
+		goto fail;
 	s->md = pcre2_match_data_create(32, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);

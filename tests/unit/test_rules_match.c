@@ -297,10 +297,74 @@ test_cache(void)
 	rmtree(dir);
 }
 
+static int
+log_fires(
+    const struct ruleset *rs, const char *prog, const char *msg, uint32_t sid)
+{
+	struct rule_scratch *s = rule_scratch_new(rs);
+	struct rule_logmsg m;
+	struct collect c;
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	m.msg = msg;
+	m.msglen = strlen(msg);
+	m.program = prog;
+	m.programlen = prog != NULL ? strlen(prog) : 0;
+	m.facility = m.level = -1;
+	if (s != NULL)
+		ruleset_match_log(rs, s, NULL, &m, collect_cb, &c);
+	rule_scratch_free(s);
+	return fired(&c, sid);
+}
+
+/* Rules without a literal are prefiltered on the program (a database of
+ * their globs), also when the databases come from the cache. */
+static void
+test_program_prefilter(void)
+{
+	static const char text[] =
+	    "alert any any any -> any any (program: %ASA*-6-3020??; sid:1;)\n"
+	    "alert any any any -> any any (program: sshd|dropbear; "
+	    "content:!\"Accepted\"; sid:2;)\n"
+	    "alert any any any -> any any (content:!\"x\"; sid:3;)\n";
+	char dir[] = "/tmp/test_rules_progXXXXXX";
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+
+	if (!ok(mkdtemp(dir) != NULL, "temp dir"))
+		return;
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG;
+	o.cache_dir = dir;
+	for (int pass = 0; pass < 2; pass++) {
+		struct ruleset *rs = ruleset_load_string("p", text, &o, &st);
+
+		if (!ok(rs != NULL, "pass %d loads", pass))
+			continue;
+		is_int(st.cache_hit, pass, "pass %d cache hit", pass);
+		is_int(st.unfiltered, 3, "three rules without a literal");
+		ok(log_fires(rs, "%ASA-6-302013", "Built", 1),
+		    "glob program matches");
+		ok(!log_fires(rs, "%ASA-6-30201", "Built", 1),
+		    "glob needs both ?");
+		ok(!log_fires(rs, "%asa-6-302013", "Built", 1),
+		    "program match is case-sensitive (Sagan)");
+		ok(log_fires(rs, "dropbear", "Bad", 2) &&
+			!log_fires(rs, "dropbear", "Accepted", 2),
+		    "alternatives and a negated content");
+		ok(log_fires(rs, NULL, "y", 3) && !log_fires(rs, "a", "x", 3),
+		    "no program: on the generic list");
+		ruleset_unref(rs);
+	}
+	rmtree(dir);
+}
+
 int
 main(void)
 {
 	test_confirm_table();
+	test_program_prefilter();
 	test_packets();
 	test_cache();
 	return done_testing();
