@@ -217,8 +217,8 @@ struct policy_route {
  * xmalloc.
  */
 struct policy *policy_load(const char *path);
-struct policy *policy_load_string(const char *name, const char *text,
-    size_t len);
+struct policy *policy_load_string(
+    const char *name, const char *text, size_t len);
 struct policy *policy_ref(struct policy *);
 void policy_unref(struct policy *); /* NULL is a no-op */
 
@@ -276,8 +276,8 @@ struct policy_tag {
  * fills *out; returns 1 if the address was declared somewhere in the
  * policy, 0 if not (tier NET or UNKNOWN).
  */
-int policy_tag(const struct policy *, const struct addr *,
-    struct policy_tag *out);
+int policy_tag(
+    const struct policy *, const struct addr *, struct policy_tag *out);
 
 /* ---- flow evaluation ---- */
 

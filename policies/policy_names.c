@@ -19,70 +19,71 @@ struct name_row {
 };
 
 static const struct name_row tier_names[POLICY_TIER_COUNT] = {
-	[POLICY_TIER_UNKNOWN] = {"unknown", "不明", "unknown", {NULL}},
-	[POLICY_TIER_M] = {"M", "マイナンバー利用事務系", "Our Number tier",
-	    {"mynumber", "my-number", NULL}},
-	[POLICY_TIER_L] = {"L", "LGWAN接続系", "LGWAN-connected tier",
-	    {"lgwan-connected", NULL}},
-	[POLICY_TIER_I] = {"I", "インターネット接続系",
-	    "internet-connected tier", {"internet-connected", NULL}},
-	[POLICY_TIER_LG] = {"LG", "LGWAN/LGWAN-ASP", "LGWAN backbone",
-	    {"lgwan", NULL}},
-	[POLICY_TIER_SC] = {"SC", "セキュリティクラウド", "security cloud",
-	    {"cloud", NULL}},
-	[POLICY_TIER_DMZ] = {"DMZ", "公開Web (DMZ)", "hosted public web",
-	    {NULL}},
-	[POLICY_TIER_NET] = {"NET", "インターネット", "internet",
-	    {"internet", NULL}},
+	[POLICY_TIER_UNKNOWN] = { "unknown", "不明", "unknown", { NULL } },
+	[POLICY_TIER_M] = { "M", "マイナンバー利用事務系", "Our Number tier",
+	    { "mynumber", "my-number", NULL } },
+	[POLICY_TIER_L] = { "L", "LGWAN接続系", "LGWAN-connected tier",
+	    { "lgwan-connected", NULL } },
+	[POLICY_TIER_I] = { "I", "インターネット接続系",
+	    "internet-connected tier", { "internet-connected", NULL } },
+	[POLICY_TIER_LG] = { "LG", "LGWAN/LGWAN-ASP", "LGWAN backbone",
+	    { "lgwan", NULL } },
+	[POLICY_TIER_SC] = { "SC", "セキュリティクラウド", "security cloud",
+	    { "cloud", NULL } },
+	[POLICY_TIER_DMZ] = { "DMZ", "公開Web (DMZ)", "hosted public web",
+	    { NULL } },
+	[POLICY_TIER_NET] = { "NET", "インターネット", "internet",
+	    { "internet", NULL } },
 };
 
 static const struct name_row model_names[POLICY_MODEL_COUNT] = {
-	[POLICY_MODEL_ALPHA] = {"alpha", "αモデル", "alpha model",
-	    {"α", NULL}},
-	[POLICY_MODEL_ALPHA_PRIME] = {"alpha'", "α′モデル", "alpha' model",
-	    {"α′", "α'", "alpha-prime", NULL}},
-	[POLICY_MODEL_BETA] = {"beta", "βモデル", "beta model", {"β", NULL}},
-	[POLICY_MODEL_BETA_PRIME] = {"beta'", "β′モデル", "beta' model",
-	    {"β′", "β'", "beta-prime", NULL}},
+	[POLICY_MODEL_ALPHA] = { "alpha", "αモデル", "alpha model",
+	    { "α", NULL } },
+	[POLICY_MODEL_ALPHA_PRIME] = { "alpha'", "α′モデル", "alpha' model",
+	    { "α′", "α'", "alpha-prime", NULL } },
+	[POLICY_MODEL_BETA] = { "beta", "βモデル", "beta model",
+	    { "β", NULL } },
+	[POLICY_MODEL_BETA_PRIME] = { "beta'", "β′モデル", "beta' model",
+	    { "β′", "β'", "beta-prime", NULL } },
 };
 
 static const struct name_row type_names[POLICY_MUNI_TYPE_COUNT] = {
-	[POLICY_MUNI_PREFECTURE] = {"prefecture", "都道府県", "prefecture",
-	    {"都道府県", NULL}},
-	[POLICY_MUNI_CITY] = {"city", "市", "city", {"市", "ward", NULL}},
-	[POLICY_MUNI_TOWN] = {"town", "町", "town", {"町", NULL}},
-	[POLICY_MUNI_VILLAGE] = {"village", "村", "village", {"村", NULL}},
-	[POLICY_MUNI_KOUIKI] = {"kouiki-rengo", "広域連合",
-	    "wide-area union", {"広域連合", "kouiki", NULL}},
-	[POLICY_MUNI_ICHIBU] = {"ichibu-jimu-kumiai", "一部事務組合",
-	    "partial-affairs association", {"一部事務組合", "ichibu", NULL}},
+	[POLICY_MUNI_PREFECTURE] = { "prefecture", "都道府県", "prefecture",
+	    { "都道府県", NULL } },
+	[POLICY_MUNI_CITY] = { "city", "市", "city", { "市", "ward", NULL } },
+	[POLICY_MUNI_TOWN] = { "town", "町", "town", { "町", NULL } },
+	[POLICY_MUNI_VILLAGE] = { "village", "村", "village", { "村", NULL } },
+	[POLICY_MUNI_KOUIKI] = { "kouiki-rengo", "広域連合", "wide-area union",
+	    { "広域連合", "kouiki", NULL } },
+	[POLICY_MUNI_ICHIBU] = { "ichibu-jimu-kumiai", "一部事務組合",
+	    "partial-affairs association", { "一部事務組合", "ichibu", NULL } },
 };
 
 static const struct name_row gw_names[POLICY_GW_COUNT] = {
-	[POLICY_GW_SANITISER] = {"sanitiser", "無害化", "sanitiser",
-	    {"sanitizer", NULL}},
-	[POLICY_GW_SCREEN] = {"screen-transfer", "画面転送",
-	    "screen transfer", {"screen", "virtual-browser", NULL}},
-	[POLICY_GW_FILEXFER] = {"file-transfer", "ファイル受渡し",
-	    "file hand-over", {"filexfer", NULL}},
-	[POLICY_GW_PROXY] = {"proxy", "プロキシ", "proxy", {NULL}},
-	[POLICY_GW_MAILRELAY] = {"mail-relay", "メールリレー", "mail relay",
-	    {"mailrelay", NULL}},
-	[POLICY_GW_RESOLVER] = {"resolver", "DNSリゾルバ", "resolver",
-	    {"dns", NULL}},
-	[POLICY_GW_LGWAN_EP] = {"lgwan-endpoint", "指定LGWAN接続先",
-	    "designated LGWAN endpoint", {NULL}},
-	[POLICY_GW_TOKUTEI] = {"tokutei", "特定通信", "approved 特定通信",
-	    {"tokutei-tsushin", NULL}},
-	[POLICY_GW_CLOUD] = {"cloud-service", "指定クラウドサービス",
-	    "designated cloud service", {"cloud", "lbo", NULL}},
-	[POLICY_GW_WAF] = {"waf", "WAF/CDN", "WAF / CDN", {"cdn", NULL}},
+	[POLICY_GW_SANITISER] = { "sanitiser", "無害化", "sanitiser",
+	    { "sanitizer", NULL } },
+	[POLICY_GW_SCREEN] = { "screen-transfer", "画面転送", "screen transfer",
+	    { "screen", "virtual-browser", NULL } },
+	[POLICY_GW_FILEXFER] = { "file-transfer", "ファイル受渡し",
+	    "file hand-over", { "filexfer", NULL } },
+	[POLICY_GW_PROXY] = { "proxy", "プロキシ", "proxy", { NULL } },
+	[POLICY_GW_MAILRELAY] = { "mail-relay", "メールリレー", "mail relay",
+	    { "mailrelay", NULL } },
+	[POLICY_GW_RESOLVER] = { "resolver", "DNSリゾルバ", "resolver",
+	    { "dns", NULL } },
+	[POLICY_GW_LGWAN_EP] = { "lgwan-endpoint", "指定LGWAN接続先",
+	    "designated LGWAN endpoint", { NULL } },
+	[POLICY_GW_TOKUTEI] = { "tokutei", "特定通信", "approved 特定通信",
+	    { "tokutei-tsushin", NULL } },
+	[POLICY_GW_CLOUD] = { "cloud-service", "指定クラウドサービス",
+	    "designated cloud service", { "cloud", "lbo", NULL } },
+	[POLICY_GW_WAF] = { "waf", "WAF/CDN", "WAF / CDN", { "cdn", NULL } },
 };
 
-static const char *const sev_jp[] = {"?", "緊急", "重要", "警告", "注意",
-    "情報"};
-static const char *const sev_en[] = {"?", "critical", "high", "medium",
-    "low", "info"};
+static const char *const sev_jp[] = { "?", "緊急", "重要", "警告", "注意",
+	"情報" };
+static const char *const sev_en[] = { "?", "critical", "high", "medium", "low",
+	"info" };
 
 static const struct name_row *
 row(const struct name_row *t, size_t n, unsigned i)
@@ -90,8 +91,8 @@ row(const struct name_row *t, size_t n, unsigned i)
 	return i < n ? &t[i] : NULL;
 }
 
-#define FIELD(t, i, f)                                      \
-	(row(t, sizeof(t) / sizeof((t)[0]), (unsigned)(i)) ?  \
+#define FIELD(t, i, f)                                                 \
+	(row(t, sizeof(t) / sizeof((t)[0]), (unsigned)(i)) ?           \
 		row(t, sizeof(t) / sizeof((t)[0]), (unsigned)(i))->f : \
 		"?")
 
@@ -236,7 +237,7 @@ policy_gw_parse(const char *s, enum policy_gw_kind *out)
 int
 policy_muni_check_digit(const char *code5)
 {
-	static const int w[5] = {6, 5, 4, 3, 2};
+	static const int w[5] = { 6, 5, 4, 3, 2 };
 	int sum = 0, i;
 
 	if (code5 == NULL)
