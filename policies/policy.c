@@ -15,10 +15,10 @@
 /* Built-in retention defaults, DOMAIN.md §D.2. */
 #define DAY (24LL * 3600)
 static const struct policy_retention default_ret = {
-    .events_s = 395 * DAY, /* 13 months */
-    .alerts_s = 1826 * DAY, /* 5 years */
-    .archive_s = 1826 * DAY,
-    .pcap_s = 3 * DAY, /* 72 h */
+	.events_s = 395 * DAY, /* 13 months */
+	.alerts_s = 1826 * DAY, /* 5 years */
+	.archive_s = 1826 * DAY,
+	.pcap_s = 3 * DAY, /* 72 h */
 };
 
 const char *
@@ -193,8 +193,8 @@ policy_retention_for(const struct policy *p, const struct policy_muni *m,
 }
 
 size_t
-policy_routes_for(const struct policy *p, const struct policy_muni *m,
-    int sev, const struct policy_route **out, size_t max)
+policy_routes_for(const struct policy *p, const struct policy_muni *m, int sev,
+    const struct policy_route **out, size_t max)
 {
 	size_t i, n = 0;
 	int pass;
@@ -208,8 +208,8 @@ policy_routes_for(const struct policy *p, const struct policy_muni *m,
 
 			if (!(r->sev_mask & (1u << sev)))
 				continue;
-			if (pass == 0 ? r->muni != NULL
-				      : (m == NULL || r->muni != m))
+			if (pass == 0 ? r->muni != NULL :
+					(m == NULL || r->muni != m))
 				continue;
 			if (n < max)
 				out[n] = r;

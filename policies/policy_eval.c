@@ -15,14 +15,13 @@
 
 /* Ports of screen-transfer protocols: RDP, Citrix ICA and CGP, VMware
  * Blast, PCoIP, VNC.  A broken L<->I cell on one of them is GL-SEP-05. */
-static const uint16_t screen_ports[] = {3389, 1494, 2598, 22443, 4172,
-    5900};
+static const uint16_t screen_ports[] = { 3389, 1494, 2598, 22443, 4172, 5900 };
 
 enum policy_tier
 policy_undeclared_tier(const struct addr *a)
 {
-	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff};
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
 	const uint8_t *b = a->b;
 
 	if (memcmp(b, v4mapped, 12) == 0) {
@@ -45,8 +44,7 @@ policy_undeclared_tier(const struct addr *a)
 }
 
 int
-policy_tag(
-    const struct policy *p, const struct addr *a, struct policy_tag *out)
+policy_tag(const struct policy *p, const struct addr *a, struct policy_tag *out)
 {
 	uint32_t v;
 	int plen;
@@ -96,13 +94,11 @@ proto_ok(uint8_t want, uint8_t got)
  * destination. */
 static int
 gw_ok(const struct policy_gateway *g, unsigned mask,
-    const struct policy_verdict *v, int is_dst, uint16_t dport,
-    uint8_t proto)
+    const struct policy_verdict *v, int is_dst, uint16_t dport, uint8_t proto)
 {
 	if (g == NULL || !(mask & (1u << g->kind)))
 		return 0;
-	if (g->muni != NULL && g->muni != v->src.muni &&
-	    g->muni != v->dst.muni)
+	if (g->muni != NULL && g->muni != v->src.muni && g->muni != v->dst.muni)
 		return 0;
 	if (!proto_ok(g->ipproto, proto))
 		return 0;
@@ -122,8 +118,7 @@ prefix_match(const struct addr *net, int plen, const struct addr *a)
 		return 0;
 	if (rest == 0)
 		return 1;
-	return ((net->b[full] ^ a->b[full]) & (0xff << (8 - rest)) & 0xff) ==
-	    0;
+	return ((net->b[full] ^ a->b[full]) & (0xff << (8 - rest)) & 0xff) == 0;
 }
 
 static const struct policy_exception *
@@ -196,9 +191,9 @@ violation(const struct policy *p, struct policy_verdict *v,
 }
 
 int
-policy_eval_flow(const struct policy *p, const struct addr *src,
-    uint16_t sport, const struct addr *dst, uint16_t dport, uint8_t ipproto,
-    int64_t when_us, struct policy_verdict *v)
+policy_eval_flow(const struct policy *p, const struct addr *src, uint16_t sport,
+    const struct addr *dst, uint16_t dport, uint8_t ipproto, int64_t when_us,
+    struct policy_verdict *v)
 {
 	const struct pcell *c;
 	enum policy_tier st, dt;
@@ -231,14 +226,14 @@ policy_eval_flow(const struct policy *p, const struct addr *src,
 		/* Each 団体's M tier is isolated from every other's too. */
 		if (st == POLICY_TIER_M && dt == POLICY_TIER_M &&
 		    v->src.muni != v->dst.muni) {
-			static const struct pcell xm = {POLICY_CELL_D, 0,
-			    "GL-SEP-01", 1, NULL};
+			static const struct pcell xm = { POLICY_CELL_D, 0,
+				"GL-SEP-01", 1, NULL };
 
 			v->kind = POLICY_V_FORBIDDEN;
 			v->cell = POLICY_CELL_D;
 			v->cell_text = "M→M 他団体のマイナンバー利用事務系: D";
-			return violation(p, v, &xm, src, dst, dport, ipproto,
-			    when_us);
+			return violation(
+			    p, v, &xm, src, dst, dport, ipproto, when_us);
 		}
 		v->kind = POLICY_V_ALLOWED;
 		return 0;
@@ -272,9 +267,9 @@ policy_verdict_blocked(struct policy_verdict *v)
 const char *
 policy_verdict_name(enum policy_verdict_kind k)
 {
-	static const char *const names[] = {"allowed", "via-gateway",
-	    "exception", "forbidden", "needs-gateway", "exception-expired",
-	    "unknown"};
+	static const char *const names[] = { "allowed", "via-gateway",
+		"exception", "forbidden", "needs-gateway", "exception-expired",
+		"unknown" };
 
 	if ((unsigned)k >= sizeof(names) / sizeof(names[0]))
 		return "?";
@@ -338,9 +333,8 @@ policy_verdict_format(const struct policy_verdict *v, const struct addr *src,
 	}
 	muni_label(v->muni, ml, sizeof(ml));
 	r = snprintf(out, len, "%s:%u -> %s:%u/%s %s%s→%s: %s: %s%s",
-	    addr_fmt(src, sa, sizeof(sa)), sport,
-	    addr_fmt(dst, da, sizeof(da)), dport,
-	    proto_name(ipproto, pb, sizeof(pb)), ml,
+	    addr_fmt(src, sa, sizeof(sa)), sport, addr_fmt(dst, da, sizeof(da)),
+	    dport, proto_name(ipproto, pb, sizeof(pb)), ml,
 	    policy_tier_short(v->src.tier), policy_tier_short(v->dst.tier),
 	    policy_verdict_name(v->kind), v->cell_text ? v->cell_text : "",
 	    need);
@@ -348,8 +342,8 @@ policy_verdict_format(const struct policy_verdict *v, const struct addr *src,
 }
 
 int
-policy_eval_fw(const struct policy *p, const struct fw_flow *f,
-    int64_t when_us, struct policy_verdict *v)
+policy_eval_fw(const struct policy *p, const struct fw_flow *f, int64_t when_us,
+    struct policy_verdict *v)
 {
 	int r = policy_eval_flow(p, &f->src, f->sport, &f->dst, f->dport,
 	    f->ipproto, f->time_us != 0 ? f->time_us : when_us, v);

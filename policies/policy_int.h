@@ -20,8 +20,8 @@ struct pcell {
 
 /* Static matrix, DOMAIN.md §C.2: fills m[model][from][to] for tiers
  * M..NET (UNKNOWN rows are left zero). */
-void policy_matrix_fill(struct pcell m[POLICY_MODEL_COUNT][POLICY_TIER_COUNT]
-				      [POLICY_TIER_COUNT]);
+void policy_matrix_fill(
+    struct pcell m[POLICY_MODEL_COUNT][POLICY_TIER_COUNT][POLICY_TIER_COUNT]);
 
 #define PTAG_NONE UINT32_MAX
 

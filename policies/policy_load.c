@@ -72,12 +72,12 @@ struct lctx {
 	int have_pref;
 };
 
-#define GROW(arr, n, cap)                                                \
-	do {                                                             \
-		if ((n) >= (cap)) {                                      \
-			(cap) = (cap) ? (cap) * 2 : 16;                  \
+#define GROW(arr, n, cap)                                                    \
+	do {                                                                 \
+		if ((n) >= (cap)) {                                          \
+			(cap) = (cap) ? (cap)*2 : 16;                        \
 			(arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
-		}                                                        \
+		}                                                            \
 	} while (0)
 
 /* ---- argument helpers ---- */
@@ -232,11 +232,11 @@ kw_ret_pcap(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static const struct conf_keyword retention_kw[] = {
-    {"events", 1, 1, CONF_BLOCK_NO, 1, kw_ret_events},
-    {"alerts", 1, 1, CONF_BLOCK_NO, 1, kw_ret_alerts},
-    {"archive", 1, 1, CONF_BLOCK_NO, 1, kw_ret_archive},
-    {"pcap", 1, 1, CONF_BLOCK_NO, 1, kw_ret_pcap},
-    {NULL, 0, 0, 0, 0, NULL},
+	{ "events", 1, 1, CONF_BLOCK_NO, 1, kw_ret_events },
+	{ "alerts", 1, 1, CONF_BLOCK_NO, 1, kw_ret_alerts },
+	{ "archive", 1, 1, CONF_BLOCK_NO, 1, kw_ret_archive },
+	{ "pcap", 1, 1, CONF_BLOCK_NO, 1, kw_ret_pcap },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 static int
@@ -260,8 +260,9 @@ kw_notify(struct conf *cf, const struct conf_node *n, void *ctx)
 
 	memset(&r, 0, sizeof(r));
 	if (parse_sevs(n->args[0], &r.sev_mask) != 0) {
-		conf_error_at(cf, n, "notify: bad severities \"%s\" (S1, S1-S3, "
-				     "S1,S2 or all)",
+		conf_error_at(cf, n,
+		    "notify: bad severities \"%s\" (S1, S1-S3, "
+		    "S1,S2 or all)",
 		    n->args[0]);
 		return -1;
 	}
@@ -315,10 +316,10 @@ kw_tier(struct conf *cf, const struct conf_node *n, void *ctx)
 		conf_error_at(cf, n, "tier: unknown tier \"%s\"", n->args[0]);
 		return -1;
 	}
-	if (c->in_cloud && (t == POLICY_TIER_M || t == POLICY_TIER_L ||
-			       t == POLICY_TIER_I)) {
-		conf_error_at(cf, n,
-		    "tier: %s belongs in a municipality block", n->args[0]);
+	if (c->in_cloud &&
+	    (t == POLICY_TIER_M || t == POLICY_TIER_L || t == POLICY_TIER_I)) {
+		conf_error_at(cf, n, "tier: %s belongs in a municipality block",
+		    n->args[0]);
 		return -1;
 	}
 	if (!c->in_cloud && t != POLICY_TIER_M && t != POLICY_TIER_L &&
@@ -333,8 +334,8 @@ kw_tier(struct conf *cf, const struct conf_node *n, void *ctx)
 		struct ltier lt;
 
 		if (parse_cidr(n->args[i], &lt.a, &lt.plen) != 0) {
-			conf_error_at(cf, n, "tier: bad prefix \"%s\"",
-			    n->args[i]);
+			conf_error_at(
+			    cf, n, "tier: bad prefix \"%s\"", n->args[i]);
 			bad = 1;
 			continue;
 		}
@@ -358,13 +359,12 @@ kw_gateway(struct conf *cf, const struct conf_node *n, void *ctx)
 
 	memset(&g, 0, sizeof(g));
 	if (policy_gw_parse(n->args[0], &g.kind) != 0) {
-		conf_error_at(cf, n, "gateway: unknown kind \"%s\"",
-		    n->args[0]);
+		conf_error_at(
+		    cf, n, "gateway: unknown kind \"%s\"", n->args[0]);
 		return -1;
 	}
 	if (parse_cidr(n->args[2], &g.addr, &g.plen) != 0) {
-		conf_error_at(cf, n, "gateway: bad address \"%s\"",
-		    n->args[2]);
+		conf_error_at(cf, n, "gateway: bad address \"%s\"", n->args[2]);
 		return -1;
 	}
 	for (i = 3; i < n->nargs; i += 2) {
@@ -375,7 +375,8 @@ kw_gateway(struct conf *cf, const struct conf_node *n, void *ctx)
 			return -1;
 		}
 		val = n->args[i + 1];
-		if (strcmp(k, "proto") == 0 && parse_proto(val, &g.ipproto) == 0)
+		if (strcmp(k, "proto") == 0 &&
+		    parse_proto(val, &g.ipproto) == 0)
 			continue;
 		if (strcmp(k, "ports") == 0 &&
 		    parse_ports(val, g.ports, &g.nports) == 0)
@@ -410,8 +411,8 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 	s.interval_s = 15 * 60; /* GL-LOG-01 default */
 	s.type = "syslog";
 	if (parse_cidr(n->args[1], &s.addr, &plen) != 0 || plen != 128) {
-		conf_error_at(cf, n, "source: \"%s\" is not a host address",
-		    n->args[1]);
+		conf_error_at(
+		    cf, n, "source: \"%s\" is not a host address", n->args[1]);
 		return -1;
 	}
 	for (i = 2; i < n->nargs; i += 2) {
@@ -427,13 +428,13 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 			if (conf_arg_duration(cf, n, i + 1, &s.interval_s) != 0)
 				return -1;
 			if (s.interval_s <= 0) {
-				conf_error_at(cf, n,
-				    "source: interval must be positive");
+				conf_error_at(
+				    cf, n, "source: interval must be positive");
 				return -1;
 			}
 		} else {
-			conf_error_at(cf, n, "source: unknown option \"%s\"",
-			    k);
+			conf_error_at(
+			    cf, n, "source: unknown option \"%s\"", k);
 			return -1;
 		}
 	}
@@ -449,10 +450,10 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static const struct conf_keyword cloud_kw[] = {
-    {"tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier},
-    {"gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway},
-    {"source", 2, 6, CONF_BLOCK_NO, 0, kw_source},
-    {NULL, 0, 0, 0, 0, NULL},
+	{ "tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier },
+	{ "gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway },
+	{ "source", 2, 6, CONF_BLOCK_NO, 0, kw_source },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 static int
@@ -523,15 +524,15 @@ kw_m_model(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static const struct conf_keyword muni_kw[] = {
-    {"code", 1, 1, CONF_BLOCK_NO, 1, kw_m_code},
-    {"type", 1, 1, CONF_BLOCK_NO, 1, kw_m_type},
-    {"model", 1, 1, CONF_BLOCK_NO, 1, kw_m_model},
-    {"tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier},
-    {"gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway},
-    {"source", 2, 6, CONF_BLOCK_NO, 0, kw_source},
-    {"notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify},
-    {"retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention},
-    {NULL, 0, 0, 0, 0, NULL},
+	{ "code", 1, 1, CONF_BLOCK_NO, 1, kw_m_code },
+	{ "type", 1, 1, CONF_BLOCK_NO, 1, kw_m_type },
+	{ "model", 1, 1, CONF_BLOCK_NO, 1, kw_m_model },
+	{ "tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier },
+	{ "gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway },
+	{ "source", 2, 6, CONF_BLOCK_NO, 0, kw_source },
+	{ "notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify },
+	{ "retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 static int
@@ -600,9 +601,9 @@ kw_p_model(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static const struct conf_keyword pref_kw[] = {
-    {"code", 1, 1, CONF_BLOCK_NO, 1, kw_p_code},
-    {"model", 1, 1, CONF_BLOCK_NO, 1, kw_p_model},
-    {NULL, 0, 0, 0, 0, NULL},
+	{ "code", 1, 1, CONF_BLOCK_NO, 1, kw_p_code },
+	{ "model", 1, 1, CONF_BLOCK_NO, 1, kw_p_model },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 static int
@@ -671,8 +672,8 @@ kw_e_expires(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static int
-exc_prefix(struct conf *cf, const struct conf_node *n, struct addr *a,
-    int *plen)
+exc_prefix(
+    struct conf *cf, const struct conf_node *n, struct addr *a, int *plen)
 {
 	if (strcmp(n->args[0], "any") == 0) {
 		memset(a, 0, sizeof(*a));
@@ -680,8 +681,8 @@ exc_prefix(struct conf *cf, const struct conf_node *n, struct addr *a,
 		return 0;
 	}
 	if (parse_cidr(n->args[0], a, plen) != 0) {
-		conf_error_at(cf, n, "%s: bad prefix \"%s\"", n->name,
-		    n->args[0]);
+		conf_error_at(
+		    cf, n, "%s: bad prefix \"%s\"", n->name, n->args[0]);
 		return -1;
 	}
 	return 0;
@@ -731,15 +732,15 @@ kw_e_ports(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static const struct conf_keyword exc_kw[] = {
-    {"municipality", 1, 1, CONF_BLOCK_NO, 1, kw_e_muni},
-    {"owner", 1, 1, CONF_BLOCK_NO, 1, kw_e_owner},
-    {"reason", 1, 1, CONF_BLOCK_NO, 1, kw_e_reason},
-    {"expires", 1, 1, CONF_BLOCK_NO, 1, kw_e_expires},
-    {"from", 1, 1, CONF_BLOCK_NO, 1, kw_e_from},
-    {"to", 1, 1, CONF_BLOCK_NO, 1, kw_e_to},
-    {"proto", 1, 1, CONF_BLOCK_NO, 1, kw_e_proto},
-    {"ports", 1, 1, CONF_BLOCK_NO, 1, kw_e_ports},
-    {NULL, 0, 0, 0, 0, NULL},
+	{ "municipality", 1, 1, CONF_BLOCK_NO, 1, kw_e_muni },
+	{ "owner", 1, 1, CONF_BLOCK_NO, 1, kw_e_owner },
+	{ "reason", 1, 1, CONF_BLOCK_NO, 1, kw_e_reason },
+	{ "expires", 1, 1, CONF_BLOCK_NO, 1, kw_e_expires },
+	{ "from", 1, 1, CONF_BLOCK_NO, 1, kw_e_from },
+	{ "to", 1, 1, CONF_BLOCK_NO, 1, kw_e_to },
+	{ "proto", 1, 1, CONF_BLOCK_NO, 1, kw_e_proto },
+	{ "ports", 1, 1, CONF_BLOCK_NO, 1, kw_e_ports },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 static int
@@ -779,13 +780,13 @@ kw_exception(struct conf *cf, const struct conf_node *n, void *ctx)
 }
 
 static const struct conf_keyword top_kw[] = {
-    {"prefecture", 1, 1, CONF_BLOCK_YES, 1, kw_prefecture},
-    {"retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention},
-    {"notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify},
-    {"cloud", 0, 0, CONF_BLOCK_YES, 0, kw_cloud},
-    {"municipality", 1, 1, CONF_BLOCK_YES, 0, kw_municipality},
-    {"exception", 1, 1, CONF_BLOCK_YES, 0, kw_exception},
-    {NULL, 0, 0, 0, 0, NULL},
+	{ "prefecture", 1, 1, CONF_BLOCK_YES, 1, kw_prefecture },
+	{ "retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention },
+	{ "notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify },
+	{ "cloud", 0, 0, CONF_BLOCK_YES, 0, kw_cloud },
+	{ "municipality", 1, 1, CONF_BLOCK_YES, 0, kw_municipality },
+	{ "exception", 1, 1, CONF_BLOCK_YES, 0, kw_exception },
+	{ NULL, 0, 0, 0, 0, NULL },
 };
 
 /* ---- checks across statements, and the tag set ---- */
@@ -834,14 +835,14 @@ check_unique(struct lctx *c)
 		e->muni = policy_muni_by_code(p, c->exc_muni[i]);
 		if (e->muni == NULL) {
 			conf_error_at(c->cf, c->exc_node[i],
-			    "exception %s: no municipality with code %s",
-			    e->id, c->exc_muni[i]);
+			    "exception %s: no municipality with code %s", e->id,
+			    c->exc_muni[i]);
 			errs++;
 		}
 	}
 	if (!c->have_pref) {
-		conf_error_at(c->cf, conf_root(c->cf),
-		    "no prefecture declared");
+		conf_error_at(
+		    c->cf, conf_root(c->cf), "no prefecture declared");
 		errs++;
 	}
 	return errs;
@@ -871,9 +872,9 @@ gw_default_tier(const struct policy_gateway *g)
 /* Add (or merge into) the tag of one host/gateway prefix; returns the tag
  * index.  Entries past first_extra are the ones made here. */
 static uint32_t
-extra_tag(struct lctx *c, struct cidrset *tmp, const struct addr *a,
-    int plen, uint32_t muni, enum policy_tier want, size_t first_extra,
-    struct addr *keys, int *keylens)
+extra_tag(struct lctx *c, struct cidrset *tmp, const struct addr *a, int plen,
+    uint32_t muni, enum policy_tier want, size_t first_extra, struct addr *keys,
+    int *keylens)
 {
 	struct policy *p = c->p;
 	struct ptag *t;
@@ -934,8 +935,8 @@ build_tags(struct lctx *c)
 		p->tags[i].muni = lt->muni;
 		p->tags[i].source = p->tags[i].gw = PTAG_NONE;
 		p->tags[i].tier = lt->tier;
-		cidrset_add(tmp, &lt->a, fam_plen(&lt->a, lt->plen),
-		    (uint32_t)i);
+		cidrset_add(
+		    tmp, &lt->a, fam_plen(&lt->a, lt->plen), (uint32_t)i);
 	}
 	p->ntags = first = c->ntiers;
 	cidrset_build(tmp);
@@ -955,8 +956,8 @@ build_tags(struct lctx *c)
 		    keylens);
 		if (p->tags[t].gw != PTAG_NONE) {
 			conf_error_at(c->cf, c->gw_node[i],
-			    "gateway %s: same address as gateway %s",
-			    g->name, p->gws[p->tags[t].gw].name);
+			    "gateway %s: same address as gateway %s", g->name,
+			    p->gws[p->tags[t].gw].name);
 			errs++;
 		}
 		p->tags[t].gw = (uint32_t)i;
@@ -1002,7 +1003,8 @@ build_cell_texts(struct policy *p)
 	for (m = 0; m < POLICY_MODEL_COUNT; m++)
 		for (f = POLICY_TIER_M; f < POLICY_TIER_COUNT; f++)
 			for (t = POLICY_TIER_M; t < POLICY_TIER_COUNT; t++)
-				xasprintf(&p->cell_text[m][f][t], "%s %s→%s: %s",
+				xasprintf(&p->cell_text[m][f][t],
+				    "%s %s→%s: %s",
 				    policy_model_jp((enum policy_model)m),
 				    policy_tier_short((enum policy_tier)f),
 				    policy_tier_short((enum policy_tier)t),
