@@ -11,7 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/event.h"
 #include "policies/policy_int.h"
+
+/* The tiers are numbered as common/event.h numbers them, so a tag's tier
+ * converts to an sc_tier by a cast. */
+_Static_assert((int)POLICY_TIER_M == (int)SC_TIER_M &&
+	(int)POLICY_TIER_LG == (int)SC_TIER_LG &&
+	(int)POLICY_TIER_NET == (int)SC_TIER_NET &&
+	(int)POLICY_TIER_DMZ == (int)SC_TIER_DMZ,
+    "policy_tier and sc_tier must agree");
 
 /* Ports of screen-transfer protocols: RDP, Citrix ICA and CGP, VMware
  * Blast, PCoIP, VNC.  A broken L<->I cell on one of them is GL-SEP-05. */
@@ -89,7 +98,8 @@ proto_ok(uint8_t want, uint8_t got)
 }
 
 /* Does gateway g (an endpoint of the flow) satisfy a cell allowing the
- * kinds in mask?  A 団体's own gateway serves only that 団体; ports bind
+ * kinds in mask?  A 団体's own gateway serves only that 団体 (the one the
+ * flow is attributed to); ports bind
  * the service side, so they are checked when the gateway is the
  * destination. */
 static int
@@ -98,7 +108,7 @@ gw_ok(const struct policy_gateway *g, unsigned mask,
 {
 	if (g == NULL || !(mask & (1u << g->kind)))
 		return 0;
-	if (g->muni != NULL && g->muni != v->src.muni && g->muni != v->dst.muni)
+	if (g->muni != NULL && g->muni != v->muni)
 		return 0;
 	if (!proto_ok(g->ipproto, proto))
 		return 0;
