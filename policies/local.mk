@@ -18,8 +18,10 @@ policies_libpolicies_a_SOURCES = \
 	policies/cmd_policy.c \
 	policies/cmd_report.c
 
-check_PROGRAMS += tests/unit/test_policy_names tests/unit/test_policy_eval
-TESTS += tests/unit/test_policy_names tests/unit/test_policy_eval
+check_PROGRAMS += tests/unit/test_policy_names tests/unit/test_policy_eval \
+	tests/unit/test_policy_load
+TESTS += tests/unit/test_policy_names tests/unit/test_policy_eval \
+	tests/unit/test_policy_load
 
 # The example policy is installed with its path (sharedir/policies/...).
 nobase_dist_pkgdata_DATA = policies/example/policy.conf \
