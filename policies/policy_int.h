@@ -81,4 +81,9 @@ const char *policy_strdup(struct policy *, const char *s);
  * and reserved space, NET otherwise. */
 enum policy_tier policy_undeclared_tier(const struct addr *);
 
+struct conf;
+/* Build a policy from a parsed conf tree; NULL if the tree or the policy
+ * has errors (printed when print is set).  The conf is not freed. */
+struct policy *policy_from_conf(struct conf *, const char *path, int print);
+
 #endif

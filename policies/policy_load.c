@@ -841,8 +841,14 @@ check_unique(struct lctx *c)
 		}
 	}
 	if (!c->have_pref) {
-		conf_error_at(
-		    c->cf, conf_root(c->cf), "no prefecture declared");
+		/* An empty file has no node to point at: line 1 of it. */
+		struct conf_node at;
+		const struct conf_node *r = conf_root(c->cf);
+
+		memset(&at, 0, sizeof(at));
+		at.file = r ? r->file : c->p->path;
+		at.line = r ? r->line : 1;
+		conf_error_at(c->cf, &at, "no prefecture declared");
 		errs++;
 	}
 	return errs;
@@ -1028,8 +1034,8 @@ lctx_free(struct lctx *c)
 	free(c->muni_model_set);
 }
 
-static struct policy *
-load_conf(struct conf *cf, const char *path)
+struct policy *
+policy_from_conf(struct conf *cf, const char *path, int print)
 {
 	struct lctx c;
 	struct policy *p;
@@ -1059,7 +1065,8 @@ load_conf(struct conf *cf, const char *path)
 	build_tags(&c);
 	lctx_free(&c);
 	if (conf_nerrors(cf) > 0) {
-		conf_print_errors(cf);
+		if (print)
+			conf_print_errors(cf);
 		policy_unref(p);
 		return NULL;
 	}
@@ -1077,7 +1084,7 @@ policy_load(const char *path)
 		fprintf(stderr, "%s: cannot open policy\n", path);
 		return NULL;
 	}
-	p = load_conf(cf, path);
+	p = policy_from_conf(cf, path, 1);
 	conf_free(cf);
 	return p;
 }
@@ -1090,7 +1097,7 @@ policy_load_string(const char *name, const char *text, size_t len)
 
 	if (cf == NULL)
 		return NULL;
-	p = load_conf(cf, name);
+	p = policy_from_conf(cf, name, 1);
 	conf_free(cf);
 	return p;
 }
