@@ -328,7 +328,8 @@ cidrset_build(struct cidrset *cs)
 
 	if (cs->built)
 		return -1;
-	qsort(cs->pfx, cs->npfx, sizeof(*cs->pfx), prefix_order);
+	if (cs->npfx > 0)
+		qsort(cs->pfx, cs->npfx, sizeof(*cs->pfx), prefix_order);
 	/* Drop exact duplicates, keeping the last added (sorted last). */
 	for (i = 0, w = 0; i < cs->npfx; i++) {
 		if (w > 0 && u128_cmp(cs->pfx[w - 1].lo, cs->pfx[i].lo) == 0 &&
