@@ -25,7 +25,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define FUZZ_MAX_INPUT (256 * 1024)
-#define MUTATIONS 20000
+#define MUTATIONS 20000 /* at most, and ... */
+#define BUDGET_SECONDS 10 /* ... for at most this long */
 
 struct input {
 	uint8_t *data;
