@@ -59,10 +59,18 @@ parse_sagan(const char *s, size_t len, struct rule_logline *out)
 	if (parse_ip(f[0], n[0], &out->host) == -1)
 		return -1;
 	out->m.host = &out->host;
-	snprintf(name, sizeof(name), "%.*s", (int)n[1], f[1]);
-	out->m.facility = rule_facility_code(name);
-	snprintf(name, sizeof(name), "%.*s", (int)n[3], f[3]);
-	out->m.level = rule_level_code(name);
+	out->m.facility = -1;
+	out->m.level = -1;
+	if (n[1] < sizeof(name)) {
+		memcpy(name, f[1], n[1]);
+		name[n[1]] = '\0';
+		out->m.facility = rule_facility_code(name);
+	}
+	if (n[3] < sizeof(name)) {
+		memcpy(name, f[3], n[3]);
+		name[n[3]] = '\0';
+		out->m.level = rule_level_code(name);
+	}
 	out->m.program = f[7];
 	out->m.programlen = n[7];
 	out->m.msg = p;
