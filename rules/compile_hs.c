@@ -458,7 +458,9 @@ build_program_db(struct ruleset *rs, int cached)
 	int rv = 0;
 
 	memset(&p, 0, sizeof(p));
-	qsort(rs->unf_log, rs->nunf_log, sizeof(*rs->unf_log), cmp_rule_idx);
+	if (rs->nunf_log > 1)
+		qsort(rs->unf_log, rs->nunf_log, sizeof(*rs->unf_log),
+		    cmp_rule_idx);
 	for (size_t i = 0; i < rs->nunf_log; i++) {
 		const struct rule *r = rs->unf_log[i];
 

@@ -17,7 +17,7 @@
  * Two domains.  A set is loaded for logs (RULESET_LOG: the collector) or for
  * packets (RULESET_PACKET: the sensor).  A rule is a log rule if its proto
  * is `syslog` or it uses a log keyword (program, facility, level,
- * meta_content, parse_*, after, xbits, threshold without packets ...), a
+ * meta_content, parse_*, after, xbits, ...), a
  * packet rule if its proto is an app-layer one (http, dns, tls) or it uses
  * a packet keyword (flow, dsize, sticky buffers); a rule that says neither
  * (`alert any any any -> any any (content:"x"; sid:1;)`, as most of
@@ -27,6 +27,21 @@
  * Errors.  Each bad rule gives one line "file:line: sid N: reason" (sid 0
  * if none could be read), is skipped and counted by reason; with
  * RULESET_STRICT any bad rule makes ruleset_load() fail.
+ *
+ * Sagan semantics kept (measured against Sagan 1.2, bench/rules/): program
+ * is an exact, case-sensitive name or a glob, `|` separating
+ * alternatives; "after: count N" fires from the (N+1)th match within the
+ * window of the first; threshold "limit" lets the first N through; a
+ * parsed 127.0.0.1/::1 counts as no address.  Deliberate differences:
+ * threshold also applies to matches that passed `after` (Sagan 1.2 ignores
+ * it then), xbits isset by_src works after "set,NAME,EXPIRE" (Sagan 1.2
+ * never fires it), unknown keywords reject the rule (Sagan ignores them).
+ *
+ * Prefilter.  A rule's fast_pattern or longest positive content, else its
+ * pcre when Hyperscan accepts it, is its pattern in the database of its
+ * buffer; log rules with neither are prefiltered on their program (a
+ * database of program globs); the rest are evaluated for every message or
+ * packet of their protocol.
  */
 #ifndef SC_RULES_H
 #define SC_RULES_H
