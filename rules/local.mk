@@ -26,4 +26,5 @@ noinst_PROGRAMS += bench/rules/bench_rules
 BENCH_PROGS += bench/rules/bench_rules
 bench_rules_bench_rules_SOURCES = bench/rules/bench_rules.c
 EXTRA_DIST += bench/rules/make_sagan_corpus.py bench/rules/compare_alerts.py \
+	bench/rules/make_bench_corpus.py bench/rules/README.md \
 	bench/rules/sagan_run.sh bench/rules/sagan_compare.sh
