@@ -483,7 +483,11 @@ kw_dsize(struct parse_ctx *ctx, struct rule *r, char *v)
 		r->dsize_b = b;
 		return 0;
 	}
-	if (*v == '<' || *v == '>') {
+	/* N, <N, >N, <=N ('l'), >=N ('g'), !N */
+	if ((v[0] == '<' || v[0] == '>') && v[1] == '=') {
+		r->dsize_op = v[0] == '<' ? 'l' : 'g';
+		v += 2;
+	} else if (*v == '<' || *v == '>' || *v == '!') {
 		r->dsize_op = (uint8_t)*v;
 		v++;
 	} else

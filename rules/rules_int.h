@@ -126,7 +126,7 @@ struct rule {
 
 	/* packet */
 	unsigned flow;
-	uint8_t dsize_op; /* 0 none, '=', '<', '>', '-' (range) */
+	uint8_t dsize_op; /* 0 none, = < > l(<=) g(>=) ! -(a<>b) */
 	uint32_t dsize_a, dsize_b;
 
 	/* log */
