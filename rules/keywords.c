@@ -791,7 +791,8 @@ kw_after(struct parse_ctx *ctx, struct rule *r, char *v)
 /*
  * xbits: Sagan 1.2 writes "set,NAME,EXPIRE" (the set remembers both
  * addresses), "unset|isset|isnotset,by_src|by_dst|by_both,NAME", where
- * NAME may be a&b (all) or a|b (any).  "nounified2" is an output switch:
+ * NAME may be a&b (all) or a|b (any); Suricata's
+ * "OP,NAME,track ip_src|ip_dst|ip_pair,expire N" is read too.  "nounified2" is an output switch:
  * accepted and ignored.
  */
 static int
@@ -816,7 +817,30 @@ kw_xbits(struct parse_ctx *ctx, struct rule *r, char *v)
 	}
 	if (p != NULL || n < 2)
 		goto bad;
-	if (strcmp(tok[0], "set") == 0) {
+	if (n >= 3 && strncmp(tok[2], "track ", 6) == 0) {
+		/* Suricata's form: OP,NAME,track ip_src|ip_dst|ip_pair
+		 * [,expire N]; set keeps every way, as Sagan's does */
+		if (strcmp(tok[0], "set") == 0)
+			x.op = XB_SET;
+		else if (strcmp(tok[0], "unset") == 0)
+			x.op = XB_UNSET;
+		else if (strcmp(tok[0], "isset") == 0)
+			x.op = XB_ISSET;
+		else if (strcmp(tok[0], "isnotset") == 0)
+			x.op = XB_ISNOTSET;
+		else
+			goto bad;
+		names = tok[1];
+		if (parse_track(rule_strtrim(tok[2] + 6), &x.track) == -1 ||
+		    x.track == TRACK_USER)
+			goto bad;
+		if (n == 4 &&
+		    (strncmp(tok[3], "expire ", 7) != 0 ||
+			rule_parse_u32(tok[3] + 7, &x.expire) == -1))
+			goto bad;
+		if (x.op == XB_SET && x.expire == 0)
+			goto bad;
+	} else if (strcmp(tok[0], "set") == 0) {
 		x.op = XB_SET;
 		x.track = TRACK_BOTH;
 		names = tok[1];

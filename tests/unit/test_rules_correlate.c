@@ -47,6 +47,12 @@ static const char log_rules[] =
     "threshold, track by_username, count 2, seconds 60; sid:9;)\n"
     "alert syslog any any -> any any (msg:\"fac\"; facility: auth; level: "
     "info; sid:10;)\n"
+    "alert syslog any any -> any any (msg:\"suricata set\"; program:ids; "
+    "content:\"mark\"; xbits:set,marked,track ip_dst,expire 60; "
+    "parse_src_ip: 1; parse_dst_ip: 2; sid:12;)\n"
+    "alert syslog any any -> any any (msg:\"suricata isset\"; program:ids; "
+    "content:\"check\"; xbits:isset,marked,track ip_dst; parse_src_ip: "
+    "1; parse_dst_ip: 2; sid:13;)\n"
     "alert syslog 10.0.0.0/8 any -> any any (msg:\"dst\"; program:fw; "
     "content:\"deny\"; parse_src_ip: 1; parse_dst_ip: 2; parse_port; "
     "sid:11;)\n";
@@ -152,6 +158,13 @@ test_xbits(void)
 	    "isnotset before any set");
 	ok(!feed("web", "attack from 192.0.2.1", 2000, 6, NULL),
 	    "isset before any set");
+	ok(!feed("ids", "check 192.0.2.9 -> 198.51.100.1", 1990, 13, NULL),
+	    "suricata form: isset by dst before set");
+	feed("ids", "mark 192.0.2.8 -> 198.51.100.1", 1991, 12, NULL);
+	ok(feed("ids", "check 192.0.2.9 -> 198.51.100.1", 1992, 13, NULL),
+	    "suricata form: isset by the same dst");
+	ok(!feed("ids", "check 192.0.2.9 -> 198.51.100.2", 1993, 13, NULL),
+	    "suricata form: another dst");
 	ok(feed("scanner", "probe by 192.0.2.1", 2001, 5, NULL),
 	    "set rule fires (program glob)");
 	ok(feed("web", "attack from 192.0.2.1", 2002, 6, NULL),
@@ -250,7 +263,7 @@ main(void)
 	memset(&o, 0, sizeof(o));
 	o.flags = RULESET_LOG | RULESET_NO_CACHE;
 	rs = ruleset_load_string("log", log_rules, &o, NULL);
-	if (!ok(rs != NULL && ruleset_count(rs) == 11, "log rules load"))
+	if (!ok(rs != NULL && ruleset_count(rs) == 13, "log rules load"))
 		return done_testing();
 	scr = rule_scratch_new(rs);
 	corr = correlator_new(NULL);
