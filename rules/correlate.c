@@ -15,7 +15,7 @@
 
 #include "rules/rules_int.h"
 
-#define CORR_DEFAULT_MAX (1024 * 1024)
+#define CORR_DEFAULT_MAX (256 * 1024) /* about 50 MB at most */
 #define US 1000000LL
 
 enum ckind { CK_THRESHOLD = 1, CK_AFTER, CK_XBIT, CK_GROUP };

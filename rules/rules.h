@@ -338,7 +338,7 @@ int ruleset_match_packet(const struct ruleset *, struct rule_scratch *,
 /* ---- correlation (logs) ------------------------------------------------ */
 
 struct correlator_limits {
-	size_t max_entries; /* threshold/after/xbits/group entries; 0: 1M */
+	size_t max_entries; /* threshold/after/xbits/group entries; 0: 256k */
 };
 
 struct correlator_stats {
