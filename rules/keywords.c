@@ -892,6 +892,86 @@ fail:
 	return -1;
 }
 
+static const char *
+var_or_text(struct parse_ctx *ctx, const char *s)
+{
+	if (*s == '$')
+		return rule_vars_get(ctx->vars, s + 1);
+	return s;
+}
+
+static int
+hhmm(const char *s, int16_t *out)
+{
+	if (strlen(s) != 4 || strspn(s, "0123456789") != 4)
+		return -1;
+	*out = (int16_t)((s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+	    (s[2] - '0') * 10 + (s[3] - '0'));
+	return *out / 100 > 23 || *out % 100 > 59 ? -1 : 0;
+}
+
+/*
+ * alert_time: days 12345, hours 0700-1800 (Sagan's aetas; values may be
+ * $VARS): fire only on those weekdays (0 Sunday) within those hours, read
+ * in JST from the receive time; "1800-0700" runs past midnight, into the
+ * next day's morning as Sagan's does.
+ */
+static int
+kw_alert_time(struct parse_ctx *ctx, struct rule *r, char *v)
+{
+	char *p = v, *item;
+
+	r->at_days = 0x7f;
+	r->at_start = 0;
+	r->at_end = 2359;
+	while (p != NULL) {
+		char *a, *b;
+		const char *val;
+
+		item = p;
+		p = strchr(p, ',');
+		if (p != NULL)
+			*p++ = '\0';
+		item = rule_strtrim(item);
+		a = item;
+		b = item + strcspn(item, " \t");
+		if (*b != '\0')
+			*b++ = '\0';
+		b = rule_strtrim(b);
+		if ((val = var_or_text(ctx, b)) == NULL)
+			return rule_fail(ctx, RULE_REJ_BAD_VAR,
+			    "alert_time: undefined variable %s", b);
+		if (strcmp(a, "days") == 0) {
+			r->at_days = 0;
+			for (const char *d = val; *d != '\0'; d++) {
+				if (*d < '0' || *d > '6')
+					goto bad;
+				r->at_days |= (uint8_t)(1u << (*d - '0'));
+			}
+		} else if (strcmp(a, "hours") == 0) {
+			char s1[8], s2[8];
+			const char *dash = strchr(val, '-');
+
+			if (dash == NULL || dash - val != 4 ||
+			    strlen(dash) != 5)
+				goto bad;
+			memcpy(s1, val, 4);
+			s1[4] = '\0';
+			memcpy(s2, dash + 1, 5);
+			if (hhmm(s1, &r->at_start) == -1 ||
+			    hhmm(s2, &r->at_end) == -1)
+				goto bad;
+		} else
+			goto bad;
+	}
+	if (r->at_days == 0)
+		goto bad;
+	return 0;
+bad:
+	return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+	    "alert_time: wants \"days 0123456, hours HHMM-HHMM\"");
+}
+
 static int
 kw_noop(struct parse_ctx *ctx, struct rule *r, char *v)
 {
@@ -966,6 +1046,7 @@ static const struct keyword keywords[] = {
 	{ "threshold",		kw_threshold,	KW_VAL, NULL },
 	{ "after",		kw_after,	KW_VAL | KW_LOG, NULL },
 	{ "xbits",		kw_xbits,	KW_VAL | KW_LOG, NULL },
+	{ "alert_time",		kw_alert_time,	KW_VAL | KW_LOG, NULL },
 	/* Sagan keywords accepted and ignored: they do not change whether
 	 * a rule fires. */
 	{ "normalize",		kw_noop,	KW_LOG | KW_IGNORE,
@@ -992,8 +1073,7 @@ static const struct keyword keywords[] = {
 	  "country_code: needs a GeoIP database" },
 	{ "dynamic_load",	NULL,		KW_REFUSE,
 	  "dynamic_load: loads other rule files at run time" },
-	{ "alert_time",		NULL,		KW_REFUSE,
-	  "alert_time: time-of-day rules are not supported yet" },
+
 	{ "blacklist",		NULL,		KW_REFUSE,
 	  "blacklist: needs Sagan's blacklist files" },
 	{ "intel",		NULL,		KW_REFUSE,

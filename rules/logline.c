@@ -3,6 +3,7 @@
  * `seccloud rules test` and the benchmarks: RFC 3164 ("<PRI>Mmm dd
  * hh:mm:ss host tag[pid]: msg", PRI optional), RFC 5424, or Sagan's FIFO
  * format ("host|facility|priority|level|tag|date|time|program|msg").
+ * Year-less BSD stamps are read in JST, the zone of the appliance.
  * The collector has the real parsers; this is the rule author's reader.
  */
 #include "config.h"
@@ -174,8 +175,8 @@ parse_syslog(
 		out->m.msg = p;
 		out->m.msglen = (size_t)(end - p);
 	} else {
-		if (time_parse_bsd(
-			p, (size_t)(end - p), ref_us, 0, &us, &used) == 0 ||
+		if (time_parse_bsd(p, (size_t)(end - p), ref_us,
+			TIME_JST_OFFSET, &us, &used) == 0 ||
 		    time_parse_rfc3339(p, (size_t)(end - p), &us, &used) == 0) {
 			out->ts_us = us;
 			p += used;

@@ -246,6 +246,28 @@ addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 	    h->has_dst ? &h->dst : NULL, h->dport);
 }
 
+/* alert_time: is the receive time (JST) inside the rule's window? */
+static int
+time_ok(const struct rule *r, int64_t recv_us)
+{
+	int64_t secs = recv_us / 1000000 + 9 * 3600, days;
+	int wday, now, prev;
+
+	if (r->at_days == 0)
+		return 1;
+	days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	wday = (int)(((days % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+	now = (int)((secs - days * 86400) / 3600 * 100 +
+	    (secs - days * 86400) % 3600 / 60);
+	prev = (wday + 6) % 7;
+	if (r->at_start <= r->at_end)
+		return (r->at_days & (1u << wday)) && now >= r->at_start &&
+		    now <= r->at_end;
+	/* past midnight: the evening of a listed day or the morning after */
+	return ((r->at_days & (1u << wday)) && now >= r->at_start) ||
+	    ((r->at_days & (1u << prev)) && now <= r->at_end);
+}
+
 static int
 confirm_log(
     const struct rule *r, struct rule_scratch *s, const struct rule_logmsg *m)
@@ -254,7 +276,7 @@ confirm_log(
 		return 0;
 	if (r->level >= 0 && r->level != m->level)
 		return 0;
-	if (!program_ok(r, m))
+	if (!program_ok(r, m) || !time_ok(r, m->recv_us))
 		return 0;
 	if (rule_confirm_elems(r, s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg,
 		m->msglen) != 1)

@@ -140,6 +140,10 @@ struct rule {
 	struct rule_threshold threshold, after;
 	struct rule_xbit *xbits;
 	size_t nxbits;
+	/* alert_time: fire only on these weekdays (bit 0 Sunday) and
+	 * between these HHMM (JST, may wrap past midnight); 0: always */
+	uint8_t at_days;
+	int16_t at_start, at_end;
 };
 
 struct ruleset {

@@ -74,6 +74,9 @@ static const struct rule_var log_defaults[] = {
 	{ "RSYNC_PORT", "873" },
 	{ "SQUID_PORT", "3128" },
 	{ "HTTP_PORTS", "80" },
+	/* aetas-groups, used by alert_time (our times are JST) */
+	{ "SAGAN_HOURS", "0700-1800" },
+	{ "SAGAN_DAYS", "12345" },
 	/* misc-groups, used by meta_content */
 	{ "RFC1918",
 	    "10.,192.168.,172.16.,172.17.,172.18.,172.19.,172.20.,"

@@ -53,6 +53,9 @@ static const char log_rules[] =
     "alert syslog any any -> any any (msg:\"suricata isset\"; program:ids; "
     "content:\"check\"; xbits:isset,marked,track ip_dst; parse_src_ip: "
     "1; parse_dst_ip: 2; sid:13;)\n"
+    "alert syslog any any -> any any (msg:\"office hours\"; program:vpn; "
+    "content:\"login\"; alert_time: days $SAGAN_DAYS, hours 0900-1700; "
+    "sid:14;)\n"
     "alert syslog 10.0.0.0/8 any -> any any (msg:\"dst\"; program:fw; "
     "content:\"deny\"; parse_src_ip: 1; parse_dst_ip: 2; parse_port; "
     "sid:11;)\n";
@@ -233,6 +236,18 @@ test_fields(void)
 	    "grouped: first and last seen");
 }
 
+/* alert_time reads the receive time in JST: 2026-11-24 is a Tuesday. */
+static void
+test_alert_time(void)
+{
+	ok(feed("vpn", "login ok", 1795482000, 14, NULL),
+	    "Tuesday 10:00 JST is inside days 12345, 0900-1700");
+	ok(!feed("vpn", "login ok", 1795510800, 14, NULL),
+	    "Tuesday 18:00 JST is outside");
+	ok(!feed("vpn", "login ok", 1795309200, 14, NULL),
+	    "Sunday 10:00 JST is outside");
+}
+
 static void
 test_eviction(void)
 {
@@ -263,7 +278,7 @@ main(void)
 	memset(&o, 0, sizeof(o));
 	o.flags = RULESET_LOG | RULESET_NO_CACHE;
 	rs = ruleset_load_string("log", log_rules, &o, NULL);
-	if (!ok(rs != NULL && ruleset_count(rs) == 13, "log rules load"))
+	if (!ok(rs != NULL && ruleset_count(rs) == 14, "log rules load"))
 		return done_testing();
 	scr = rule_scratch_new(rs);
 	corr = correlator_new(NULL);
@@ -275,6 +290,7 @@ main(void)
 	test_after();
 	test_xbits();
 	test_fields();
+	test_alert_time();
 	test_eviction();
 	correlator_free(corr);
 	rule_scratch_free(scr);
