@@ -504,4 +504,167 @@ size_t notify_format_syslog(
 char *notify_format_json(
     const struct notify_msg *, const char *muni_name, uint64_t id);
 
+/* ---- reports (policies/report*.c; DOMAIN.md §E) ---- */
+
+/*
+ * A report is first a model — plain structs filled from the store, the
+ * archive and the policy — and then rendered as HTML (Japanese, A4 print
+ * layout, JST dates, optional 和暦), CSV (UTF-8 with BOM, RFC 4180 quoting,
+ * one row per fact with its section: for 監査調書 working papers) or JSON.
+ * Strings in the model are borrowed from whoever filled it; every one of
+ * them is escaped for the output format, since many came from logs.
+ * Times are UTC us, 0 meaning "not yet" / unknown.
+ */
+enum report_format {
+	REPORT_HTML = 0,
+	REPORT_CSV,
+	REPORT_JSON,
+};
+int report_format_parse(const char *, enum report_format *);
+
+struct report_count {
+	const char *key; /* use case, category, ... */
+	uint64_t n;
+};
+
+struct report_incident {
+	int64_t id;
+	int severity;
+	const char *use_case;
+	const char *summary;
+	const char *host; /* affected host or user, pseudonymised */
+	const char *action; /* recommended action */
+	const char *channel; /* how the 団体 was told */
+	const char *status; /* 団体 response status */
+	int64_t detected_us, notified_us, acked_us, closed_us;
+};
+
+struct report_sep_finding {
+	const char *use_case; /* GL-SEP-0x */
+	const char *cell; /* the matrix cell broken */
+	const char *evidence; /* reference: alert / archive record */
+	uint64_t count;
+	int64_t first_us, last_us;
+};
+
+struct report_source {
+	const char *name, *type;
+	double coverage_pct; /* share of the period with data */
+	uint64_t silent_periods; /* GL-LOG-01 */
+	int64_t longest_silence_s;
+	double max_skew_s; /* GL-LOG-03 */
+	int64_t first_us, last_us;
+	uint64_t messages;
+};
+
+struct report_retention {
+	const char *what; /* events, alerts, archive, pcap */
+	int64_t policy_s;
+	int64_t achieved_s; /* oldest data kept; 0 unknown */
+};
+
+struct report_archive {
+	int known; /* 0: no verification result for the period */
+	int ok;
+	uint64_t segments, bad_segments;
+	int64_t verified_us;
+	const char *detail;
+};
+
+struct report_monthly {
+	char muni_code[7];
+	const char *muni_name;
+	int year, month;
+	int64_t from_us, to_us; /* [from, to) in JST month boundaries */
+	const char *soc; /* issuing SOC */
+	const char *version;
+	int64_t generated_us;
+	uint64_t by_sev[6]; /* [1..5] */
+	const struct report_count *by_use_case;
+	size_t nby_use_case;
+	const struct report_incident *incidents;
+	size_t nincidents;
+	const struct report_sep_finding *sep;
+	size_t nsep;
+	const struct report_source *sources;
+	size_t nsources;
+	const struct report_retention *retention;
+	size_t nretention;
+	struct report_archive archive;
+	int64_t sla_notify_s[6]; /* time-to-notify target per severity */
+	const char *note; /* shown under the header, may be NULL */
+};
+
+struct report_timesync {
+	const char *source;
+	double median_skew_s, max_skew_s;
+	uint64_t over_warn, over_crit; /* > 2 s, > 60 s */
+};
+
+struct report_user {
+	const char *name, *role;
+	int privileged;
+	int64_t created_us, last_login_us;
+};
+
+struct report_login {
+	int64_t ts_us;
+	const char *user, *addr, *result;
+};
+
+struct report_change {
+	int64_t ts_us;
+	const char *user, *kind, *what, *sha256, *detail;
+};
+
+struct report_exception {
+	const char *id, *muni_code, *muni_name, *owner, *reason;
+	int64_t expires_us;
+	int expired; /* at the end of the period */
+	uint64_t uses_after_expiry; /* GL-EXC-01 alerts, if known */
+};
+
+struct report_audit {
+	const char *prefecture;
+	int64_t from_us, to_us, generated_us;
+	const struct report_source *inventory; /* log inventory */
+	size_t ninventory;
+	const struct report_retention *retention;
+	size_t nretention;
+	struct report_archive archive; /* integrity proof */
+	const struct report_timesync *timesync;
+	size_t ntimesync;
+	const struct report_user *users;
+	size_t nusers;
+	const struct report_login *logins;
+	size_t nlogins;
+	const struct report_change *changes;
+	size_t nchanges;
+	const struct report_exception *exceptions;
+	size_t nexceptions;
+	const struct report_sep_finding *sep; /* separation test summary */
+	size_t nsep;
+	const char *note;
+};
+
+/* Render into out (appended; out's bound applies).  wareki adds the 和暦
+ * date beside each JST date in HTML.  0, or -1 if out is full. */
+struct buf;
+int report_monthly_render(const struct report_monthly *, enum report_format,
+    int wareki, struct buf *out);
+int report_audit_render(const struct report_audit *, enum report_format,
+    int wareki, struct buf *out);
+
+/* The exception register from the policy, as of `at`: fills up to max
+ * rows and returns how many exceptions there are. */
+size_t report_exceptions_from_policy(const struct policy *, int64_t at,
+    struct report_exception *out, size_t max);
+/* The retention rows (policy values; achieved left 0) for a 団体 (NULL:
+ * policy-wide).  Fills 4 rows. */
+void report_retention_from_policy(const struct policy *,
+    const struct policy_muni *, struct report_retention out[4]);
+/* [from, to) of a JST calendar month "YYYY-MM"; 0 or -1. */
+int report_month_range(const char *yyyymm, int *year, int *month,
+    int64_t *from_us, int64_t *to_us);
+
 #endif
