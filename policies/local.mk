@@ -8,6 +8,7 @@ policies_libpolicies_a_SOURCES = \
 	policies/policy.c \
 	policies/policy_eval.c \
 	policies/policy_load.c \
+	policies/policy_alert.c \
 	policies/fw_int.h \
 	policies/fw_util.c \
 	policies/fw_iptables.c \
@@ -50,6 +51,9 @@ tests_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/fuzz/corpus/fw_iptables tests/fuzz/corpus/fw_fortigate \
 	tests/fuzz/corpus/fw_asa tests/fuzz/corpus/fw_panos \
 	tests/fuzz/corpus/policy
+
+TESTS += tests/integration/policy.sh
+EXTRA_DIST += tests/integration/policy.sh
 
 # The example policy is installed with its path (sharedir/policies/...).
 nobase_dist_pkgdata_DATA = policies/example/policy.conf \

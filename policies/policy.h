@@ -352,6 +352,21 @@ size_t policy_verdict_format(const struct policy_verdict *,
     const struct addr *src, uint16_t sport, const struct addr *dst,
     uint16_t dport, uint8_t ipproto, char *out, size_t len);
 
+/*
+ * Fill an alert (common/event.h, origin SC_ORIGIN_POLICY) from a violation
+ * verdict, for the store and the notifier: gid 3, sid 9500001..9500005 for
+ * GL-SEP-01..05, 9500101 for GL-EXC-01, 9500201 for GL-NET-02; msg names
+ * the use case in Japanese; muni and tier are those of the attributed
+ * 団体's side; the evidence line (policy_verdict_format) is written into
+ * evbuf, which the alert points to.  Returns 0, or -1 if v is not a
+ * violation (out untouched).
+ */
+struct sc_alert;
+#define POLICY_ALERT_GID 3
+int policy_verdict_alert(const struct policy_verdict *v, const struct addr *src,
+    uint16_t sport, const struct addr *dst, uint16_t dport, uint8_t ipproto,
+    int64_t now_us, char *evbuf, size_t evlen, struct sc_alert *out);
+
 /* The matrix as data, for the UI and the tests: the cell for a model and
  * a pair of tiers (never UNKNOWN), with its gateway mask and text. */
 enum policy_cell policy_matrix_cell(enum policy_model, enum policy_tier from,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/event.h"
 #include "common/timeutil.h"
 #include "policies/policy.h"
 #include "tests/tap.h"
@@ -373,6 +374,31 @@ specials(struct policy *p)
 	f.action = FW_ACTION_ALLOW;
 	policy_eval_fw(p, &f, end_day, &v);
 	is_int(v.severity, 1, "allowed L->NET: S1");
+
+	/* The alert record for a violation */
+	{
+		struct sc_alert al;
+		char evb[256];
+
+		s = A("10.1.16.7");
+		d = A("198.51.100.7");
+		policy_eval_flow(p, &s, 1, &d, 443, 6, end_day, &v);
+		ok(policy_verdict_alert(
+		       &v, &s, 1, &d, 443, 6, 77, evb, sizeof(evb), &al) == 0,
+		    "violation makes an alert");
+		ok(al.origin == SC_ORIGIN_POLICY && al.sid == 9500002 &&
+			al.severity == 1 && strcmp(al.muni, "242012") == 0 &&
+			al.tier == SC_TIER_L && al.dport == 443 &&
+			al.ts_us == 77,
+		    "alert: origin, sid, severity, 団体, tier, port, time");
+		ok(al.evidence_len > 0 &&
+			memmem(al.evidence, al.evidence_len, "L→NET", 7),
+		    "alert evidence names the cell");
+		eval(p, "10.1.16.7", "10.1.16.8", 443, &v);
+		is_int(policy_verdict_alert(
+			   &v, &s, 1, &d, 443, 6, 0, evb, sizeof(evb), &al),
+		    -1, "no alert for an allowed flow");
+	}
 
 	/* Undeclared private space is not judged; undeclared global is NET */
 	eval(p, "192.168.1.5", "10.1.16.7", 443, &v);
