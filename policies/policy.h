@@ -222,6 +222,20 @@ struct policy *policy_load_string(
 struct policy *policy_ref(struct policy *);
 void policy_unref(struct policy *); /* NULL is a no-op */
 
+/*
+ * The policy in force, for a process that reloads it (SIGHUP, web admin
+ * action): readers take a reference with policy_slot_get() and drop it with
+ * policy_unref() when done with the event; policy_slot_set() puts a new
+ * policy in place (taking over the caller's reference) and drops the
+ * slot's reference to the old one, which is freed when its last reader
+ * lets go.  The mutex is held only for the pointer copy and the count.
+ */
+struct policy_slot;
+struct policy_slot *policy_slot_new(struct policy *initial);
+struct policy *policy_slot_get(struct policy_slot *); /* ref'd, or NULL */
+void policy_slot_set(struct policy_slot *, struct policy *p);
+void policy_slot_free(struct policy_slot *); /* drops its reference */
+
 /* ---- declarations, for reports and the UI ---- */
 
 const char *policy_path(const struct policy *); /* file it came from */
