@@ -486,6 +486,7 @@ struct notify_config {
 	int64_t backoff_first_ms; /* 0: 1000; doubles per attempt */
 	int64_t backoff_max_ms; /* 0: 300000 */
 	int timeout_s; /* per attempt; 0: 10 */
+	const char *ca_file; /* https: trusted CAs (PEM); NULL: system's */
 };
 
 struct notify_stats {
