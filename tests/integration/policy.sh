@@ -29,6 +29,11 @@ out=$("$SECCLOUD" policy flow 10.11.16.5 10.11.32.10:3389)
 is "$?" 0 "flow to the registered virtual browser exits 0"
 like "$out" 'via screen-transfer chuo-vb' "flow: via the gateway"
 
+out=$("$SECCLOUD" policy matrix "beta'"); ok $? "matrix beta'"
+like "$out" 'I   -> L    G  .*\[sanitiser\] \[screen-transfer\]' \
+    "matrix: β′ I->L through sanitiser or screen transfer"
+like "$out" 'M   -> LG   E' "matrix: M->LG allow-list"
+
 cat >"$tmp/bad.conf" <<'POL'
 prefecture "県" { code 240001 }
 municipality "甲" {
