@@ -53,7 +53,7 @@ EXTRA_DIST += tests/fuzz/corpus/fw_iptables tests/fuzz/corpus/fw_fortigate \
 	tests/fuzz/corpus/policy
 
 TESTS += tests/integration/policy.sh
-EXTRA_DIST += tests/integration/policy.sh
+EXTRA_DIST += tests/integration/policy.sh policies/README.md
 
 # The example policy is installed with its path (sharedir/policies/...).
 nobase_dist_pkgdata_DATA = policies/example/policy.conf \
