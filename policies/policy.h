@@ -293,6 +293,15 @@ struct policy_tag {
 int policy_tag(
     const struct policy *, const struct addr *, struct policy_tag *out);
 
+/*
+ * Tag a received message (common/event.h) by its sending host: fills
+ * ev->muni and ev->tier, and sets SC_EV_UNKNOWN_SOURCE when the peer is
+ * not a declared source.  Returns the source, or NULL.
+ */
+struct sc_event;
+const struct policy_source *policy_tag_event(
+    const struct policy *, struct sc_event *ev);
+
 /* ---- flow evaluation ---- */
 
 /* What a matrix cell says (DOMAIN.md §C.2 legend). */
@@ -418,6 +427,15 @@ int fw_parse_fortigate(const char *msg, size_t len, struct fw_flow *out);
 int fw_parse_asa(const char *msg, size_t len, struct fw_flow *out);
 int fw_parse_panos(const char *msg, size_t len, struct fw_flow *out);
 int fw_parse(const char *msg, size_t len, struct fw_flow *out);
+
+/*
+ * For a message from a firewall: parse its body with fw_parse() and judge
+ * the flow (policy_eval_fw, the message's own time when it has one, else
+ * its receive time).  Returns 1 if the flow is a violation, 0 if not, -1
+ * if the body holds no flow.  *flow and *v are filled when >= 0.
+ */
+int policy_eval_event(const struct policy *, const struct sc_event *ev,
+    struct fw_flow *flow, struct policy_verdict *v);
 
 /* Evaluate a parsed firewall flow: policy_eval_flow, then
  * policy_verdict_blocked if the log says it was denied.  when_us is used

@@ -1,6 +1,8 @@
 /*
- * policy_alert.c — turns a violation verdict into the alert record every
- * role stores and notifies (struct sc_alert, common/event.h).
+ * policy_alert.c — the glue to common/event.h: a violation verdict becomes
+ * the alert record every role stores and notifies (struct sc_alert); a
+ * received message is tagged by its sender and, when it is a firewall
+ * log, its flow is judged.
  */
 #include "config.h"
 
@@ -79,4 +81,30 @@ policy_verdict_alert(const struct policy_verdict *v, const struct addr *src,
 		out->evidence_len = n < evlen ? n : evlen - 1;
 	}
 	return 0;
+}
+
+const struct policy_source *
+policy_tag_event(const struct policy *p, struct sc_event *ev)
+{
+	struct policy_tag t;
+
+	policy_tag(p, &ev->peer, &t);
+	memset(ev->muni, 0, sizeof(ev->muni));
+	if (t.muni != NULL)
+		memcpy(ev->muni, t.muni->code, SC_MUNI_LEN);
+	ev->tier = (enum sc_tier)t.tier;
+	if (t.source == NULL)
+		ev->flags |= SC_EV_UNKNOWN_SOURCE;
+	else
+		ev->flags &= ~(uint32_t)SC_EV_UNKNOWN_SOURCE;
+	return t.source;
+}
+
+int
+policy_eval_event(const struct policy *p, const struct sc_event *ev,
+    struct fw_flow *flow, struct policy_verdict *v)
+{
+	if (ev->msg == NULL || fw_parse(ev->msg, ev->msglen, flow) != 0)
+		return -1;
+	return policy_eval_fw(p, flow, ev->ts_us ? ev->ts_us : ev->recv_us, v);
 }

@@ -400,6 +400,34 @@ specials(struct policy *p)
 		    -1, "no alert for an allowed flow");
 	}
 
+	/* A received firewall message: tag the sender, judge the flow */
+	{
+		static const char body[] =
+		    "%ASA-4-106023: Deny tcp src inside:10.1.16.7/50000 dst "
+		    "outside:198.51.100.7/443 by access-group \"in\" [0x0, 0x0]";
+		struct sc_event ev;
+		struct fw_flow ff;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.peer = A("10.1.16.9");
+		ev.recv_us = end_day;
+		ev.msg = body;
+		ev.msglen = sizeof(body) - 1;
+		policy_tag_event(p, &ev);
+		ok(strcmp(ev.muni, "242012") == 0 && ev.tier == SC_TIER_L &&
+			(ev.flags & SC_EV_UNKNOWN_SOURCE),
+		    "event tagged: 団体, tier, not a declared source");
+		is_int(policy_eval_event(p, &ev, &ff, &v), 1,
+		    "denied L->NET in an ASA line is a violation");
+		ok(v.severity == 4 && strcmp(v.use_case, "GL-SEP-02") == 0 &&
+			ff.dport == 443,
+		    "attempt: GL-SEP-02 at S4");
+		ev.msg = "sshd[1]: Accepted password";
+		ev.msglen = strlen(ev.msg);
+		is_int(policy_eval_event(p, &ev, &ff, &v), -1,
+		    "no flow in a non-firewall line");
+	}
+
 	/* Undeclared private space is not judged; undeclared global is NET */
 	eval(p, "192.168.1.5", "10.1.16.7", 443, &v);
 	ok(v.kind == POLICY_V_UNKNOWN && !v.violation,
