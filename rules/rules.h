@@ -36,6 +36,10 @@
  * threshold also applies to matches that passed `after` (Sagan 1.2 ignores
  * it then), xbits isset by_src works after "set,NAME,EXPIRE" (Sagan 1.2
  * never fires it), unknown keywords reject the rule (Sagan ignores them).
+ * Extensions: "after: track by_src, count N, seconds S, distinct username"
+ * counts distinct user names (password spraying); track by_username;
+ * threshold "type threshold"/"both" keep Snort's meaning; alert_time hours
+ * are JST; xbits also in Suricata's "OP,NAME,track ip_src,expire N" form.
  *
  * Prefilter.  A rule's fast_pattern or longest positive content, else its
  * pcre when Hyperscan accepts it, is its pattern in the database of its
@@ -250,7 +254,10 @@ int rule_confirm(const struct rule *, struct rule_scratch *, enum rule_buf buf,
  * Match ids are rule indices (ruleset_rule()); a match only names a
  * candidate, which must then pass header, flow, dsize and rule_confirm()
  * for each buffer in rule_buffers().  The scratch below fits every
- * database of the set.
+ * database of the set.  Block databases report each rule at most once per
+ * scan (HS_FLAG_SINGLEMATCH); the stream database reports every match end,
+ * so a stream keeps naming its candidates packet after packet.  The
+ * caller opens, scans and closes its own streams (hs_open_stream ...).
  */
 const struct hs_database *ruleset_hs_db(
     const struct ruleset *, enum rule_buf, int mode);
