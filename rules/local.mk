@@ -22,7 +22,6 @@ EXTRA_DIST += tests/integration/rules_sets.sh rules/sets tests/rules
 
 # make bench: bench/rules/bench_rules CORPUS RULES... (see bench/rules/README)
 # (noinst, not EXTRA_PROGRAMS: Makefile.am does not define that yet)
-noinst_PROGRAMS += bench/rules/bench_rules
 BENCH_PROGS += bench/rules/bench_rules
 bench_rules_bench_rules_SOURCES = bench/rules/bench_rules.c
 EXTRA_DIST += bench/rules/make_sagan_corpus.py bench/rules/compare_alerts.py \
