@@ -399,14 +399,14 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: seccloud rules [-c conf] [-p] [-s] [-v] check [FILE...]\n"
-	    "       seccloud rules [-c conf] [-p] [-e] [-a] test RULES... "
+	    "usage: seccloud rules [-f conf] [-p] [-s] [-v] check [FILE...]\n"
+	    "       seccloud rules [-f conf] [-p] [-e] [-a] test RULES... "
 	    "INPUT\n\n"
 	    "check: lint rule files (default: the rules of seccloud.conf) and\n"
 	    "       print statistics; exit 1 if any rule was rejected.\n"
 	    "test:  run a log file (syslog lines or Sagan's pipe format)\n"
 	    "       through the rules and print LINE: sid SID per alert.\n"
-	    "  -c conf  seccloud.conf for vars (default: built-in defaults)\n"
+	    "  -f conf  seccloud.conf for vars (default: built-in defaults)\n"
 	    "  -p       packet rules (default: log rules)\n"
 	    "  -s       strict: any bad rule fails\n"
 	    "  -v       check: also list the rules without a prefilter literal\n"
@@ -428,10 +428,11 @@ cmd_rules(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	co.flags = RULESET_LOG;
 	optind = 1;
-	while (
-	    (ch = getopt_long(argc, argv, "+c:pseahv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:f:pseahv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
-		case 'c':
+		case 'c': /* older spelling of -f */
+		case 'f':
 			co.conf = optarg;
 			break;
 		case 'p':
