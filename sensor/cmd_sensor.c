@@ -1,21 +1,208 @@
 /*
- * cmd_sensor.c — `seccloud sensor`: capture packets, reassemble, match and report.
- * Not built yet: see issue 4.
+ * cmd_sensor.c — `seccloud sensor`: read capture files or an interface,
+ * reassemble, match the rules and report (EVE file, collector).
+ *
+ *   seccloud sensor [-r FILE]... [-i IFACE] [--rules FILE]... [--eve FILE]
+ *                   [-S HOST:PORT [--tls]] [--midstream] [--flows]
+ *                   [--stats] [-u USER] [-F BPF]
+ *
+ * The capture is opened first (root), then privileges are dropped.
  */
 #include "config.h"
 
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/log.h"
 #include "seccloud.h"
+#include "sensor/sensor.h"
+#include "sensor/sensor_rules.h"
+
+static struct sensor *live_sensor;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (live_sensor != NULL)
+		sensor_stop(live_sensor);
+}
+
+static void
+print_stat(void *arg, const char *name, uint64_t v)
+{
+	fprintf(arg, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: seccloud sensor [-r FILE]... [-i IFACE] [--rules FILE]...\n"
+	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls]]\n"
+	    "           [--midstream] [--stream-depth BYTES] [-F FILTER]\n"
+	    "           [-u USER] [--stats]\n\n"
+	    "Capture packets (files or a live interface), reassemble TCP,\n"
+	    "extract HTTP/DNS/TLS fields, match rules and report alerts as\n"
+	    "EVE JSON and RFC 5424 syslog to the collector.\n");
+}
+
+enum {
+	OPT_RULES = 256,
+	OPT_EVE,
+	OPT_MIDSTREAM,
+	OPT_FLOWS,
+	OPT_TLS,
+	OPT_STATS,
+	OPT_DEPTH,
+	OPT_NOMIDSTREAM,
+};
+
+static const struct option longopts[] = {
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "eve", required_argument, NULL, OPT_EVE },
+	{ "midstream", no_argument, NULL, OPT_MIDSTREAM },
+	{ "no-midstream", no_argument, NULL, OPT_NOMIDSTREAM },
+	{ "flows", no_argument, NULL, OPT_FLOWS },
+	{ "tls", no_argument, NULL, OPT_TLS },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "stream-depth", required_argument, NULL, OPT_DEPTH },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int
 cmd_sensor(int argc, char **argv)
 {
-	if (cmd_wants_help(argc, argv)) {
-		printf(
-		    "usage: seccloud sensor [options]\n\ncapture packets, reassemble, match and report.\n"
-		    "Not built yet (issue 4).\n");
-		return 0;
+	struct sensor_config cfg;
+	const char **files = NULL, **rules = NULL;
+	size_t nfiles = 0, nrules = 0;
+	const char *user = NULL;
+	int ch, stats = 0, rc = 1;
+	char err[512];
+	struct sensor_rules *sr = NULL;
+	struct sensor *s = NULL;
+
+	sensor_config_defaults(&cfg);
+	files = calloc((size_t)argc + 1, sizeof(*files));
+	rules = calloc((size_t)argc + 1, sizeof(*rules));
+	if (files == NULL || rules == NULL)
+		fatal("calloc");
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "r:i:S:u:F:h", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'r':
+			files[nfiles++] = optarg;
+			break;
+		case 'i':
+			cfg.iface = optarg;
+			break;
+		case 'S':
+			cfg.collector = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'F':
+			cfg.bpf = optarg;
+			break;
+		case OPT_RULES:
+			rules[nrules++] = optarg;
+			break;
+		case OPT_EVE:
+			cfg.eve_path = optarg;
+			break;
+		case OPT_MIDSTREAM:
+			cfg.midstream = 1;
+			break;
+		case OPT_NOMIDSTREAM:
+			cfg.midstream = 0;
+			break;
+		case OPT_FLOWS:
+			cfg.eve_flows = 1;
+			break;
+		case OPT_TLS:
+			cfg.collector_tls = 1;
+			break;
+		case OPT_STATS:
+			stats = 1;
+			break;
+		case OPT_DEPTH: {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (*end != '\0') {
+				usage(stderr);
+				goto out;
+			}
+			cfg.stream_depth = v;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage(stderr);
+			rc = 2;
+			goto out;
+		}
 	}
-	return cmd_not_built("sensor", "issue 4");
+	if (optind != argc || (nfiles == 0 && cfg.iface == NULL)) {
+		usage(stderr);
+		rc = 2;
+		goto out;
+	}
+	if (nrules > 0 &&
+	    (sr = sensor_rules_load(rules, nrules, err, sizeof(err))) == NULL) {
+		log_warnx("rules: %s", err);
+		goto out;
+	}
+	s = sensor_new(&cfg, sensor_rules_set(sr));
+	if (s == NULL) {
+		log_warnx("sensor: cannot start");
+		goto out;
+	}
+	if (cfg.iface != NULL && sensor_live_open(s, err, sizeof(err)) != 0) {
+		log_warnx("capture %s", err);
+		goto out;
+	}
+	if (sensor_open_outputs(s, err, sizeof(err)) != 0) {
+		log_warnx("output %s", err);
+		goto out;
+	}
+	if (sensor_drop_privileges(user, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		goto out;
+	}
+	rc = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (sensor_read_file(s, files[i], err, sizeof(err)) != 0) {
+			log_warnx("%s", err);
+			rc = 1;
+		}
+	}
+	if (cfg.iface != NULL) {
+		live_sensor = s;
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		if (sensor_live_run(s, err, sizeof(err)) != 0) {
+			log_warnx("%s", err);
+			rc = 1;
+		}
+		live_sensor = NULL;
+	}
+	sensor_flush(s);
+	if (stats)
+		sensor_stats(s, print_stat, stderr);
+out:
+	sensor_free(s);
+	sensor_rules_free(sr);
+	free(files);
+	free(rules);
+	return rc;
 }

@@ -1,0 +1,24 @@
+/*
+ * sensor_rules.h — loading the rule files the sensor matches with, and
+ * the privilege drop after the capture is open.  A thin layer over
+ * rules/rules.h and common/privdrop.h, so cmd_sensor.c stays small.
+ */
+#ifndef SC_SENSOR_RULES_H
+#define SC_SENSOR_RULES_H
+
+#include <stddef.h>
+
+struct ruleset;
+struct sensor_rules;
+
+/* Load and compile the files with the sensor's default variables
+ * ($HOME_NET ...).  NULL with a reason in err. */
+struct sensor_rules *sensor_rules_load(
+    const char *const *files, size_t n, char *err, size_t errlen);
+const struct ruleset *sensor_rules_set(const struct sensor_rules *);
+void sensor_rules_free(struct sensor_rules *);
+
+/* Drop root to `user` (NULL: "_seccloud") if running as root. */
+int sensor_drop_privileges(const char *user, char *err, size_t errlen);
+
+#endif
