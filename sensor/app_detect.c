@@ -8,13 +8,13 @@
 
 #include "sensor/sensor_int.h"
 
-static const char *const http_methods[] = { "GET ", "POST ", "HEAD ",
-	"PUT ", "DELETE ", "OPTIONS ", "CONNECT ", "TRACE ", "PATCH ",
-	"PROPFIND ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ",
-	"PROPPATCH ", "SEARCH " };
+static const char *const http_methods[] = { "GET ", "POST ", "HEAD ", "PUT ",
+	"DELETE ", "OPTIONS ", "CONNECT ", "TRACE ", "PATCH ", "PROPFIND ",
+	"MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ", "PROPPATCH ",
+	"SEARCH " };
 
-static const char *const app_names[APP_MAX] = { "unknown", "http", "dns",
-	"tls", "failed" };
+static const char *const app_names[APP_MAX] = { "unknown", "http", "dns", "tls",
+	"failed" };
 
 const char *
 app_proto_name(int p)

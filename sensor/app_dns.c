@@ -17,8 +17,8 @@
 #define DNS_PTR_MAX 16
 
 int
-dns_query_name(const uint8_t *m, size_t len, char *out, size_t outlen,
-    uint16_t *flags)
+dns_query_name(
+    const uint8_t *m, size_t len, char *out, size_t outlen, uint16_t *flags)
 {
 	size_t i = DNS_HLEN, o = 0;
 	int jumps = 0;

@@ -94,16 +94,16 @@ hexval(int c)
 /* Percent-decode [in, in+len) into out; an encoded '/' stays encoded
  * when keep_slash is set. */
 static size_t
-pct_decode(const uint8_t *in, size_t len, uint8_t *out, size_t outlen,
-    int keep_slash)
+pct_decode(
+    const uint8_t *in, size_t len, uint8_t *out, size_t outlen, int keep_slash)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < len && o < outlen; i++) {
 		int c = in[i];
 
-		if (c == '%' && i + 2 < len &&
-		    hexval(in[i + 1]) >= 0 && hexval(in[i + 2]) >= 0) {
+		if (c == '%' && i + 2 < len && hexval(in[i + 1]) >= 0 &&
+		    hexval(in[i + 2]) >= 0) {
 			int v = hexval(in[i + 1]) << 4 | hexval(in[i + 2]);
 
 			if (!(keep_slash && v == '/')) {
@@ -216,8 +216,8 @@ request_line(struct http_parser *h, const uint8_t *l, size_t n)
 			break;
 		}
 	}
-	h->uri_len = http_normalize_uri(l + start, end - start, h->uri,
-	    sizeof(h->uri));
+	h->uri_len =
+	    http_normalize_uri(l + start, end - start, h->uri, sizeof(h->uri));
 	return 0;
 }
 
@@ -303,8 +303,8 @@ start_request(struct http_parser *h)
 
 /* One complete line (without CR LF). */
 static void
-on_line(struct http_parser *h, const uint8_t *l, size_t n, app_tx_fn fn,
-    void *arg)
+on_line(
+    struct http_parser *h, const uint8_t *l, size_t n, app_tx_fn fn, void *arg)
 {
 	switch (h->state) {
 	case HS_LINE:
@@ -374,8 +374,8 @@ http_parser_feed(struct http_parser *h, const uint8_t *d, size_t len,
 			h->body_left -= take;
 			i += take;
 			if (h->body_left == 0)
-				h->state = h->state == HS_BODY ? HS_LINE
-							       : HS_CHUNK_CRLF;
+				h->state = h->state == HS_BODY ? HS_LINE :
+								 HS_CHUNK_CRLF;
 			continue;
 		}
 		const uint8_t *nl = memchr(d + i, '\n', len - i);

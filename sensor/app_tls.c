@@ -147,8 +147,8 @@ handshake(struct tls_parser *t, app_tx_fn fn, void *arg)
 }
 
 void
-tls_parser_feed(struct tls_parser *t, const uint8_t *d, size_t len,
-    app_tx_fn fn, void *arg)
+tls_parser_feed(
+    struct tls_parser *t, const uint8_t *d, size_t len, app_tx_fn fn, void *arg)
 {
 	while (len > 0 && !t->done) {
 		if (t->hdr_have < TLS_REC_HLEN) {

@@ -19,8 +19,8 @@
 #include "sensor/capture.h"
 
 void
-capture_stats_update(struct capture_stats *cs, uint32_t recv, uint32_t drop,
-    uint32_t ifdrop)
+capture_stats_update(
+    struct capture_stats *cs, uint32_t recv, uint32_t drop, uint32_t ifdrop)
 {
 	if (cs->primed) {
 		cs->recv += (uint32_t)(recv - cs->last_recv);
@@ -111,8 +111,8 @@ sensor_live_open(struct sensor *s, char *err, size_t errlen)
 	if (s->cfg.bufsize > 0)
 		(void)pcap_set_buffer_size(c->pcap, s->cfg.bufsize);
 	if (pcap_activate(c->pcap) < 0) {
-		snprintf(err, errlen, "%s: %s", s->cfg.iface,
-		    pcap_geterr(c->pcap));
+		snprintf(
+		    err, errlen, "%s: %s", s->cfg.iface, pcap_geterr(c->pcap));
 		goto fail;
 	}
 	if (s->cfg.bpf != NULL) {
@@ -123,8 +123,8 @@ sensor_live_open(struct sensor *s, char *err, size_t errlen)
 			goto fail;
 		}
 		if (pcap_setfilter(c->pcap, &prog) != 0) {
-			snprintf(err, errlen, "filter: %s",
-			    pcap_geterr(c->pcap));
+			snprintf(
+			    err, errlen, "filter: %s", pcap_geterr(c->pcap));
 			pcap_freecode(&prog);
 			goto fail;
 		}

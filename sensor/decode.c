@@ -26,8 +26,8 @@ const char *const sensor_counter_names[CTR_MAX] = {
 #define LINKTYPE_IPV6 229
 
 static int
-decode_raw(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_raw(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	return decode_ip_any(d, p, b, len);
 }
@@ -117,8 +117,8 @@ decode_ip_proto(struct sensor_decoder *d, struct sc_pkt *p, uint8_t proto,
 }
 
 int
-decode_ip_any(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_ip_any(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	if (len < 1) {
 		d->ctr[CTR_IPV4_SHORT]++;

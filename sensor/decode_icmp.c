@@ -25,8 +25,8 @@ decode_icmp_common(struct sc_pkt *p, const uint8_t *b, size_t len)
 }
 
 int
-decode_icmp(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_icmp(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	if (len < ICMP_HLEN) {
 		d->ctr[CTR_ICMP_SHORT]++;
@@ -36,8 +36,8 @@ decode_icmp(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
 }
 
 int
-decode_icmpv6(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_icmpv6(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	if (len < ICMP_HLEN) {
 		d->ctr[CTR_ICMPV6_SHORT]++;

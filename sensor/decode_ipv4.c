@@ -46,8 +46,8 @@ ipv4_options_ok(const uint8_t *o, size_t len)
 }
 
 int
-decode_ipv4(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_ipv4(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	size_t hlen, tot;
 	uint16_t fragf;
@@ -105,8 +105,8 @@ decode_ipv4(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
 		return 0;
 	}
 	whole = defrag_add(d->defrag, p->ts_us, 0, &p->src, &p->dst,
-	    (uint32_t)(b[4] << 8 | b[5]), b[9], off, more, b + hlen,
-	    tot - hlen, b, hlen, &wlen);
+	    (uint32_t)(b[4] << 8 | b[5]), b[9], off, more, b + hlen, tot - hlen,
+	    b, hlen, &wlen);
 	if (whole == NULL) {
 		p->frag_held = 1;
 		return 0;

@@ -63,8 +63,8 @@ ipv6_fragment(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
 }
 
 int
-decode_ipv6(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_ipv6(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	size_t plen, off;
 	uint8_t next;
@@ -112,8 +112,8 @@ decode_ipv6(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
 				d->ctr[CTR_IPV6_EXTHDR]++;
 				return -1;
 			}
-			ehlen = next == EH_AH ? ((size_t)b[off + 1] + 2) * 4
-					      : ((size_t)b[off + 1] + 1) * 8;
+			ehlen = next == EH_AH ? ((size_t)b[off + 1] + 2) * 4 :
+						((size_t)b[off + 1] + 1) * 8;
 			if (off + ehlen > len) {
 				d->ctr[CTR_IPV6_EXTHDR]++;
 				return -1;

@@ -14,8 +14,8 @@
 #define CHDLC_HLEN 4
 
 int
-decode_null(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_null(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	uint32_t le, be;
 
@@ -38,32 +38,32 @@ decode_null(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
 }
 
 int
-decode_sll(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_sll(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	if (len < SLL_HLEN) {
 		d->ctr[CTR_SLL_SHORT]++;
 		return -1;
 	}
-	return decode_ethertype(d, p, (uint16_t)(b[14] << 8 | b[15]),
-	    b + SLL_HLEN, len - SLL_HLEN);
+	return decode_ethertype(
+	    d, p, (uint16_t)(b[14] << 8 | b[15]), b + SLL_HLEN, len - SLL_HLEN);
 }
 
 int
-decode_sll2(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_sll2(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	if (len < SLL2_HLEN) {
 		d->ctr[CTR_SLL2_SHORT]++;
 		return -1;
 	}
-	return decode_ethertype(d, p, (uint16_t)(b[0] << 8 | b[1]),
-	    b + SLL2_HLEN, len - SLL2_HLEN);
+	return decode_ethertype(
+	    d, p, (uint16_t)(b[0] << 8 | b[1]), b + SLL2_HLEN, len - SLL2_HLEN);
 }
 
 int
-decode_chdlc(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_chdlc(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	if (len < CHDLC_HLEN) {
 		d->ctr[CTR_CHDLC_SHORT]++;

@@ -10,8 +10,8 @@
 #define TCP_HLEN_MIN 20
 
 int
-decode_tcp(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_tcp(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	size_t hlen;
 

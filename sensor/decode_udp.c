@@ -9,8 +9,8 @@
 #define UDP_HLEN 8
 
 int
-decode_udp(struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b,
-    size_t len)
+decode_udp(
+    struct sensor_decoder *d, struct sc_pkt *p, const uint8_t *b, size_t len)
 {
 	size_t ulen;
 

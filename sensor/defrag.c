@@ -78,8 +78,8 @@ fq_hash(int v6, const struct addr *s, const struct addr *d, uint32_t id,
 static void
 fq_unlink(struct defrag *df, struct fragq *q)
 {
-	struct fragq **pp = &df->bucket[fq_hash(
-	    q->v6, &q->src, &q->dst, q->id, q->proto)];
+	struct fragq **pp =
+	    &df->bucket[fq_hash(q->v6, &q->src, &q->dst, q->id, q->proto)];
 
 	while (*pp != NULL && *pp != q)
 		pp = &(*pp)->hnext;
@@ -222,9 +222,9 @@ fq_get(struct defrag *df, int64_t now_us, int v6, const struct addr *src,
 
 uint8_t *
 defrag_add(struct defrag *df, int64_t now_us, int v6, const struct addr *src,
-    const struct addr *dst, uint32_t id, uint8_t proto, uint32_t off,
-    int more, const uint8_t *data, size_t len, const uint8_t *hdr,
-    size_t hdrlen, size_t *outlen)
+    const struct addr *dst, uint32_t id, uint8_t proto, uint32_t off, int more,
+    const uint8_t *data, size_t len, const uint8_t *hdr, size_t hdrlen,
+    size_t *outlen)
 {
 	struct fragq *q;
 	size_t end = (size_t)off + len, i;

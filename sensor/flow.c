@@ -28,8 +28,8 @@ struct flow_table {
 };
 
 struct flow_table *
-flow_table_new(const struct flow_limits *lim, uint64_t *ctr, flow_end_fn end,
-    void *arg)
+flow_table_new(
+    const struct flow_limits *lim, uint64_t *ctr, flow_end_fn end, void *arg)
 {
 	struct flow_table *ft = calloc(1, sizeof(*ft));
 	uint32_t nb = 1024;
@@ -188,10 +188,10 @@ flow_get(struct flow_table *ft, struct sc_pkt *p)
 		return NULL;
 	}
 	/* A SYN-ACK seen first comes from the server. */
-	client = (p->proto == 6 && (p->tcp_flags & (TH_SYN | TH_ACK)) ==
-				       (TH_SYN | TH_ACK))
-	    ? FLOW_TOCLIENT
-	    : FLOW_TOSERVER;
+	client = (p->proto == 6 &&
+		     (p->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) ?
+	    FLOW_TOCLIENT :
+	    FLOW_TOSERVER;
 	f->addr[client] = p->src;
 	f->addr[!client] = p->dst;
 	f->port[client] = p->sport;

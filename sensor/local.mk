@@ -24,3 +24,20 @@ sensor_libsensor_a_SOURCES = \
 	sensor/detect.c \
 	sensor/output_eve.c \
 	sensor/output_syslog.c
+
+check_PROGRAMS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap
+TESTS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap
+EXTRA_DIST += tests/pcapgen/pcapgen.py
+
+FUZZ_PROGS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_http \
+	tests/fuzz/fuzz_dns tests/fuzz/fuzz_tls
+tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz_decode.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz_http.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_http_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_dns_SOURCES = tests/fuzz/fuzz_dns.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_dns_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz_tls.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_tls_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+EXTRA_DIST += tests/fuzz/corpus/decode tests/fuzz/corpus/http \
+	tests/fuzz/corpus/dns tests/fuzz/corpus/tls

@@ -164,8 +164,8 @@ b64(const uint8_t *d, size_t n)
 	if (o == NULL)
 		return json_null();
 	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 |
-		    d[i + 2];
+		uint32_t v =
+		    (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
 
 		o[j++] = t[v >> 18];
 		o[j++] = t[(v >> 12) & 63];
@@ -198,9 +198,9 @@ printable(const uint8_t *d, size_t n)
 		return json_null();
 	for (size_t i = 0; i < n; i++)
 		o[i] = (d[i] >= 0x20 && d[i] < 0x7f) || d[i] == '\n' ||
-			d[i] == '\r' || d[i] == '\t'
-		    ? (char)d[i]
-		    : '.';
+			d[i] == '\r' || d[i] == '\t' ?
+		    (char)d[i] :
+		    '.';
 	o[n] = '\0';
 	r = json_string(o);
 	free(o);
@@ -270,16 +270,16 @@ eve_flow(struct eve *e, const struct sensor *s, const struct flow *f)
 	json_object_set_new(o, "dest_port", json_integer(f->port[1]));
 	set_proto(o, f->proto);
 	if (f->app_proto != APP_UNKNOWN && f->app_proto != APP_FAILED)
-		json_object_set_new(o, "app_proto",
-		    json_string(app_proto_name(f->app_proto)));
-	json_object_set_new(fl, "pkts_toserver",
-	    json_integer((json_int_t)f->pkts[0]));
-	json_object_set_new(fl, "pkts_toclient",
-	    json_integer((json_int_t)f->pkts[1]));
-	json_object_set_new(fl, "bytes_toserver",
-	    json_integer((json_int_t)f->bytes[0]));
-	json_object_set_new(fl, "bytes_toclient",
-	    json_integer((json_int_t)f->bytes[1]));
+		json_object_set_new(
+		    o, "app_proto", json_string(app_proto_name(f->app_proto)));
+	json_object_set_new(
+	    fl, "pkts_toserver", json_integer((json_int_t)f->pkts[0]));
+	json_object_set_new(
+	    fl, "pkts_toclient", json_integer((json_int_t)f->pkts[1]));
+	json_object_set_new(
+	    fl, "bytes_toserver", json_integer((json_int_t)f->bytes[0]));
+	json_object_set_new(
+	    fl, "bytes_toclient", json_integer((json_int_t)f->bytes[1]));
 	fmt_ts(f->first_us, ts, sizeof(ts));
 	json_object_set_new(fl, "start", json_string(ts));
 	fmt_ts(f->last_us, ts, sizeof(ts));
@@ -289,8 +289,10 @@ eve_flow(struct eve *e, const struct sensor *s, const struct flow *f)
 	json_object_set_new(fl, "reason",
 	    json_string(reasons[f->end_reason < 3 ? f->end_reason : 2]));
 	if (f->dantai[0] >= 0 || f->dantai[1] >= 0) {
-		json_object_set_new(fl, "src_dantai", json_integer(f->dantai[0]));
-		json_object_set_new(fl, "dest_dantai", json_integer(f->dantai[1]));
+		json_object_set_new(
+		    fl, "src_dantai", json_integer(f->dantai[0]));
+		json_object_set_new(
+		    fl, "dest_dantai", json_integer(f->dantai[1]));
 		json_object_set_new(fl, "src_tier", json_integer(f->tier[0]));
 		json_object_set_new(fl, "dest_tier", json_integer(f->tier[1]));
 	}

@@ -15,8 +15,8 @@ struct slog {
 };
 
 struct slog *
-slog_new(const struct sensor_config *cfg, uint64_t *ctr, char *err,
-    size_t errlen)
+slog_new(
+    const struct sensor_config *cfg, uint64_t *ctr, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "collector output not built yet");
 	return NULL;

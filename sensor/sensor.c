@@ -71,6 +71,8 @@ on_tx(void *arg, const struct app_tx *tx)
 {
 	struct sensor *s = arg;
 
+	if (s->tx_hook != NULL)
+		s->tx_hook(s->hook_arg, s->cur, tx);
 	if (s->det != NULL && s->cur != NULL)
 		detect_tx(s->det, s->cur, tx);
 }
@@ -84,7 +86,8 @@ app_parser(struct sensor *s, struct flow *f, int d)
 	switch (f->app_proto) {
 	case APP_HTTP:
 		if (d == FLOW_TOSERVER)
-			f->app[d] = http_parser_new(s->cfg.http_line_max, s->ctr);
+			f->app[d] =
+			    http_parser_new(s->cfg.http_line_max, s->ctr);
 		break;
 	case APP_DNS:
 		f->app[d] = dns_tcp_new(s->ctr);
@@ -100,26 +103,12 @@ app_parser(struct sensor *s, struct flow *f, int d)
 }
 
 static void
-app_stream(struct sensor *s, struct flow *f, int d, const uint8_t *data,
+app_feed(struct sensor *s, struct flow *f, int d, const uint8_t *data,
     size_t len, int gap)
 {
-	void *ap;
+	void *ap = app_parser(s, f, d);
 
-	if (f->app_proto == APP_UNKNOWN && !f->app_tried[d]) {
-		int r = app_detect(data, len, 0, f->port[d], f->port[!d],
-		    d == FLOW_TOSERVER);
-
-		/* decided on the first bytes of a direction; a short first
-		 * segment that could still be HTTP counts as undecided */
-		if (r != APP_UNKNOWN)
-			f->app_tried[d] = 1;
-		if (r != APP_UNKNOWN && r != APP_FAILED)
-			f->app_proto = (uint8_t)r;
-		else if (f->app_tried[0] && f->app_tried[1])
-			f->app_proto = APP_FAILED;
-	}
-	ap = app_parser(s, f, d);
-	if (ap == NULL)
+	if (ap == NULL || len == 0)
 		return;
 	switch (f->app_proto) {
 	case APP_HTTP:
@@ -142,6 +131,45 @@ app_stream(struct sensor *s, struct flow *f, int d, const uint8_t *data,
 	}
 }
 
+/*
+ * Detect the protocol from the first APP_PROBE_MAX bytes of a direction
+ * (kept in f->probe while undecided), then feed the parser: first the
+ * probed bytes of earlier segments, then this run.
+ */
+static void
+app_stream(struct sensor *s, struct flow *f, int d, const uint8_t *data,
+    size_t len, int gap)
+{
+	size_t old = f->probe_len[d];
+
+	if (f->app_proto == APP_UNKNOWN && !f->app_tried[d] && !gap) {
+		size_t room = APP_PROBE_MAX - old,
+		       take = len < room ? len : room;
+		int r;
+
+		memcpy(f->probe[d] + old, data, take);
+		r = app_detect(f->probe[d], old + take, 0, f->port[d],
+		    f->port[!d], d == FLOW_TOSERVER);
+		if (r == APP_UNKNOWN && old + take < APP_PROBE_MAX &&
+		    take == len) {
+			f->probe_len[d] = (uint8_t)(old + take);
+			return; /* wait for more bytes */
+		}
+		f->app_tried[d] = 1;
+		if (r != APP_UNKNOWN && r != APP_FAILED)
+			f->app_proto = (uint8_t)r;
+		else if (f->app_tried[!d] || d == FLOW_TOSERVER)
+			f->app_proto = APP_FAILED;
+	}
+	if (f->app_proto == APP_UNKNOWN || f->app_proto == APP_FAILED)
+		return;
+	if (old > 0) {
+		f->probe_len[d] = 0;
+		app_feed(s, f, d, f->probe[d], old, 0);
+	}
+	app_feed(s, f, d, data, len, gap);
+}
+
 struct deliver_ctx {
 	struct sensor *s;
 	struct flow *f;
@@ -153,6 +181,9 @@ on_stream(void *arg, const uint8_t *data, size_t len, int gap)
 {
 	struct deliver_ctx *dc = arg;
 
+	if (dc->s->stream_hook != NULL)
+		dc->s->stream_hook(
+		    dc->s->hook_arg, dc->f, dc->dir, data, len, gap);
 	app_stream(dc->s, dc->f, dc->dir, data, len, gap);
 	if (dc->s->det != NULL && dc->s->cur != NULL)
 		detect_stream(dc->s->det, dc->s->cur, data, len, gap);
@@ -300,9 +331,9 @@ sensor_emit(struct sensor *s, const struct sc_pkt *p, struct sensor_alert *a)
 	a->sport = p->sport;
 	a->dport = p->dport;
 	a->app_proto = f != NULL && f->app_proto != APP_UNKNOWN &&
-		f->app_proto != APP_FAILED
-	    ? app_proto_name(f->app_proto)
-	    : NULL;
+		f->app_proto != APP_FAILED ?
+	    app_proto_name(f->app_proto) :
+	    NULL;
 	a->to_server = p->dir == FLOW_TOSERVER;
 	a->payload = p->payload;
 	a->plen = p->plen;
@@ -408,8 +439,8 @@ sensor_open_outputs(struct sensor *s, char *err, size_t errlen)
 }
 
 void
-sensor_stats(const struct sensor *s,
-    void (*fn)(void *, const char *, uint64_t), void *arg)
+sensor_stats(const struct sensor *s, void (*fn)(void *, const char *, uint64_t),
+    void *arg)
 {
 	for (int i = 0; i < CTR_MAX; i++)
 		if (s->ctr[i] != 0)

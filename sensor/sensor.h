@@ -137,8 +137,8 @@ int sensor_open_outputs(struct sensor *, char *err, size_t errlen);
  * another continue the same flows and the pcap_cnt numbering.  Returns 0,
  * or -1 with a reason in err (a broken file stops at the break).
  */
-int sensor_read_file(struct sensor *, const char *path, char *err,
-    size_t errlen);
+int sensor_read_file(
+    struct sensor *, const char *path, char *err, size_t errlen);
 
 /* Live capture: open the interface (as root, before privdrop) and run
  * until sensor_stop() is called (from a signal handler). */

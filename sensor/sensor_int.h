@@ -23,66 +23,66 @@
 
 /* ---- counters: every drop and oddity, by reason ---------------------- */
 
-#define SENSOR_COUNTERS(X)                                              \
-	X(PKTS, "packets")                                              \
-	X(BYTES, "bytes")                                               \
-	X(LINK_UNSUPPORTED, "link.unsupported")                         \
-	X(ETH_SHORT, "eth.short")                                       \
-	X(VLAN_SHORT, "vlan.short")                                     \
-	X(VLAN_DEEP, "vlan.too_deep")                                   \
-	X(ETHERTYPE_OTHER, "eth.other_type")                            \
-	X(NULL_SHORT, "null.short")                                     \
-	X(NULL_FAMILY, "null.unknown_family")                           \
-	X(SLL_SHORT, "sll.short")                                       \
-	X(SLL2_SHORT, "sll2.short")                                     \
-	X(CHDLC_SHORT, "chdlc.short")                                   \
-	X(RAW_VERSION, "raw.bad_version")                               \
-	X(IPV4_SHORT, "ipv4.short")                                     \
-	X(IPV4_VERSION, "ipv4.bad_version")                             \
-	X(IPV4_HLEN, "ipv4.bad_hlen")                                   \
-	X(IPV4_TOTLEN, "ipv4.bad_total_len")                            \
-	X(IPV4_OPT, "ipv4.bad_option")                                  \
-	X(IPV4_TRAILER, "ipv4.trailing_bytes")                          \
-	X(IPV6_SHORT, "ipv6.short")                                     \
-	X(IPV6_VERSION, "ipv6.bad_version")                             \
-	X(IPV6_PLEN, "ipv6.bad_payload_len")                            \
-	X(IPV6_EXTHDR, "ipv6.bad_ext_header")                           \
-	X(IPV6_EXTDEEP, "ipv6.too_many_ext_headers")                    \
-	X(IP_PROTO_OTHER, "ip.other_proto")                             \
-	X(FRAG_PIECES, "frag.pieces")                                   \
-	X(FRAG_BAD, "frag.invalid")                                     \
-	X(FRAG_OVERLAP, "frag.overlap")                                 \
-	X(FRAG_MEMCAP, "frag.memcap_drop")                              \
-	X(FRAG_TIMEOUT, "frag.timeout")                                 \
-	X(FRAG_DONE, "frag.reassembled")                                \
-	X(TCP_SHORT, "tcp.short")                                       \
-	X(TCP_HLEN, "tcp.bad_hlen")                                     \
-	X(UDP_SHORT, "udp.short")                                       \
-	X(UDP_LEN, "udp.bad_len")                                       \
-	X(ICMP_SHORT, "icmp.short")                                     \
-	X(ICMPV6_SHORT, "icmpv6.short")                                 \
-	X(FLOW_NEW, "flow.new")                                         \
-	X(FLOW_TIMEOUT, "flow.timeout")                                 \
-	X(FLOW_EVICT, "flow.evicted")                                   \
-	X(FLOW_NOMEM, "flow.nomem")                                     \
-	X(TCP_MIDSTREAM, "tcp.midstream_pickup")                        \
-	X(TCP_NO3WHS, "tcp.no_handshake")                               \
-	X(TCP_RETRANS, "tcp.retransmission")                            \
-	X(TCP_OVERLAP, "tcp.overlap")                                   \
-	X(TCP_OOO, "tcp.out_of_order")                                  \
-	X(TCP_GAP, "tcp.gap")                                           \
-	X(TCP_DEPTH, "tcp.depth_reached")                               \
-	X(TCP_REASM_FLOWCAP, "tcp.reassembly_flow_cap")                 \
-	X(TCP_REASM_MEMCAP, "tcp.reassembly_memcap")                    \
-	X(TCP_NOMEM, "tcp.nomem")                                       \
-	X(HTTP_TX, "http.requests")                                     \
-	X(HTTP_LINE_LONG, "http.line_too_long")                         \
-	X(HTTP_BAD, "http.bad_request")                                 \
-	X(DNS_QUERY, "dns.queries")                                     \
-	X(DNS_BAD, "dns.bad_message")                                   \
-	X(TLS_HELLO, "tls.client_hello")                                \
-	X(TLS_BAD, "tls.bad_record")                                    \
-	X(ALERTS, "alerts")                                             \
+#define SENSOR_COUNTERS(X)                              \
+	X(PKTS, "packets")                              \
+	X(BYTES, "bytes")                               \
+	X(LINK_UNSUPPORTED, "link.unsupported")         \
+	X(ETH_SHORT, "eth.short")                       \
+	X(VLAN_SHORT, "vlan.short")                     \
+	X(VLAN_DEEP, "vlan.too_deep")                   \
+	X(ETHERTYPE_OTHER, "eth.other_type")            \
+	X(NULL_SHORT, "null.short")                     \
+	X(NULL_FAMILY, "null.unknown_family")           \
+	X(SLL_SHORT, "sll.short")                       \
+	X(SLL2_SHORT, "sll2.short")                     \
+	X(CHDLC_SHORT, "chdlc.short")                   \
+	X(RAW_VERSION, "raw.bad_version")               \
+	X(IPV4_SHORT, "ipv4.short")                     \
+	X(IPV4_VERSION, "ipv4.bad_version")             \
+	X(IPV4_HLEN, "ipv4.bad_hlen")                   \
+	X(IPV4_TOTLEN, "ipv4.bad_total_len")            \
+	X(IPV4_OPT, "ipv4.bad_option")                  \
+	X(IPV4_TRAILER, "ipv4.trailing_bytes")          \
+	X(IPV6_SHORT, "ipv6.short")                     \
+	X(IPV6_VERSION, "ipv6.bad_version")             \
+	X(IPV6_PLEN, "ipv6.bad_payload_len")            \
+	X(IPV6_EXTHDR, "ipv6.bad_ext_header")           \
+	X(IPV6_EXTDEEP, "ipv6.too_many_ext_headers")    \
+	X(IP_PROTO_OTHER, "ip.other_proto")             \
+	X(FRAG_PIECES, "frag.pieces")                   \
+	X(FRAG_BAD, "frag.invalid")                     \
+	X(FRAG_OVERLAP, "frag.overlap")                 \
+	X(FRAG_MEMCAP, "frag.memcap_drop")              \
+	X(FRAG_TIMEOUT, "frag.timeout")                 \
+	X(FRAG_DONE, "frag.reassembled")                \
+	X(TCP_SHORT, "tcp.short")                       \
+	X(TCP_HLEN, "tcp.bad_hlen")                     \
+	X(UDP_SHORT, "udp.short")                       \
+	X(UDP_LEN, "udp.bad_len")                       \
+	X(ICMP_SHORT, "icmp.short")                     \
+	X(ICMPV6_SHORT, "icmpv6.short")                 \
+	X(FLOW_NEW, "flow.new")                         \
+	X(FLOW_TIMEOUT, "flow.timeout")                 \
+	X(FLOW_EVICT, "flow.evicted")                   \
+	X(FLOW_NOMEM, "flow.nomem")                     \
+	X(TCP_MIDSTREAM, "tcp.midstream_pickup")        \
+	X(TCP_NO3WHS, "tcp.no_handshake")               \
+	X(TCP_RETRANS, "tcp.retransmission")            \
+	X(TCP_OVERLAP, "tcp.overlap")                   \
+	X(TCP_OOO, "tcp.out_of_order")                  \
+	X(TCP_GAP, "tcp.gap")                           \
+	X(TCP_DEPTH, "tcp.depth_reached")               \
+	X(TCP_REASM_FLOWCAP, "tcp.reassembly_flow_cap") \
+	X(TCP_REASM_MEMCAP, "tcp.reassembly_memcap")    \
+	X(TCP_NOMEM, "tcp.nomem")                       \
+	X(HTTP_TX, "http.requests")                     \
+	X(HTTP_LINE_LONG, "http.line_too_long")         \
+	X(HTTP_BAD, "http.bad_request")                 \
+	X(DNS_QUERY, "dns.queries")                     \
+	X(DNS_BAD, "dns.bad_message")                   \
+	X(TLS_HELLO, "tls.client_hello")                \
+	X(TLS_BAD, "tls.bad_record")                    \
+	X(ALERTS, "alerts")                             \
 	X(ALERT_DROP, "alerts.output_drop")
 
 enum sensor_counter {
@@ -188,30 +188,30 @@ int decode_ip_proto(struct sensor_decoder *, struct sc_pkt *, uint8_t proto,
 int decode_ip_any(
     struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
 
-int decode_eth(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_vlan(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_null(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_sll(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_sll2(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_chdlc(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_ipv4(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_ipv6(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_tcp(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_udp(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_icmp(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
-int decode_icmpv6(struct sensor_decoder *, struct sc_pkt *, const uint8_t *,
-    size_t);
+int decode_eth(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_vlan(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_null(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_sll(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_sll2(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_chdlc(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_ipv4(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_ipv6(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_tcp(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_udp(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_icmp(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
+int decode_icmpv6(
+    struct sensor_decoder *, struct sc_pkt *, const uint8_t *, size_t);
 
 /* ---- IP fragment reassembly (defrag.c) ------------------------------- */
 
@@ -228,9 +228,9 @@ void defrag_free(struct defrag *);
  * completes one (caller frees), else NULL.
  */
 uint8_t *defrag_add(struct defrag *, int64_t now_us, int v6,
-    const struct addr *src, const struct addr *dst, uint32_t id,
-    uint8_t proto, uint32_t off, int more, const uint8_t *data, size_t len,
-    const uint8_t *hdr, size_t hdrlen, size_t *outlen);
+    const struct addr *src, const struct addr *dst, uint32_t id, uint8_t proto,
+    uint32_t off, int more, const uint8_t *data, size_t len, const uint8_t *hdr,
+    size_t hdrlen, size_t *outlen);
 size_t defrag_pending(const struct defrag *);
 uint64_t defrag_memuse(const struct defrag *);
 /* Drop every datagram older than the timeout. */
@@ -294,6 +294,8 @@ enum flow_end_reason {
 	FLOW_END_SHUTDOWN,
 };
 
+#define APP_PROBE_MAX 64 /* bytes looked at to detect a protocol */
+
 struct flow {
 	struct flow *hnext;
 	struct flow *lprev; /* LRU list: head is the most recently seen */
@@ -322,6 +324,8 @@ struct flow {
 	/* app layer (sensor.c) */
 	uint8_t app_proto;
 	uint8_t app_tried[2];
+	uint8_t probe_len[2]; /* first bytes, until the protocol is known */
+	uint8_t probe[2][APP_PROBE_MAX];
 	void *app[2];
 	void *det; /* detect.c per-flow state */
 };
@@ -337,8 +341,8 @@ struct flow_limits {
 typedef void (*flow_end_fn)(void *arg, struct flow *);
 
 struct flow_table;
-struct flow_table *flow_table_new(const struct flow_limits *, uint64_t *ctr,
-    flow_end_fn, void *arg);
+struct flow_table *flow_table_new(
+    const struct flow_limits *, uint64_t *ctr, flow_end_fn, void *arg);
 /* Frees the table; every flow still in it is ended (FLOW_END_SHUTDOWN). */
 void flow_table_free(struct flow_table *);
 /* Find or make the flow of a decoded packet; sets p->flow and p->dir.
@@ -389,8 +393,8 @@ struct http_parser;
 struct http_parser *http_parser_new(size_t line_max, uint64_t *ctr);
 void http_parser_free(struct http_parser *);
 /* Feed stream bytes; calls fn once per complete request (headers). */
-void http_parser_feed(struct http_parser *, const uint8_t *, size_t,
-    app_tx_fn, void *arg);
+void http_parser_feed(
+    struct http_parser *, const uint8_t *, size_t, app_tx_fn, void *arg);
 void http_parser_gap(struct http_parser *);
 /* Flush a request whose headers never finished (flow end). */
 void http_parser_end(struct http_parser *, app_tx_fn, void *arg);
@@ -401,25 +405,25 @@ size_t http_normalize_uri(
 
 /* DNS (app_dns.c): the first query name of a message, dotted, lowercase
  * kept as sent.  Returns name length or -1 if malformed. */
-int dns_query_name(const uint8_t *msg, size_t len, char *out, size_t outlen,
-    uint16_t *flags);
+int dns_query_name(
+    const uint8_t *msg, size_t len, char *out, size_t outlen, uint16_t *flags);
 /* TCP DNS: 2-byte length framing over a direction's byte stream. */
 struct dns_tcp;
 struct dns_tcp *dns_tcp_new(uint64_t *ctr);
 void dns_tcp_free(struct dns_tcp *);
-void dns_tcp_feed(struct dns_tcp *, const uint8_t *, size_t, int dir,
-    app_tx_fn, void *arg);
+void dns_tcp_feed(
+    struct dns_tcp *, const uint8_t *, size_t, int dir, app_tx_fn, void *arg);
 void dns_tcp_gap(struct dns_tcp *);
 /* One datagram: calls fn with the query name (and raw message). */
-int dns_udp_message(const uint8_t *, size_t, int dir, uint64_t *ctr,
-    app_tx_fn, void *arg);
+int dns_udp_message(
+    const uint8_t *, size_t, int dir, uint64_t *ctr, app_tx_fn, void *arg);
 
 /* TLS (app_tls.c): ClientHello SNI from the records of a byte stream. */
 struct tls_parser;
 struct tls_parser *tls_parser_new(uint64_t *ctr);
 void tls_parser_free(struct tls_parser *);
-void tls_parser_feed(struct tls_parser *, const uint8_t *, size_t,
-    app_tx_fn, void *arg);
+void tls_parser_feed(
+    struct tls_parser *, const uint8_t *, size_t, app_tx_fn, void *arg);
 void tls_parser_gap(struct tls_parser *);
 /* Parse one complete handshake message body of a ClientHello (type 1);
  * sets *sni (pointing into msg) or leaves it NULL. -1 if malformed. */
@@ -451,6 +455,11 @@ struct sensor {
 	uint64_t pcap_cnt;
 	int64_t last_ts;
 	volatile int stop;
+	/* test hooks: every transaction and every run of stream bytes */
+	void (*tx_hook)(void *, const struct sc_pkt *, const struct app_tx *);
+	void (*stream_hook)(void *, const struct flow *, int dir,
+	    const uint8_t *, size_t, int gap);
+	void *hook_arg;
 	/* the packet being processed (stream/app callbacks need it) */
 	struct sc_pkt *cur;
 };
@@ -469,8 +478,8 @@ struct detect *detect_new(const struct ruleset *, struct sensor *);
 void detect_free(struct detect *);
 void detect_flow_end(struct detect *, struct flow *);
 /* New in-order stream bytes of p's flow in p's direction. */
-void detect_stream(struct detect *, struct sc_pkt *, const uint8_t *,
-    size_t, int gap);
+void detect_stream(
+    struct detect *, struct sc_pkt *, const uint8_t *, size_t, int gap);
 /* A complete app-layer transaction seen while processing p. */
 void detect_tx(struct detect *, struct sc_pkt *, const struct app_tx *);
 /* Packet rules for p, after its stream bytes and transactions. */
@@ -486,8 +495,8 @@ void eve_alert(struct eve *, const struct sensor_alert *);
 void eve_flow(struct eve *, const struct sensor *, const struct flow *);
 
 /* output_syslog.c */
-struct slog *slog_new(const struct sensor_config *, uint64_t *ctr,
-    char *err, size_t errlen);
+struct slog *slog_new(
+    const struct sensor_config *, uint64_t *ctr, char *err, size_t errlen);
 void slog_free(struct slog *);
 void slog_alert(struct slog *, const struct sensor_alert *);
 /* Try to send what is spooled (non-blocking); called per packet batch. */

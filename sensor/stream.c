@@ -72,8 +72,8 @@ seg_free(struct stream_ctx *c, struct tcp_stream *s, struct stream_seg *g)
 
 /* Deliver held pieces that now touch the delivered edge. */
 static size_t
-drain(struct stream_ctx *c, struct tcp_stream *s, stream_deliver_fn fn,
-    void *arg)
+drain(
+    struct stream_ctx *c, struct tcp_stream *s, stream_deliver_fn fn, void *arg)
 {
 	size_t n = 0;
 	struct stream_seg *g;
@@ -85,8 +85,8 @@ drain(struct stream_ctx *c, struct tcp_stream *s, stream_deliver_fn fn,
 		if (end > s->delivered) {
 			size_t skip = (size_t)(s->delivered - g->off);
 
-			n += deliver(c, s, g->data + skip, g->len - skip, 0, fn,
-			    arg);
+			n += deliver(
+			    c, s, g->data + skip, g->len - skip, 0, fn, arg);
 		}
 		seg_free(c, s, g);
 	}
@@ -154,8 +154,8 @@ hold(struct stream_ctx *c, struct tcp_stream *s, uint64_t off,
 		pp = &g->next;
 	}
 	if (cur < end &&
-	    hold_piece(c, s, pp, cur, data + (cur - off), (size_t)(end - cur)) !=
-		0)
+	    hold_piece(
+		c, s, pp, cur, data + (cur - off), (size_t)(end - cur)) != 0)
 		return -1;
 	if (overlap)
 		c->ctr[CTR_TCP_OVERLAP]++;
@@ -163,8 +163,8 @@ hold(struct stream_ctx *c, struct tcp_stream *s, uint64_t off,
 }
 
 size_t
-stream_flush(struct stream_ctx *c, struct tcp_stream *s, stream_deliver_fn fn,
-    void *arg)
+stream_flush(
+    struct stream_ctx *c, struct tcp_stream *s, stream_deliver_fn fn, void *arg)
 {
 	size_t n = 0;
 	struct stream_seg *g;
