@@ -57,7 +57,8 @@ int cidrset_build(struct cidrset *);
 /* 1 and *value (and *plen if not NULL) on a match, 0 if none. */
 int cidrset_lookup(
     const struct cidrset *, const struct addr *, uint32_t *value, int *plen);
-size_t cidrset_count(const struct cidrset *); /* prefixes added */
+size_t cidrset_count(
+    const struct cidrset *); /* distinct prefixes (after build) */
 void cidrset_free(struct cidrset *);
 
 #endif

@@ -1,0 +1,451 @@
+/*
+ * store.c — opening the SQLite store, migrations, the statement cache, and
+ * the writes every role shares (alerts, audit log, change history).
+ * See store.h for the ownership rules.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/store_int.h"
+#include "common/log.h"
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+
+	for (size_t i = 0; i < st->ncache; i++) {
+		if (st->cache[i].sql == sql) {
+			stmt = st->cache[i].stmt;
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return stmt;
+		}
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		&stmt, NULL) != SQLITE_OK) {
+		log_warnx("store: prepare: %s", sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	if (st->ncache < STORE_STMT_CACHE) {
+		st->cache[st->ncache].sql = sql;
+		st->cache[st->ncache].stmt = stmt;
+		st->ncache++;
+	} else {
+		/* Full: evict the oldest; statements here are few and static. */
+		sqlite3_finalize(st->cache[0].stmt);
+		memmove(&st->cache[0], &st->cache[1],
+		    (STORE_STMT_CACHE - 1) * sizeof(st->cache[0]));
+		st->cache[STORE_STMT_CACHE - 1].sql = sql;
+		st->cache[STORE_STMT_CACHE - 1].stmt = stmt;
+	}
+	return stmt;
+}
+
+int
+store_bind_text(sqlite3_stmt *stmt, int idx, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, idx);
+	return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+store_bind_textn(sqlite3_stmt *stmt, int idx, const char *s, size_t len)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, idx);
+	return sqlite3_bind_text64(
+	    stmt, idx, s, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+int
+store_step_done(struct store *st, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_warnx("store: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+current_version(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int v = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT value FROM meta WHERE key = 'schema_version'", -1,
+		&stmt, NULL) != SQLITE_OK)
+		return 0; /* no meta table: an empty database */
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static int
+migrate(struct store *st, char *err, size_t errlen)
+{
+	int have, want = store_schema_version();
+	char sql[128];
+
+	if (exec(st, "BEGIN IMMEDIATE", err, errlen) == -1)
+		return -1;
+	have = current_version(st);
+	if (have > want) {
+		snprintf(err, errlen,
+		    "database schema version %d is newer "
+		    "than this build's %d",
+		    have, want);
+		goto fail;
+	}
+	for (int v = have; v < want; v++)
+		if (exec(st, store_schema_sql[v], err, errlen) == -1)
+			goto fail;
+	snprintf(sql, sizeof(sql),
+	    "INSERT OR REPLACE INTO meta (key, value) "
+	    "VALUES ('schema_version', '%d')",
+	    want);
+	if (exec(st, sql, err, errlen) == -1 ||
+	    exec(st, "COMMIT", err, errlen) == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, int flags, char *err, size_t errlen)
+{
+	struct store *st;
+	int oflags;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	st->flags = flags;
+	oflags = (flags & STORE_RDONLY) ? SQLITE_OPEN_READONLY :
+					  SQLITE_OPEN_READWRITE |
+		((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (!(flags & STORE_RDONLY) &&
+	    (exec(st, "PRAGMA journal_mode = WAL", err, errlen) == -1 ||
+		exec(st, "PRAGMA synchronous = NORMAL", err, errlen) == -1))
+		goto fail;
+	if (exec(st, "PRAGMA foreign_keys = ON", err, errlen) == -1)
+		goto fail;
+	if ((flags & STORE_CREATE) && migrate(st, err, errlen) == -1)
+		goto fail;
+	if (current_version(st) != store_schema_version()) {
+		snprintf(err, errlen,
+		    "%s: schema version %d, this build needs "
+		    "%d (open once with the collector to migrate)",
+		    path, current_version(st), store_schema_version());
+		goto fail;
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_step_done(st, store_stmt(st, "BEGIN IMMEDIATE"));
+}
+
+int
+store_commit(struct store *st)
+{
+	return store_step_done(st, store_stmt(st, "COMMIT"));
+}
+
+int
+store_rollback(struct store *st)
+{
+	return store_step_done(st, store_stmt(st, "ROLLBACK"));
+}
+
+static const char *
+addr_text(int has, const struct addr *a, char *buf, size_t len)
+{
+	if (!has)
+		return "";
+	return addr_fmt(a, buf, len);
+}
+
+static int
+group_upsert(struct store *st, const struct sc_alert *al, const char *src,
+    const char *dst, int64_t *group_id, int *created, int *was_closed)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = store_stmt(st,
+	    "SELECT g.id, t.status FROM alert_groups g "
+	    "LEFT JOIN triage t ON t.group_id = g.id "
+	    "WHERE g.sid = ?1 AND g.gid = ?2 AND g.muni = ?3 AND g.src = ?4 "
+	    "AND g.dst = ?5");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, al->sid);
+	sqlite3_bind_int64(s, 2, al->gid);
+	store_bind_text(s, 3, al->muni);
+	store_bind_text(s, 4, src);
+	store_bind_text(s, 5, dst);
+	rc = sqlite3_step(s);
+	*created = 0;
+	*was_closed = 0;
+	if (rc == SQLITE_ROW) {
+		const unsigned char *status = sqlite3_column_text(s, 1);
+
+		*group_id = sqlite3_column_int64(s, 0);
+		*was_closed = status != NULL &&
+		    strcmp((const char *)status, "closed") == 0;
+		sqlite3_reset(s);
+		s = store_stmt(st,
+		    "UPDATE alert_groups SET count = count + 1, "
+		    "last_seen = max(last_seen, ?2), "
+		    "first_seen = min(first_seen, ?2), "
+		    "severity = min(severity, ?3), msg = ?4 WHERE id = ?1");
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, *group_id);
+		sqlite3_bind_int64(s, 2, al->ts_us);
+		sqlite3_bind_int(s, 3, al->severity);
+		store_bind_text(s, 4, al->msg ? al->msg : "");
+		return store_step_done(st, s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: group lookup: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	s = store_stmt(st,
+	    "INSERT INTO alert_groups (gid, sid, muni, src, dst, "
+	    "msg, severity, origin, usecase, guideline, classtype, tier, count, "
+	    "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, 1, ?13, ?13)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, al->gid);
+	sqlite3_bind_int64(s, 2, al->sid);
+	store_bind_text(s, 3, al->muni);
+	store_bind_text(s, 4, src);
+	store_bind_text(s, 5, dst);
+	store_bind_text(s, 6, al->msg ? al->msg : "");
+	sqlite3_bind_int(s, 7, al->severity);
+	store_bind_text(s, 8, sc_origin_name(al->origin));
+	store_bind_text(s, 9, al->usecase);
+	store_bind_text(s, 10, al->guideline);
+	store_bind_text(s, 11, al->classtype);
+	store_bind_text(s, 12, sc_tier_name(al->tier));
+	sqlite3_bind_int64(s, 13, al->ts_us);
+	if (store_step_done(st, s) == -1)
+		return -1;
+	*group_id = sqlite3_last_insert_rowid(st->db);
+	*created = 1;
+	return 0;
+}
+
+static int
+triage_touch(
+    struct store *st, int64_t group_id, int64_t ts, int created, int was_closed)
+{
+	sqlite3_stmt *s;
+
+	if (created) {
+		s = store_stmt(st,
+		    "INSERT INTO triage (group_id, status, "
+		    "updated) VALUES (?1, 'new', ?2)");
+	} else if (was_closed) {
+		/* A closed group that fires again needs a new look. */
+		s = store_stmt(st,
+		    "UPDATE triage SET status = 'new', "
+		    "close_reason = NULL, closed_at = NULL, updated = ?2, "
+		    "updated_by = NULL WHERE group_id = ?1");
+	} else {
+		return 0;
+	}
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group_id);
+	sqlite3_bind_int64(s, 2, ts);
+	if (store_step_done(st, s) == -1)
+		return -1;
+	if (!was_closed)
+		return 0;
+	s = store_stmt(st,
+	    "INSERT INTO triage_history (group_id, ts, user, "
+	    "action, from_status, to_status, note) VALUES (?1, ?2, NULL, "
+	    "'reopen', 'closed', 'new', 'fired again after closure')");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, group_id);
+	sqlite3_bind_int64(s, 2, ts);
+	return store_step_done(st, s);
+}
+
+int
+store_alert_insert(struct store *st, const struct sc_alert *al,
+    int64_t *alert_id, int64_t *group_id)
+{
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+	const char *srcs, *dsts;
+	int64_t gid, aid;
+	int created, was_closed;
+	sqlite3_stmt *s;
+
+	srcs = addr_text(al->has_src, &al->src, src, sizeof(src));
+	dsts = addr_text(al->has_dst, &al->dst, dst, sizeof(dst));
+	if (group_upsert(st, al, srcs, dsts, &gid, &created, &was_closed) == -1)
+		return -1;
+	s = store_stmt(st,
+	    "INSERT INTO alerts (group_id, ts, event_ts, origin, "
+	    "gid, sid, rev, severity, muni, tier, src, sport, dst, dport, "
+	    "ipproto, app_proto, sensor, source_id, archive_segment, "
+	    "archive_record, evidence, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+	    "?21, ?22)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, gid);
+	sqlite3_bind_int64(s, 2, al->ts_us);
+	if (al->event_ts_us != 0)
+		sqlite3_bind_int64(s, 3, al->event_ts_us);
+	store_bind_text(s, 4, sc_origin_name(al->origin));
+	sqlite3_bind_int64(s, 5, al->gid);
+	sqlite3_bind_int64(s, 6, al->sid);
+	sqlite3_bind_int64(s, 7, al->rev);
+	sqlite3_bind_int(s, 8, al->severity);
+	store_bind_text(s, 9, al->muni);
+	store_bind_text(s, 10, sc_tier_name(al->tier));
+	store_bind_text(s, 11, srcs);
+	if (al->has_src && al->sport != 0)
+		sqlite3_bind_int(s, 12, al->sport);
+	store_bind_text(s, 13, dsts);
+	if (al->has_dst && al->dport != 0)
+		sqlite3_bind_int(s, 14, al->dport);
+	if (al->ipproto != 0)
+		sqlite3_bind_int(s, 15, al->ipproto);
+	store_bind_text(s, 16, al->app_proto);
+	store_bind_text(s, 17, al->sensor);
+	if (al->source_id != 0)
+		sqlite3_bind_int64(s, 18, al->source_id);
+	if (al->archive.segment != 0) {
+		sqlite3_bind_int64(s, 19, (sqlite3_int64)al->archive.segment);
+		sqlite3_bind_int64(s, 20, (sqlite3_int64)al->archive.record);
+	}
+	if (al->evidence != NULL)
+		sqlite3_bind_blob64(
+		    s, 21, al->evidence, al->evidence_len, SQLITE_TRANSIENT);
+	store_bind_text(s, 22, al->extra_json);
+	if (store_step_done(st, s) == -1)
+		return -1;
+	aid = sqlite3_last_insert_rowid(st->db);
+	s = store_stmt(st,
+	    "UPDATE alert_groups SET last_alert_id = ?2 "
+	    "WHERE id = ?1 AND last_seen = ?3");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, gid);
+	sqlite3_bind_int64(s, 2, aid);
+	sqlite3_bind_int64(s, 3, al->ts_us);
+	if (store_step_done(st, s) == -1 ||
+	    triage_touch(st, gid, al->ts_us, created, was_closed) == -1)
+		return -1;
+	if (alert_id != NULL)
+		*alert_id = aid;
+	if (group_id != NULL)
+		*group_id = gid;
+	return 0;
+}
+
+int
+store_audit(struct store *st, int64_t ts_us, const char *user, const char *addr,
+    const char *action, const char *target, const char *detail,
+    const char *result)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "INSERT INTO audit_log (ts, user, "
+	    "addr, action, target, detail, result) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7)");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ts_us);
+	store_bind_text(s, 2, user);
+	store_bind_text(s, 3, addr);
+	store_bind_text(s, 4, action);
+	store_bind_text(s, 5, target);
+	store_bind_text(s, 6, detail);
+	store_bind_text(s, 7, result);
+	return store_step_done(st, s);
+}
+
+int
+store_change(struct store *st, int64_t ts_us, const char *user,
+    const char *kind, const char *what, const char *sha256, const char *detail)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "INSERT INTO changes (ts, user, kind, "
+	    "what, sha256, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ts_us);
+	store_bind_text(s, 2, user);
+	store_bind_text(s, 3, kind);
+	store_bind_text(s, 4, what);
+	store_bind_text(s, 5, sha256);
+	store_bind_text(s, 6, detail);
+	return store_step_done(st, s);
+}

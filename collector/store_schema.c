@@ -1,0 +1,181 @@
+/*
+ * store_schema.c — the schema of the SQLite store, version by version.
+ *
+ * store_schema_sql[i] takes a database from version i to i+1; store_open
+ * runs the steps a database lacks inside one transaction and records the
+ * version in meta.  Never edit a released step: add a new one.
+ *
+ * Conventions: times are INTEGER microseconds since the epoch, UTC.  muni
+ * is the 6-digit 団体コード ('' when unknown, so it can sit in UNIQUE keys).
+ * Addresses are TEXT in their display form ('' when absent).  severity is
+ * 1 (S1 緊急) .. 5 (S5 情報).
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "collector/store_int.h"
+
+const char *const store_schema_sql[] = {
+	/* version 1 */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+
+	/* 団体 known from the policy, refreshed on each policy load */
+	"CREATE TABLE municipalities ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,"
+	"  type TEXT, model TEXT, updated INTEGER NOT NULL);"
+
+	/* log sources and their health */
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  addr TEXT NOT NULL UNIQUE,"
+	"  name TEXT, type TEXT,"
+	"  muni TEXT NOT NULL DEFAULT '', tier TEXT NOT NULL DEFAULT 'unknown',"
+	"  known INTEGER NOT NULL DEFAULT 0," /* declared in the policy */
+	"  expected_interval INTEGER," /* seconds; NULL: no check */
+	"  first_seen INTEGER, last_seen INTEGER,"
+	"  messages INTEGER NOT NULL DEFAULT 0,"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  parse_failures INTEGER NOT NULL DEFAULT 0,"
+	"  skew_last_ms INTEGER, skew_max_ms INTEGER,"
+	"  silent_since INTEGER);" /* set while GL-LOG-01 is open */
+	"CREATE INDEX sources_muni ON sources(muni);"
+	"CREATE TABLE source_minutes ("
+	"  source_id INTEGER NOT NULL, minute INTEGER NOT NULL," /* unix s / 60 */
+	"  messages INTEGER NOT NULL DEFAULT 0,"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  parse_failures INTEGER NOT NULL DEFAULT 0,"
+	"  skew_max_ms INTEGER,"
+	"  PRIMARY KEY (source_id, minute)) WITHOUT ROWID;"
+
+	/* stage counters: received, parsed, unparsed, dropped by reason, ... */
+	"CREATE TABLE counters ("
+	"  role TEXT NOT NULL, stage TEXT NOT NULL, name TEXT NOT NULL,"
+	"  value INTEGER NOT NULL, updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (role, stage, name)) WITHOUT ROWID;"
+
+	/* rules as loaded, with hit counts (for the rules page) */
+	"CREATE TABLE rules ("
+	"  gid INTEGER NOT NULL, sid INTEGER NOT NULL, rev INTEGER NOT NULL,"
+	"  msg TEXT NOT NULL, classtype TEXT, severity INTEGER NOT NULL,"
+	"  usecase TEXT, guideline TEXT, file TEXT, line INTEGER,"
+	"  text TEXT, hits INTEGER NOT NULL DEFAULT 0, loaded INTEGER NOT NULL,"
+	"  PRIMARY KEY (gid, sid)) WITHOUT ROWID;"
+
+	/* alerts grouped by (rule, 団体, src, dst) */
+	"CREATE TABLE alert_groups ("
+	"  id INTEGER PRIMARY KEY,"
+	"  gid INTEGER NOT NULL, sid INTEGER NOT NULL,"
+	"  muni TEXT NOT NULL DEFAULT '', src TEXT NOT NULL DEFAULT '',"
+	"  dst TEXT NOT NULL DEFAULT '',"
+	"  msg TEXT NOT NULL, severity INTEGER NOT NULL, origin TEXT NOT NULL,"
+	"  usecase TEXT, guideline TEXT, classtype TEXT,"
+	"  tier TEXT NOT NULL DEFAULT 'unknown',"
+	"  count INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	"  last_alert_id INTEGER,"
+	"  UNIQUE (sid, gid, muni, src, dst));"
+	"CREATE INDEX groups_last ON alert_groups(last_seen DESC, id DESC);"
+	"CREATE INDEX groups_muni_last ON alert_groups(muni, last_seen DESC, id DESC);"
+	"CREATE INDEX groups_sev_last ON alert_groups(severity, last_seen DESC, id DESC);"
+	"CREATE INDEX groups_usecase ON alert_groups(usecase, last_seen DESC);"
+
+	"CREATE TABLE alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER NOT NULL REFERENCES alert_groups(id),"
+	"  ts INTEGER NOT NULL, event_ts INTEGER,"
+	"  origin TEXT NOT NULL,"
+	"  gid INTEGER NOT NULL, sid INTEGER NOT NULL, rev INTEGER NOT NULL,"
+	"  severity INTEGER NOT NULL,"
+	"  muni TEXT NOT NULL DEFAULT '', tier TEXT NOT NULL DEFAULT 'unknown',"
+	"  src TEXT NOT NULL DEFAULT '', sport INTEGER,"
+	"  dst TEXT NOT NULL DEFAULT '', dport INTEGER,"
+	"  ipproto INTEGER, app_proto TEXT, sensor TEXT,"
+	"  source_id INTEGER,"
+	"  archive_segment INTEGER, archive_record INTEGER,"
+	"  evidence BLOB," /* raw line or payload excerpt, as received */
+	"  extra TEXT);" /* JSON: app fields, matrix cell, ... */
+	"CREATE INDEX alerts_group_ts ON alerts(group_id, ts DESC);"
+	"CREATE INDEX alerts_ts ON alerts(ts);"
+	"CREATE INDEX alerts_src ON alerts(src, ts DESC);"
+	"CREATE INDEX alerts_muni_ts ON alerts(muni, ts);"
+
+	/* triage, apart from alert data */
+	"CREATE TABLE triage ("
+	"  group_id INTEGER PRIMARY KEY REFERENCES alert_groups(id),"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN"
+	"    ('new', 'acknowledged', 'escalated', 'closed')),"
+	"  close_reason TEXT CHECK (close_reason IS NULL OR close_reason IN"
+	"    ('true_positive', 'false_positive', 'benign', 'duplicate')),"
+	"  assignee TEXT,"
+	"  acknowledged_at INTEGER, escalated_at INTEGER, closed_at INTEGER,"
+	"  updated INTEGER NOT NULL, updated_by TEXT);"
+	"CREATE INDEX triage_status ON triage(status);"
+	"CREATE TABLE triage_history ("
+	"  id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL, user TEXT, action TEXT NOT NULL,"
+	"  from_status TEXT, to_status TEXT, reason TEXT, note TEXT);"
+	"CREATE INDEX triage_history_group ON triage_history(group_id, ts);"
+	"CREATE TABLE comments ("
+	"  id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL, user TEXT NOT NULL, body TEXT NOT NULL);"
+	"CREATE INDEX comments_group ON comments(group_id, ts);"
+
+	/* accounts of the web view */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN"
+	"    ('admin', 'analyst', 'municipal', 'auditor')),"
+	"  muni TEXT,"
+	"  pwhash TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+	"  last_login INTEGER, password_changed INTEGER,"
+	"  CHECK ((role = 'municipal') = (muni IS NOT NULL)));"
+	"CREATE TABLE sessions ("
+	"  id_hash TEXT PRIMARY KEY," /* SHA-256 of the cookie value */
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  csrf TEXT NOT NULL,"
+	"  created INTEGER NOT NULL, last_used INTEGER NOT NULL,"
+	"  addr TEXT);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+	"  user TEXT, addr TEXT, action TEXT NOT NULL,"
+	"  target TEXT, detail TEXT, result TEXT);"
+	"CREATE INDEX audit_ts ON audit_log(ts);"
+
+	/* notifications and their acknowledgement (SLA evidence) */
+	"CREATE TABLE notifications ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER, alert_id INTEGER,"
+	"  muni TEXT NOT NULL DEFAULT '', severity INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL," /* webhook, syslog, ... */
+	"  target TEXT NOT NULL," /* URL, host:port, ... */
+	"  summary TEXT,"
+	"  created INTEGER NOT NULL," /* queued */
+	"  sent INTEGER," /* delivered */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  result TEXT," /* ok, failed: reason, dropped */
+	"  acknowledged INTEGER, acknowledged_by TEXT);"
+	"CREATE INDEX notifications_group ON notifications(group_id);"
+	"CREATE INDEX notifications_muni ON notifications(muni, created);"
+
+	/* change history of rules, policy and configuration */
+	"CREATE TABLE changes ("
+	"  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, user TEXT,"
+	"  kind TEXT NOT NULL," /* rules, policy, config */
+	"  what TEXT NOT NULL, sha256 TEXT, detail TEXT);"
+	"CREATE INDEX changes_ts ON changes(ts);",
+	NULL
+};
+
+int
+store_schema_version(void)
+{
+	int n = 0;
+
+	while (store_schema_sql[n] != NULL)
+		n++;
+	return n;
+}
