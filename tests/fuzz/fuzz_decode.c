@@ -39,8 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	for (i = 1; i <= len; i++) {
 		struct sc_pkt p;
 
-		if (i < len && !(i + 1 < len && data[i] == 0xfe &&
-				   data[i + 1] == 0xed))
+		if (i < len &&
+		    !(i + 1 < len && data[i] == 0xfe && data[i + 1] == 0xed))
 			continue;
 		memset(&p, 0, sizeof(p));
 		p.raw = data + start;

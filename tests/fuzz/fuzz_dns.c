@@ -32,8 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (t == NULL)
 		return 0;
 	for (size_t i = 0; i < len; i += 7)
-		dns_tcp_feed(t, data + i, len - i < 7 ? len - i : 7, 0, on_tx,
-		    NULL);
+		dns_tcp_feed(
+		    t, data + i, len - i < 7 ? len - i : 7, 0, on_tx, NULL);
 	dns_tcp_free(t);
 	return 0;
 }

@@ -31,8 +31,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (t == NULL)
 		return 0;
 	for (size_t i = 0; i < len; i += 13)
-		tls_parser_feed(t, data + i, len - i < 13 ? len - i : 13, on_tx,
-		    NULL);
+		tls_parser_feed(
+		    t, data + i, len - i < 13 ? len - i : 13, on_tx, NULL);
 	tls_parser_free(t);
 	return 0;
 }

@@ -29,12 +29,11 @@ dec(int linktype, const uint8_t *b, size_t n, struct sc_pkt *p,
 }
 
 /* eth + ipv4 + tcp with 4 payload bytes */
-static const uint8_t eth_tcp[] = {
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00, /* eth */
-	0x45, 0, 0, 44, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-	0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff,
-	0xff, 0, 0, 0, 0, 'a', 'b', 'c', 'd'
-};
+static const uint8_t eth_tcp[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08,
+	0x00, /* eth */
+	0x45, 0, 0, 44, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0x04,
+	0xd2, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0,
+	0, 0, 'a', 'b', 'c', 'd' };
 
 static void
 test_decoders(void)
@@ -99,8 +98,8 @@ test_decoders(void)
 	is_int(dec(0, b, sizeof(eth_tcp) - 10, &p, NULL), 0, "null BE");
 	memcpy(b, "\x00\x00\x00\x07", 4);
 	is_int(dec(0, b, sizeof(eth_tcp) - 10, &p, NULL), -1, "null family");
-	is_int(dec(101, eth_tcp + 14, sizeof(eth_tcp) - 14, &p, NULL), 0,
-	    "raw");
+	is_int(
+	    dec(101, eth_tcp + 14, sizeof(eth_tcp) - 14, &p, NULL), 0, "raw");
 	memcpy(b, "\x0f\x00\x08\x00", 4);
 	is_int(dec(104, b, sizeof(eth_tcp) - 10, &p, NULL), 0, "c-hdlc");
 	is_int(p.dport, 80, "c-hdlc: tcp");
@@ -194,8 +193,8 @@ static void
 seg(struct stream_ctx *c, struct tcp_stream *t, uint32_t seq, const char *d,
     struct sbuf *out)
 {
-	(void)stream_segment(c, t, seq, (const uint8_t *)d, strlen(d), collect,
-	    out);
+	(void)stream_segment(
+	    c, t, seq, (const uint8_t *)d, strlen(d), collect, out);
 }
 
 static void
@@ -283,16 +282,16 @@ test_http(void)
 
 	ngot = 0;
 	for (size_t i = 0; i < sizeof(req) - 1; i++) /* byte by byte */
-		http_parser_feed(h, (const uint8_t *)req + i, 1, tx_collect,
-		    &k);
+		http_parser_feed(
+		    h, (const uint8_t *)req + i, 1, tx_collect, &k);
 	is_int(ngot, 3, "three requests");
 	is_str(got[0], "/a/c/dA%2f?x=A", "normalised uri");
 	is_str(got[1], "/u with space", "uri with spaces");
 	is_str(got[2], "/last", "after a chunked body");
 	http_parser_free(h);
 
-	n = http_normalize_uri((const uint8_t *)"/../../etc/passwd", 17, out,
-	    sizeof(out));
+	n = http_normalize_uri(
+	    (const uint8_t *)"/../../etc/passwd", 17, out, sizeof(out));
 	is_int(n, 11, "dot-dot above root");
 	n = http_normalize_uri((const uint8_t *)"/x/..", 5, out, sizeof(out));
 	ok(n == 1 && out[0] == '/', "trailing ..");
@@ -305,8 +304,8 @@ test_http(void)
 		    "GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n"
 		    "GET /ok HTTP/1.1\r\n\r\n";
 
-		http_parser_feed(h, (const uint8_t *)two, sizeof(two) - 1,
-		    tx_collect, &k);
+		http_parser_feed(
+		    h, (const uint8_t *)two, sizeof(two) - 1, tx_collect, &k);
 	}
 	is_int(ctr[CTR_HTTP_LINE_LONG], 1, "overlong line counted");
 	is_int(ngot, 1, "resynchronised");
@@ -317,9 +316,9 @@ test_http(void)
 static void
 test_dns_tls(void)
 {
-	static const uint8_t q[] = { 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0,
-		0, 3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3,
-		'c', 'o', 'm', 0, 0, 1, 0, 1 };
+	static const uint8_t q[] = { 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c',
+		'o', 'm', 0, 0, 1, 0, 1 };
 	uint8_t loop[] = { 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12 };
 	char name[256];
 	uint16_t fl;
@@ -342,10 +341,10 @@ test_dns_tls(void)
 	    "truncated hello refused");
 	is_int(app_detect((const uint8_t *)"GE", 2, 0, 1, 80, 1), APP_UNKNOWN,
 	    "short: undecided");
-	is_int(app_detect((const uint8_t *)"GET /", 5, 0, 1, 8080, 1),
-	    APP_HTTP, "http on any port");
-	is_int(app_detect((const uint8_t *)"\x16\x03\x01\x00\x10", 5, 0, 1,
-		   8443, 1),
+	is_int(app_detect((const uint8_t *)"GET /", 5, 0, 1, 8080, 1), APP_HTTP,
+	    "http on any port");
+	is_int(app_detect(
+		   (const uint8_t *)"\x16\x03\x01\x00\x10", 5, 0, 1, 8443, 1),
 	    APP_TLS, "tls on any port");
 	is_int(app_detect((const uint8_t *)"SSH-2.0", 7, 0, 1, 80, 1),
 	    APP_FAILED, "ssh on port 80 is not http");

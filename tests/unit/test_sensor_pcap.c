@@ -45,8 +45,8 @@ on_tx(void *arg, const struct sc_pkt *p, const struct app_tx *tx)
 }
 
 static void
-on_stream(void *arg, const struct flow *f, int dir, const uint8_t *d,
-    size_t n, int gap)
+on_stream(void *arg, const struct flow *f, int dir, const uint8_t *d, size_t n,
+    int gap)
 {
 	struct seen *s = arg;
 
