@@ -228,10 +228,14 @@ tcp_packet(struct sensor *s, struct flow *f, struct sc_pkt *p)
 		stream_set_base(&f->ts[d], p->seq);
 
 	if (p->plen > 0 && f->ts[d].have_base &&
-	    (f->established || (fl & TH_SYN)))
+	    (f->established || (fl & TH_SYN))) {
+		uint64_t before = s->ctr[CTR_TCP_RETRANS];
+
 		(void)stream_segment(&s->sctx, &f->ts[d],
 		    (fl & TH_SYN) ? p->seq + 1 : p->seq, p->payload, p->plen,
 		    on_stream, &dc);
+		p->retrans = s->ctr[CTR_TCP_RETRANS] != before;
+	}
 
 	if (fl & TH_RST) {
 		f->tcp_state = TCPS_CLOSED;

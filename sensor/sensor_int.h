@@ -134,6 +134,7 @@ struct sc_pkt {
 	uint8_t *reasm; /* defragmented datagram we own, or NULL */
 	uint8_t decoded_l4; /* 1 once a transport header was decoded */
 	uint8_t frag_held; /* 1: a fragment taken by defrag, nothing more */
+	uint8_t retrans; /* 1: a TCP segment with only old bytes */
 
 	/* filled by the flow stage */
 	struct flow *flow;

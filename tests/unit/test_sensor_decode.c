@@ -81,7 +81,6 @@ test_decoders(void)
 	is_int(p.dport, 80, "qinq: tcp dport");
 
 	/* three tags: too deep, counted */
-	memcpy(b + 4, b, 22);
 	memcpy(b, eth_tcp, 12);
 	b[12] = 0x81, b[13] = 0x00, b[14] = 0, b[15] = 5;
 	b[16] = 0x88, b[17] = 0xa8;
