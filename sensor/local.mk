@@ -41,3 +41,7 @@ tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz_tls.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_tls_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/fuzz/corpus/decode tests/fuzz/corpus/http \
 	tests/fuzz/corpus/dns tests/fuzz/corpus/tls
+
+# conformance: suricata-verify subset and our own generated cases
+TESTS += tests/conformance/suricata-verify
+EXTRA_DIST += tests/conformance/suricata-verify
