@@ -58,20 +58,15 @@ one_packet(struct sensor *s, int linktype, const struct pcap_pkthdr *h,
 	sensor_packet(s, &p);
 }
 
-int
-sensor_read_file(struct sensor *s, const char *path, char *err, size_t errlen)
+/* Read an open capture file to its end and close it. */
+static int
+read_pcap(
+    struct sensor *s, pcap_t *pc, const char *path, char *err, size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r, lt;
 
-	pc = pcap_open_offline(path, ebuf);
-	if (pc == NULL) {
-		snprintf(err, errlen, "%s: %s", path, ebuf);
-		return -1;
-	}
 	lt = pcap_datalink(pc);
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1 && !s->stop)
 		one_packet(s, lt, h, data);
@@ -82,6 +77,81 @@ sensor_read_file(struct sensor *s, const char *path, char *err, size_t errlen)
 	}
 	pcap_close(pc);
 	return 0;
+}
+
+int
+sensor_read_file(struct sensor *s, const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = pcap_open_offline(path, ebuf);
+
+	if (pc == NULL) {
+		snprintf(err, errlen, "%s: %s", path, ebuf);
+		return -1;
+	}
+	return read_pcap(s, pc, path, err, errlen);
+}
+
+struct capture_files {
+	pcap_t **pc;
+	const char **path;
+	size_t n;
+};
+
+struct capture_files *
+capture_files_open(const char *const *paths, size_t n, char *err, size_t errlen)
+{
+	struct capture_files *cf = calloc(1, sizeof(*cf));
+	char ebuf[PCAP_ERRBUF_SIZE];
+
+	if (cf == NULL || (cf->pc = calloc(n + 1, sizeof(*cf->pc))) == NULL ||
+	    (cf->path = calloc(n + 1, sizeof(*cf->path))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		capture_files_free(cf);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ebuf[0] = '\0';
+		cf->pc[i] = pcap_open_offline(paths[i], ebuf);
+		cf->path[i] = paths[i];
+		cf->n = i + 1;
+		if (cf->pc[i] == NULL) {
+			snprintf(err, errlen, "%s: %s", paths[i], ebuf);
+			capture_files_free(cf);
+			return NULL;
+		}
+	}
+	return cf;
+}
+
+int
+capture_files_read(
+    struct sensor *s, struct capture_files *cf, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < cf->n; i++) {
+		pcap_t *pc = cf->pc[i];
+
+		cf->pc[i] = NULL;
+		if (pc != NULL &&
+		    read_pcap(s, pc, cf->path[i], err, errlen) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+void
+capture_files_free(struct capture_files *cf)
+{
+	if (cf == NULL)
+		return;
+	for (size_t i = 0; cf->pc != NULL && i < cf->n; i++)
+		if (cf->pc[i] != NULL)
+			pcap_close(cf->pc[i]);
+	free(cf->pc);
+	free(cf->path);
+	free(cf);
 }
 
 int

@@ -22,4 +22,13 @@ int sensor_capture_stats(const struct sensor *, struct capture_stats *);
 void capture_close(struct sensor *);
 void sensor_pump_outputs(struct sensor *);
 
+/* Capture files opened up front (before the privilege drop), read later
+ * in order; reading closes each. */
+struct capture_files;
+struct capture_files *capture_files_open(
+    const char *const *paths, size_t n, char *err, size_t errlen);
+int capture_files_read(
+    struct sensor *, struct capture_files *, char *err, size_t errlen);
+void capture_files_free(struct capture_files *);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "seccloud.h"
+#include "sensor/capture.h"
 #include "sensor/sensor.h"
 #include "sensor/sensor_rules.h"
 
@@ -85,6 +86,7 @@ cmd_sensor(int argc, char **argv)
 	char err[512];
 	struct sensor_rules *sr = NULL;
 	struct sensor *s = NULL;
+	struct capture_files *cf = NULL;
 
 	sensor_config_defaults(&cfg);
 	files = calloc((size_t)argc + 1, sizeof(*files));
@@ -171,20 +173,25 @@ cmd_sensor(int argc, char **argv)
 		log_warnx("capture %s", err);
 		goto out;
 	}
+	if (nfiles > 0 &&
+	    (cf = capture_files_open(files, nfiles, err, sizeof(err))) ==
+		NULL) {
+		log_warnx("%s", err);
+		goto out;
+	}
 	if (sensor_open_outputs(s, err, sizeof(err)) != 0) {
 		log_warnx("output %s", err);
 		goto out;
 	}
-	if (sensor_drop_privileges(user, err, sizeof(err)) != 0) {
+	if (sensor_drop_privileges(user, cfg.iface != NULL, err, sizeof(err)) !=
+	    0) {
 		log_warnx("%s", err);
 		goto out;
 	}
 	rc = 0;
-	for (size_t i = 0; i < nfiles; i++) {
-		if (sensor_read_file(s, files[i], err, sizeof(err)) != 0) {
-			log_warnx("%s", err);
-			rc = 1;
-		}
+	if (cf != NULL && capture_files_read(s, cf, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		rc = 1;
 	}
 	if (cfg.iface != NULL) {
 		live_sensor = s;
@@ -200,6 +207,7 @@ cmd_sensor(int argc, char **argv)
 	if (stats)
 		sensor_stats(s, print_stat, stderr);
 out:
+	capture_files_free(cf);
 	sensor_free(s);
 	sensor_rules_free(sr);
 	free(files);

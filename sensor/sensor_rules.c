@@ -1,39 +1,92 @@
 /*
- * sensor_rules.c — rule loading for the sensor (waiting for rules.h) and
- * the privilege drop (waiting for common/privdrop.c on main).
+ * sensor_rules.c — the rule set the sensor matches with (a packet-domain
+ * ruleset from rules/rules.h with Suricata's default variables) and the
+ * privilege drop after the capture is open (common/privdrop.h).
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <pwd.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "common/log.h"
+#include "common/privdrop.h"
+#include "common/settings.h"
+#include "rules/rules.h"
 #include "sensor/sensor_rules.h"
+
+struct sensor_rules {
+	struct ruleset *rs;
+};
 
 struct sensor_rules *
 sensor_rules_load(const char *const *files, size_t n, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "rule engine not merged yet");
-	return NULL;
+	struct ruleset_opts o = { 0 };
+	struct ruleset_stats st;
+	struct sensor_rules *sr;
+
+	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	sr = calloc(1, sizeof(*sr));
+	if (sr == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	sr->rs = ruleset_load(files, n, &o, &st);
+	if (sr->rs == NULL) {
+		snprintf(err, errlen, "no usable rule set (%zu rejected)",
+		    st.rejected);
+		free(sr);
+		return NULL;
+	}
+	return sr;
 }
 
 const struct ruleset *
 sensor_rules_set(const struct sensor_rules *sr)
 {
-	return NULL;
+	return sr != NULL ? sr->rs : NULL;
 }
 
 void
 sensor_rules_free(struct sensor_rules *sr)
 {
+	if (sr == NULL)
+		return;
+	ruleset_unref(sr->rs);
+	free(sr);
 }
 
 int
-sensor_drop_privileges(const char *user, char *err, size_t errlen)
+sensor_drop_privileges(const char *user, int live, char *err, size_t errlen)
 {
+	int dropped = 0;
+	struct settings *st;
+	char *def = NULL;
+	int rc;
+
 	if (geteuid() != 0)
 		return 0;
-	if (user == NULL)
-		return 0; /* development run: nothing asked for */
-	snprintf(err, errlen, "privdrop to %s: not available yet", user);
-	return -1;
+	if (user == NULL) {
+		if ((st = settings_load(NULL)) != NULL && st->user != NULL)
+			def = strdup(st->user);
+		settings_free(st);
+		if (def == NULL) {
+			snprintf(err, errlen, "no user to drop privileges to");
+			return -1;
+		}
+		if (getpwnam(def) == NULL && !live) {
+			log_warnx("user %s does not exist: reading files as "
+				  "root",
+			    def);
+			free(def);
+			return 0;
+		}
+		user = def;
+	}
+	rc = privdrop(user, &dropped, err, errlen);
+	free(def);
+	return rc;
 }

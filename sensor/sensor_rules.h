@@ -18,7 +18,12 @@ struct sensor_rules *sensor_rules_load(
 const struct ruleset *sensor_rules_set(const struct sensor_rules *);
 void sensor_rules_free(struct sensor_rules *);
 
-/* Drop root to `user` (NULL: "_seccloud") if running as root. */
-int sensor_drop_privileges(const char *user, char *err, size_t errlen);
+/*
+ * Drop root to `user` if running as root.  NULL means the default user of
+ * seccloud.conf; if that account does not exist and nothing live was
+ * opened (reading files only), the run goes on as root with a warning.
+ */
+int sensor_drop_privileges(
+    const char *user, int live, char *err, size_t errlen);
 
 #endif
