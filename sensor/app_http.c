@@ -51,6 +51,7 @@ struct http_parser {
 	uint8_t ua[HTTP_FIELD_MAX];
 	size_t ua_len;
 	int have_host, have_ua, in_request;
+	uint64_t txid;
 	uint64_t body_left;
 	int chunked;
 };
@@ -264,13 +265,18 @@ header_line(struct http_parser *h, const uint8_t *l, size_t n)
 	}
 }
 
+/* A transaction is offered twice: once its request line is complete
+ * (partial: method and URI, as libhtp makes them available), and once its
+ * headers are. */
 static void
-emit(struct http_parser *h, app_tx_fn fn, void *arg)
+emit(struct http_parser *h, app_tx_fn fn, void *arg, int partial)
 {
 	struct app_tx tx;
 
 	memset(&tx, 0, sizeof(tx));
 	tx.dir = FLOW_TOSERVER;
+	tx.partial = (uint8_t)partial;
+	tx.id = h->txid;
 	tx.buf[ABUF_HTTP_METHOD] = h->method;
 	tx.len[ABUF_HTTP_METHOD] = h->method_len;
 	tx.buf[ABUF_HTTP_URI] = h->uri;
@@ -285,8 +291,10 @@ emit(struct http_parser *h, app_tx_fn fn, void *arg)
 	}
 	tx.buf[ABUF_RAW] = h->raw.data;
 	tx.len[ABUF_RAW] = h->raw.len;
-	h->ctr[CTR_HTTP_TX]++;
-	h->in_request = 0;
+	if (!partial) {
+		h->ctr[CTR_HTTP_TX]++;
+		h->in_request = 0;
+	}
 	if (fn != NULL)
 		fn(arg, &tx);
 }
@@ -299,6 +307,7 @@ start_request(struct http_parser *h)
 	h->body_left = 0;
 	h->chunked = 0;
 	h->in_request = 1;
+	h->txid++;
 }
 
 /* One complete line (without CR LF). */
@@ -317,13 +326,14 @@ on_line(
 			return;
 		}
 		h->state = HS_HEADERS;
+		emit(h, fn, arg, 1);
 		return;
 	case HS_HEADERS:
 		if (n > 0) {
 			header_line(h, l, n);
 			return;
 		}
-		emit(h, fn, arg);
+		emit(h, fn, arg, 0);
 		buf_reset(&h->raw);
 		if (h->chunked)
 			h->state = HS_CHUNK_SIZE;
@@ -425,6 +435,6 @@ void
 http_parser_end(struct http_parser *h, app_tx_fn fn, void *arg)
 {
 	if (h->state == HS_HEADERS && h->in_request)
-		emit(h, fn, arg);
+		emit(h, fn, arg, 0);
 	h->state = HS_LINE;
 }

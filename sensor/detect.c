@@ -51,8 +51,14 @@ struct det_dir {
 	uint8_t overflow; /* more candidates than fit: confirm all */
 };
 
+#define DETECT_TX_FIRED_MAX 64
+
 struct det_flow {
 	struct det_dir d[2];
+	/* rules fired on the current transaction of each direction */
+	uint64_t txid[2];
+	uint32_t tx_fired[2][DETECT_TX_FIRED_MAX];
+	size_t ntx_fired[2];
 };
 
 struct detect {
@@ -445,15 +451,28 @@ detect_packet(struct detect *d, struct sc_pkt *p)
 struct tx_ctx {
 	struct detect *d;
 	struct sc_pkt *p;
+	struct det_flow *df;
+	int dir;
 };
 
 static int
 on_tx_hit(void *ctx, const struct rule_hit *h)
 {
 	struct tx_ctx *tc = ctx;
+	uint32_t idx = (uint32_t)rule_index(h->rule);
 
-	if (is_buffer_rule(h->rule))
-		fire(tc->d, tc->p, h->rule);
+	if (!is_buffer_rule(h->rule))
+		return 0;
+	if (tc->df != NULL) { /* at most once per transaction */
+		size_t *n = &tc->df->ntx_fired[tc->dir];
+
+		for (size_t i = 0; i < *n; i++)
+			if (tc->df->tx_fired[tc->dir][i] == idx)
+				return 0;
+		if (*n < DETECT_TX_FIRED_MAX)
+			tc->df->tx_fired[tc->dir][(*n)++] = idx;
+	}
+	fire(tc->d, tc->p, h->rule);
 	return 0;
 }
 
@@ -470,11 +489,16 @@ detect_tx(struct detect *d, struct sc_pkt *p, const struct app_tx *tx)
 		[ABUF_RAW] = RULE_BUF_PAYLOAD,
 	};
 	struct rule_packet rp;
-	struct tx_ctx tc = { d, p };
+	struct tx_ctx tc = { d, p, NULL, tx->dir & 1 };
 	static const uint8_t empty[1];
 
 	if (d->scratch == NULL || p->ipver == 0)
 		return;
+	if (p->flow != NULL && (tc.df = det_flow(p->flow)) != NULL &&
+	    (tx->id == 0 || tc.df->txid[tc.dir] != tx->id)) {
+		tc.df->txid[tc.dir] = tx->id;
+		tc.df->ntx_fired[tc.dir] = 0;
+	}
 	memset(&rp, 0, sizeof(rp));
 	rp.proto = (enum rule_proto)rule_proto_of(p);
 	rp.alproto = (enum rule_proto)alproto_of(p->flow);

@@ -381,6 +381,8 @@ struct app_tx {
 	const uint8_t *buf[ABUF_MAX];
 	size_t len[ABUF_MAX];
 	uint8_t dir; /* direction it was seen in */
+	uint8_t partial; /* 1: more of this transaction will follow */
+	uint64_t id; /* per direction, from 1; 0: a one-shot transaction */
 };
 
 typedef void (*app_tx_fn)(void *arg, const struct app_tx *);

@@ -261,6 +261,8 @@ tx_collect(void *arg, const struct app_tx *tx)
 {
 	int k = *(int *)arg;
 
+	if (tx->partial)
+		return;
 	if (ngot < 8 && tx->buf[k] != NULL)
 		snprintf(got[ngot++], sizeof(got[0]), "%.*s", (int)tx->len[k],
 		    (const char *)tx->buf[k]);

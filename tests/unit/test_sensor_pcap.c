@@ -30,6 +30,8 @@ on_tx(void *arg, const struct sc_pkt *p, const struct app_tx *tx)
 {
 	struct seen *s = arg;
 
+	if (tx->partial)
+		return;
 	s->ntx++;
 	s->tx_pcap_cnt = p != NULL ? p->pcap_cnt : 0;
 	for (int i = 0; i < ABUF_RAW; i++) {
