@@ -44,8 +44,8 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: seccloud sensor [-r FILE]... [-i IFACE] [--rules FILE]...\n"
 	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls]]\n"
-	    "           [--midstream] [--stream-depth BYTES] [-F FILTER]\n"
-	    "           [-u USER] [--stats]\n\n"
+	    "           [--midstream] [--inline] [--stream-depth BYTES]\n"
+	    "           [-F FILTER] [-u USER] [--stats]\n\n"
 	    "Capture packets (files or a live interface), reassemble TCP,\n"
 	    "extract HTTP/DNS/TLS fields, match rules and report alerts as\n"
 	    "EVE JSON and RFC 5424 syslog to the collector.\n");
@@ -60,6 +60,7 @@ enum {
 	OPT_STATS,
 	OPT_DEPTH,
 	OPT_NOMIDSTREAM,
+	OPT_INLINE,
 };
 
 static const struct option longopts[] = {
@@ -67,6 +68,7 @@ static const struct option longopts[] = {
 	{ "eve", required_argument, NULL, OPT_EVE },
 	{ "midstream", no_argument, NULL, OPT_MIDSTREAM },
 	{ "no-midstream", no_argument, NULL, OPT_NOMIDSTREAM },
+	{ "inline", no_argument, NULL, OPT_INLINE },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -123,6 +125,9 @@ cmd_sensor(int argc, char **argv)
 			break;
 		case OPT_NOMIDSTREAM:
 			cfg.midstream = 0;
+			break;
+		case OPT_INLINE:
+			cfg.inline_mode = 1;
 			break;
 		case OPT_FLOWS:
 			cfg.eve_flows = 1;

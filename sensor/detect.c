@@ -79,6 +79,8 @@ struct detect {
 	size_t nunf[RULE_PROTO_COUNT];
 };
 
+static int alproto_of(const struct flow *);
+
 static int
 rule_proto_of(const struct sc_pkt *p)
 {
@@ -93,6 +95,15 @@ rule_proto_of(const struct sc_pkt *p)
 	default:
 		return RULE_PROTO_ANY;
 	}
+}
+
+/* The flow's protocol as packet rules see it (see sensor.c). */
+static int
+alproto_visible(const struct flow *f)
+{
+	if (f == NULL || !f->app_visible)
+		return RULE_PROTO_ANY;
+	return alproto_of(f);
 }
 
 static int
@@ -125,7 +136,7 @@ flow_facts(const struct sc_pkt *p)
 	fl |=
 	    p->dir == FLOW_TOSERVER ? RULE_FLOW_TO_SERVER : RULE_FLOW_TO_CLIENT;
 	if (f->proto == 6)
-		est = f->established && f->tcp_state != TCPS_CLOSED;
+		est = p->established && f->tcp_state != TCPS_CLOSED;
 	else
 		est = f->pkts[0] > 0 && f->pkts[1] > 0;
 	fl |= est ? RULE_FLOW_ESTABLISHED : RULE_FLOW_NOT_ESTABLISHED;
@@ -394,7 +405,7 @@ detect_packet(struct detect *d, struct sc_pkt *p)
 	struct flow *f = p->flow;
 	struct det_flow *df = f != NULL ? f->det : NULL;
 	struct det_dir *dd = NULL;
-	int proto = rule_proto_of(p), alproto = alproto_of(f);
+	int proto = rule_proto_of(p), alproto = alproto_visible(f);
 	unsigned facts = flow_facts(p);
 	int stream_new = 0, inspect_payload = 1;
 

@@ -156,9 +156,11 @@ app_stream(struct sensor *s, struct flow *f, int d, const uint8_t *data,
 			return; /* wait for more bytes */
 		}
 		f->app_tried[d] = 1;
-		if (r != APP_UNKNOWN && r != APP_FAILED)
+		if (r != APP_UNKNOWN && r != APP_FAILED) {
 			f->app_proto = (uint8_t)r;
-		else if (f->app_tried[!d] || d == FLOW_TOSERVER)
+			f->app_dir = (uint8_t)d;
+			f->app_visible = (uint8_t)s->cfg.inline_mode;
+		} else if (f->app_tried[!d] || d == FLOW_TOSERVER)
 			f->app_proto = APP_FAILED;
 	}
 	if (f->app_proto == APP_UNKNOWN || f->app_proto == APP_FAILED)
@@ -227,8 +229,10 @@ tcp_packet(struct sensor *s, struct flow *f, struct sc_pkt *p)
 	if (f->established && !f->ts[d].have_base && !(fl & TH_SYN))
 		stream_set_base(&f->ts[d], p->seq);
 
-	if (p->plen > 0 && f->ts[d].have_base &&
-	    (f->established || (fl & TH_SYN))) {
+	/* Data on a SYN (TCP Fast Open) is not reassembled: Suricata's
+	 * app layer starts after the handshake too. */
+	if (p->plen > 0 && f->ts[d].have_base && f->established &&
+	    !(fl & TH_SYN)) {
 		uint64_t before = s->ctr[CTR_TCP_RETRANS];
 
 		(void)stream_segment(&s->sctx, &f->ts[d],
@@ -258,6 +262,7 @@ udp_packet(struct sensor *s, struct flow *f, struct sc_pkt *p)
 		    p->dir == FLOW_TOSERVER);
 
 		f->app_proto = (uint8_t)(r == APP_UNKNOWN ? APP_FAILED : r);
+		f->app_visible = 1;
 	}
 	if (f->app_proto == APP_DNS)
 		(void)dns_udp_message(
@@ -282,9 +287,18 @@ sensor_packet(struct sensor *s, struct sc_pkt *p)
 	if (f != NULL) {
 		f->pkts[p->dir]++;
 		f->bytes[p->dir] += p->wirelen;
+		/* As in Suricata's IDS mode, a protocol found in one
+		 * direction's bytes counts for packet rules from the next
+		 * packet of the other direction (the one that ACKs them). */
+		if (f->app_proto != APP_UNKNOWN && !f->app_visible &&
+		    p->dir != f->app_dir)
+			f->app_visible = 1;
+		p->established = f->established;
 		if (p->proto == 6) {
 			f->flags_seen[p->dir] |= p->tcp_flags;
 			tcp_packet(s, f, p);
+			if (f->midstream && f->pkts[0] + f->pkts[1] == 1)
+				p->established = f->established;
 		} else if (p->proto == 17) {
 			udp_packet(s, f, p);
 		}

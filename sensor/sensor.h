@@ -76,6 +76,7 @@ struct sensor_config {
 	const char *bpf; /* filter, or NULL */
 	/* engine */
 	int midstream; /* pick up TCP sessions without a handshake */
+	int inline_mode; /* app protocol applies at once, not when ACKed */
 	int defrag; /* reassemble IP fragments */
 	uint64_t stream_depth; /* per direction, 0 = unlimited */
 	uint64_t reasm_flow_max; /* out-of-order bytes per flow */

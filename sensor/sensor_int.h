@@ -135,6 +135,7 @@ struct sc_pkt {
 	uint8_t decoded_l4; /* 1 once a transport header was decoded */
 	uint8_t frag_held; /* 1: a fragment taken by defrag, nothing more */
 	uint8_t retrans; /* 1: a TCP segment with only old bytes */
+	uint8_t established; /* flow established before this packet */
 
 	/* filled by the flow stage */
 	struct flow *flow;
@@ -324,6 +325,8 @@ struct flow {
 	int32_t tier[2];
 	/* app layer (sensor.c) */
 	uint8_t app_proto;
+	uint8_t app_visible; /* app_proto applies to packet rules */
+	uint8_t app_dir; /* direction whose bytes revealed it */
 	uint8_t app_tried[2];
 	uint8_t probe_len[2]; /* first bytes, until the protocol is known */
 	uint8_t probe[2][APP_PROBE_MAX];
