@@ -88,6 +88,7 @@ fw_parse_panos(const char *msg, size_t len, struct fw_flow *out)
 	struct field f[PAN_FIELDS];
 	uint64_t bytes;
 	int commas = 0;
+	size_t nf;
 	int64_t us;
 
 	fw_flow_init(out, "panos");
@@ -105,7 +106,7 @@ fw_parse_panos(const char *msg, size_t len, struct fw_flow *out)
 		return -1;
 	while (start > msg && start[-1] != ' ')
 		start--;
-	if (split(start, end, f, PAN_FIELDS) < 31)
+	if ((nf = split(start, end, f, PAN_FIELDS)) < 31)
 		return -1;
 	if (!fw_eq(f[3].s, f[3].len, "TRAFFIC"))
 		return -1;

@@ -15,13 +15,18 @@ policies_libpolicies_a_SOURCES = \
 	policies/fw_asa.c \
 	policies/fw_panos.c \
 	policies/fw_parse.c \
+	policies/notify.c \
+	policies/notify_format.c \
+	policies/notify_memlog.c \
 	policies/cmd_policy.c \
 	policies/cmd_report.c
 
 check_PROGRAMS += tests/unit/test_policy_names tests/unit/test_policy_eval \
-	tests/unit/test_policy_load tests/unit/test_policy_fw
+	tests/unit/test_policy_load tests/unit/test_policy_fw \
+	tests/unit/test_policy_notify
 TESTS += tests/unit/test_policy_names tests/unit/test_policy_eval \
-	tests/unit/test_policy_load tests/unit/test_policy_fw
+	tests/unit/test_policy_load tests/unit/test_policy_fw \
+	tests/unit/test_policy_notify
 
 FUZZ_PROGS += tests/fuzz/fuzz_fw_iptables tests/fuzz/fuzz_fw_fortigate \
 	tests/fuzz/fuzz_fw_asa tests/fuzz/fuzz_fw_panos tests/fuzz/fuzz_policy

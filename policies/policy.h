@@ -396,4 +396,112 @@ int fw_parse(const char *msg, size_t len, struct fw_flow *out);
 int policy_eval_fw(const struct policy *, const struct fw_flow *,
     int64_t when_us, struct policy_verdict *v);
 
+/* ---- notifications (policies/notify*.c) ---- */
+
+/*
+ * A notifier sends alerts along the policy's routes (webhook: HTTP POST of
+ * a JSON body through libevent's evhttp client, http or https; syslog:
+ * RFC 5424 over UDP, or TCP with octet counting) from a thread of its own
+ * with its own event loop.  notify_send() only appends to a bounded queue
+ * and returns: a slow or dead receiver never stalls the caller, and when
+ * the queue is full the notification is dropped, counted and logged as
+ * dropped.  A failed delivery is retried with exponential backoff.
+ *
+ * Every notification ends in exactly one record handed to the sink (the
+ * notification log): what, to whom, when, through which channel, the
+ * result, and later the 団体's acknowledgement.  The sink runs on the
+ * notifier's thread (or the caller's, for drops) and must not block for
+ * long; the in-memory log below is the default until the store keeps it.
+ */
+struct notify;
+
+struct notify_msg {
+	int64_t ts_us; /* detection time */
+	int severity; /* 1..5 */
+	const char *muni_code; /* 6 digits, or NULL/"" if unknown */
+	const char *use_case; /* "GL-SEP-01", may be NULL */
+	const char *summary; /* one line */
+	const char *detail; /* evidence, may be NULL */
+	int64_t group_id, alert_id; /* store ids, 0 if none */
+};
+
+#define NOTIFY_TARGET_MAX 256
+#define NOTIFY_SUMMARY_MAX 256
+#define NOTIFY_RESULT_MAX 96
+
+struct notify_record {
+	uint64_t id; /* unique within the notifier */
+	int64_t group_id, alert_id;
+	char muni[7];
+	int severity;
+	enum policy_channel channel;
+	char target[NOTIFY_TARGET_MAX];
+	char summary[NOTIFY_SUMMARY_MAX];
+	int64_t created_us; /* queued */
+	int64_t sent_us; /* delivered, 0 if not */
+	int attempts;
+	char
+	    result[NOTIFY_RESULT_MAX]; /* "ok", "failed: ...", "dropped: ..." */
+	int64_t acked_us; /* 0 until acknowledged */
+	char acked_by[64];
+};
+
+struct notify_sink {
+	void (*record)(void *arg, const struct notify_record *);
+	void *arg;
+};
+
+struct notify_config {
+	size_t queue_max; /* notifications waiting or retrying; 0: 1024 */
+	int max_attempts; /* 0: 6 */
+	int64_t backoff_first_ms; /* 0: 1000; doubles per attempt */
+	int64_t backoff_max_ms; /* 0: 300000 */
+	int timeout_s; /* per attempt; 0: 10 */
+};
+
+struct notify_stats {
+	uint64_t queued, sent, failed, dropped, retries;
+};
+
+/* Start the notifier thread.  cfg NULL: defaults.  The sink is copied.
+ * Returns NULL (logged) if the thread or its loop cannot be set up. */
+struct notify *notify_new(
+    const struct notify_config *cfg, const struct notify_sink *sink);
+/* Queue msg for every route of the policy matching its severity and
+ * 団体.  Never blocks; returns how many notifications were queued (drops
+ * are not counted in it).  Thread-safe. */
+size_t notify_send(
+    struct notify *, const struct policy *, const struct notify_msg *);
+/* Queue one notification to an explicit route. Returns 0, or -1 if
+ * dropped. */
+int notify_send_route(
+    struct notify *, const struct policy_route *, const struct notify_msg *);
+void notify_get_stats(struct notify *, struct notify_stats *);
+/* Stop the thread; notifications still queued or waiting for a retry are
+ * logged as "abandoned" and freed.  NULL is a no-op. */
+void notify_free(struct notify *);
+
+/* The in-memory notification log (bounded; the oldest records go first).
+ * Thread-safe. */
+struct notify_memlog;
+struct notify_memlog *notify_memlog_new(size_t max);
+void notify_memlog_free(struct notify_memlog *);
+struct notify_sink notify_memlog_sink(struct notify_memlog *);
+size_t notify_memlog_count(struct notify_memlog *);
+/* Copy record i (0 = oldest kept) into *out; 0, or -1 if out of range. */
+int notify_memlog_get(
+    struct notify_memlog *, size_t i, struct notify_record *out);
+/* Record the 団体's acknowledgement of notification id; 0, or -1 if the
+ * record is not (or no longer) in the log. */
+int notify_memlog_ack(
+    struct notify_memlog *, uint64_t id, const char *by, int64_t when_us);
+
+/* The RFC 5424 line for a notification (no framing, no newline), as the
+ * syslog channel sends it; returns the length (as snprintf). */
+size_t notify_format_syslog(
+    const struct notify_msg *, const char *hostname, char *out, size_t len);
+/* The JSON body the webhook posts (malloc'd, NUL-terminated), or NULL. */
+char *notify_format_json(
+    const struct notify_msg *, const char *muni_name, uint64_t id);
+
 #endif
