@@ -2,10 +2,14 @@
  * cmd_sensor.c — `seccloud sensor`: read capture files or an interface,
  * reassemble, match the rules and report (EVE file, collector).
  *
- *   seccloud sensor [-r FILE]... [-i IFACE] [--rules FILE]... [--eve FILE]
+ *   seccloud sensor [-c CONF [-n NAME]] [-r FILE]... [-i IFACE]
+ *                   [--rules FILE]... [--policy FILE] [--eve FILE]
  *                   [-S HOST:PORT [--tls]] [--midstream] [--flows]
  *                   [--stats] [-u USER] [-F BPF]
  *
+ * With -c, the `sensor NAME { }` block of seccloud.conf (the first one
+ * without -n) and the shared rule files, variables, policy and user are
+ * used; options on the command line win.
  * The capture is opened first (root), then privileges are dropped.
  */
 #include "config.h"
@@ -16,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/conf.h"
 #include "common/log.h"
+#include "common/settings.h"
+#include "policies/policy.h"
 #include "seccloud.h"
 #include "sensor/capture.h"
 #include "sensor/sensor.h"
@@ -42,7 +49,8 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: seccloud sensor [-r FILE]... [-i IFACE] [--rules FILE]...\n"
+	    "usage: seccloud sensor [-c CONF [-n NAME]] [-r FILE]... [-i IFACE]\n"
+	    "           [--rules FILE]... [--policy FILE]\n"
 	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls]]\n"
 	    "           [--midstream] [--inline] [--stream-depth BYTES]\n"
 	    "           [-F FILTER] [-u USER] [--stats]\n\n"
@@ -61,6 +69,7 @@ enum {
 	OPT_DEPTH,
 	OPT_NOMIDSTREAM,
 	OPT_INLINE,
+	OPT_POLICY,
 };
 
 static const struct option longopts[] = {
@@ -69,6 +78,7 @@ static const struct option longopts[] = {
 	{ "midstream", no_argument, NULL, OPT_MIDSTREAM },
 	{ "no-midstream", no_argument, NULL, OPT_NOMIDSTREAM },
 	{ "inline", no_argument, NULL, OPT_INLINE },
+	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -76,6 +86,40 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Read seccloud.conf and the chosen sensor block into cfg. */
+static int
+load_conf(const char *path, const char *name, struct sensor_config *cfg,
+    struct settings **setp, const char **user)
+{
+	struct settings *set = settings_load(path);
+	const struct conf_node *n;
+
+	if (set == NULL)
+		return -1;
+	*setp = set;
+	if (*user == NULL)
+		*user = set->user;
+	for (n = set->sensors; n != NULL; n = n->next) {
+		if (strcmp(n->name, "sensor") != 0)
+			continue;
+		if (name == NULL ||
+		    (n->nargs > 0 && strcmp(n->args[0], name) == 0))
+			break;
+	}
+	if (n == NULL) {
+		if (name != NULL) {
+			log_warnx("%s: no sensor %s { } block", path, name);
+			return -1;
+		}
+		return 0;
+	}
+	if (sensor_conf_apply(set->conf, n, cfg) != 0) {
+		conf_print_errors(set->conf);
+		return -1;
+	}
+	return 0;
+}
 
 int
 cmd_sensor(int argc, char **argv)
@@ -89,6 +133,9 @@ cmd_sensor(int argc, char **argv)
 	struct sensor_rules *sr = NULL;
 	struct sensor *s = NULL;
 	struct capture_files *cf = NULL;
+	const char *conf_path = NULL, *name = NULL, *policy_path = NULL;
+	struct settings *set = NULL;
+	struct policy *pol = NULL;
 
 	sensor_config_defaults(&cfg);
 	files = calloc((size_t)argc + 1, sizeof(*files));
@@ -96,11 +143,20 @@ cmd_sensor(int argc, char **argv)
 	if (files == NULL || rules == NULL)
 		fatal("calloc");
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "r:i:S:u:F:h", longopts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(
+		    argc, argv, "c:n:r:i:S:u:F:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			files[nfiles++] = optarg;
+			break;
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case OPT_POLICY:
+			policy_path = optarg;
 			break;
 		case 'i':
 			cfg.iface = optarg;
@@ -159,15 +215,33 @@ cmd_sensor(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (conf_path != NULL &&
+	    load_conf(conf_path, name, &cfg, &set, &user) != 0)
+		goto out;
 	if (optind != argc || (nfiles == 0 && cfg.iface == NULL)) {
 		usage(stderr);
 		rc = 2;
 		goto out;
 	}
+	if (nrules == 0 && set != NULL) {
+		for (size_t i = 0; i < set->nrules && nrules < (size_t)argc;
+		     i++)
+			rules[nrules++] = set->rules[i];
+	}
 	if (nrules > 0 &&
-	    (sr = sensor_rules_load(rules, nrules, err, sizeof(err))) == NULL) {
+	    (sr = sensor_rules_load(rules, nrules, set, err, sizeof(err))) ==
+		NULL) {
 		log_warnx("rules: %s", err);
 		goto out;
+	}
+	if (policy_path == NULL && set != NULL)
+		policy_path = set->policy;
+	if (policy_path != NULL) {
+		if ((pol = policy_load(policy_path)) == NULL) {
+			log_warnx("policy %s: not loaded", policy_path);
+			goto out;
+		}
+		cfg.policy = pol;
 	}
 	s = sensor_new(&cfg, sensor_rules_set(sr));
 	if (s == NULL) {
@@ -215,6 +289,8 @@ out:
 	capture_files_free(cf);
 	sensor_free(s);
 	sensor_rules_free(sr);
+	policy_unref(pol);
+	settings_free(set);
 	free(files);
 	free(rules);
 	return rc;

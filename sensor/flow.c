@@ -202,8 +202,6 @@ flow_get(struct flow_table *ft, struct sc_pkt *p)
 	f->vlan = vlan;
 	f->id = ft->next_id++;
 	f->first_us = f->last_us = p->ts_us;
-	f->dantai[0] = f->dantai[1] = -1;
-	f->tier[0] = f->tier[1] = -1;
 	f->hnext = ft->bucket[h & (ft->nbuckets - 1)];
 	ft->bucket[h & (ft->nbuckets - 1)] = f;
 	lru_push(ft, f);

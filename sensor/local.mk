@@ -4,6 +4,7 @@ sensor_libsensor_a_SOURCES = \
 	sensor/sensor.h sensor/sensor_int.h sensor/capture.h \
 	sensor/cmd_sensor.c \
 	sensor/sensor_rules.h sensor/sensor_rules.c \
+	sensor/sensor_conf.c \
 	sensor/sensor.c \
 	sensor/capture.c \
 	sensor/decode.c \

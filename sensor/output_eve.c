@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <time.h>
 
+#include "policies/policy.h"
 #include "sensor/sensor_int.h"
 
 struct eve {
@@ -231,6 +232,12 @@ eve_alert(struct eve *e, const struct sensor_alert *a)
 	set_proto(o, a->proto);
 	if (a->app_proto != NULL)
 		json_object_set_new(o, "app_proto", json_string(a->app_proto));
+	if (a->src_tier != NULL) {
+		json_object_set_new(o, "src_dantai", jstr(a->src_dantai));
+		json_object_set_new(o, "src_tier", jstr(a->src_tier));
+		json_object_set_new(o, "dest_dantai", jstr(a->dst_dantai));
+		json_object_set_new(o, "dest_tier", jstr(a->dst_tier));
+	}
 	json_object_set_new(o, "direction",
 	    json_string(a->to_server ? "to_server" : "to_client"));
 	json_object_set_new(al, "action", json_string(a->action));
@@ -288,13 +295,14 @@ eve_flow(struct eve *e, const struct sensor *s, const struct flow *f)
 	    json_integer((json_int_t)((f->last_us - f->first_us) / 1000000)));
 	json_object_set_new(fl, "reason",
 	    json_string(reasons[f->end_reason < 3 ? f->end_reason : 2]));
-	if (f->dantai[0] >= 0 || f->dantai[1] >= 0) {
-		json_object_set_new(
-		    fl, "src_dantai", json_integer(f->dantai[0]));
-		json_object_set_new(
-		    fl, "dest_dantai", json_integer(f->dantai[1]));
-		json_object_set_new(fl, "src_tier", json_integer(f->tier[0]));
-		json_object_set_new(fl, "dest_tier", json_integer(f->tier[1]));
+	if (f->tagged) {
+		for (int d = 0; d < 2; d++) {
+			json_object_set_new(fl,
+			    d ? "dest_dantai" : "src_dantai",
+			    json_string(f->muni[d] ? f->muni[d]->code : ""));
+			json_object_set_new(fl, d ? "dest_tier" : "src_tier",
+			    json_string(policy_tier_short(f->tier[d])));
+		}
 	}
 	json_object_set_new(o, "flow", fl);
 	if (f->proto == 6) {

@@ -164,6 +164,12 @@ slog_format(const struct sensor_alert *a, const char *name,
 	    (unsigned long long)a->pcap_cnt);
 	if (a->iface != NULL)
 		o = param(out, o, max, "iface", a->iface);
+	if (a->src_tier != NULL) {
+		o = param(out, o, max, "src_dantai", a->src_dantai);
+		o = param(out, o, max, "src_tier", a->src_tier);
+		o = param(out, o, max, "dst_dantai", a->dst_dantai);
+		o = param(out, o, max, "dst_tier", a->dst_tier);
+	}
 	o = put(out, o, max, " dir=\"%s\"][payload@32473 len=\"%zu\" hex=\"",
 	    a->to_server ? "to_server" : "to_client", a->plen);
 	for (size_t i = 0; i < n && o + 3 < max; i++) {

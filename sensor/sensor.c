@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/sc_limits.h"
+#include "policies/policy.h"
 #include "sensor/capture.h"
 #include "sensor/sensor_int.h"
 
@@ -269,6 +270,54 @@ udp_packet(struct sensor *s, struct flow *f, struct sc_pkt *p)
 		    p->payload, p->plen, p->dir, s->ctr, on_tx, s);
 }
 
+/* ---- three-tier policy ----------------------------------------------- */
+
+static uint32_t
+policy_sid(const char *use_case)
+{
+	if (use_case == NULL)
+		return 9009999;
+	if (strncmp(use_case, "GL-SEP-0", 8) == 0 && use_case[8] >= '1' &&
+	    use_case[8] <= '9' && use_case[9] == '\0')
+		return 9009000 + (uint32_t)(use_case[8] - '0');
+	if (strcmp(use_case, "GL-EXC-01") == 0)
+		return 9009101;
+	if (strcmp(use_case, "GL-NET-02") == 0)
+		return 9009202;
+	return 9009999;
+}
+
+/* A new flow: tag both ends and judge it against the flow matrix. */
+static void
+policy_flow(struct sensor *s, struct flow *f, struct sc_pkt *p)
+{
+	struct policy_tag t;
+	struct policy_verdict v;
+	struct sensor_alert a;
+	char msg[512];
+
+	for (int d = 0; d < 2; d++) {
+		(void)policy_tag(s->cfg.policy, &f->addr[d], &t);
+		f->muni[d] = t.muni;
+		f->tier[d] = (uint8_t)t.tier;
+	}
+	f->tagged = 1;
+	if (!policy_eval_flow(s->cfg.policy, &f->addr[0], f->port[0],
+		&f->addr[1], f->port[1], f->proto, p->ts_us, &v))
+		return;
+	memset(&a, 0, sizeof(a));
+	snprintf(msg, sizeof(msg), "policy %s: %s",
+	    v.use_case ? v.use_case : "violation",
+	    v.cell_text ? v.cell_text : "");
+	a.gid = SENSOR_POLICY_GID;
+	a.sid = policy_sid(v.use_case);
+	a.rev = 1;
+	a.msg = msg;
+	a.classtype = "policy-violation";
+	a.severity = v.severity;
+	sensor_emit(s, p, &a);
+}
+
 /* ---- the packet path ------------------------------------------------- */
 
 void
@@ -285,6 +334,8 @@ sensor_packet(struct sensor *s, struct sc_pkt *p)
 	f = flow_get(s->flows, p);
 	s->cur = p;
 	if (f != NULL) {
+		if (s->cfg.policy != NULL && !f->tagged)
+			policy_flow(s, f, p);
 		f->pkts[p->dir]++;
 		f->bytes[p->dir] += p->wirelen;
 		/* As in Suricata's IDS mode, a protocol found in one
@@ -356,6 +407,14 @@ sensor_emit(struct sensor *s, const struct sc_pkt *p, struct sensor_alert *a)
 	a->payload = p->payload;
 	a->plen = p->plen;
 	a->iface = s->cfg.iface;
+	if (f != NULL && f->tagged) {
+		int sd = p->dir == FLOW_TOSERVER ? 0 : 1;
+
+		a->src_dantai = f->muni[sd] ? f->muni[sd]->code : "";
+		a->src_tier = policy_tier_short(f->tier[sd]);
+		a->dst_dantai = f->muni[!sd] ? f->muni[!sd]->code : "";
+		a->dst_tier = policy_tier_short(f->tier[!sd]);
+	}
 	s->ctr[CTR_ALERTS]++;
 	if (s->alert_fn != NULL)
 		s->alert_fn(s->alert_arg, a);

@@ -27,7 +27,10 @@
  *     [alert@32473 sensor="NAME" sid="N" gid="N" rev="N" msg="..."
  *        class="..." severity="N" proto="TCP" app_proto="http"
  *        src="IP" sport="N" dst="IP" dport="N" flow_id="N" pcap_cnt="N"
- *        iface="..." dir="to_server|to_client"]
+ *        iface="..." src_dantai="242012" src_tier="L" dst_dantai=""
+ *        dst_tier="NET" dir="to_server|to_client"]
+ *              (iface only for live capture; the four policy params only
+ *              when the sensor has a policy; app_proto only once known)
  *     [payload@32473 len="N" hex="474554202f..." ascii="GET /..."]
  *              the payload excerpt is the first SENSOR_EXCERPT_MAX bytes
  *              of the packet payload; hex is lowercase, ascii maps every
@@ -61,10 +64,16 @@
 
 #include "common/addr.h"
 
+struct policy;
 struct ruleset;
 struct sensor;
 
 #define SENSOR_EXCERPT_MAX 256 /* payload bytes in an alert's evidence */
+
+/* Policy alerts: gid SENSOR_POLICY_GID, sid from the use case:
+ * GL-SEP-0N -> 9009000 + N, GL-EXC-01 -> 9009101, GL-NET-02 -> 9009202,
+ * any other -> 9009999.  msg "policy USE-CASE: <matrix cell>". */
+#define SENSOR_POLICY_GID 9009
 
 struct sensor_config {
 	const char *name; /* sensor NAME { } of seccloud.conf */
@@ -87,6 +96,10 @@ struct sensor_config {
 	int timeout_new_sec, timeout_est_sec, timeout_closed_sec;
 	int timeout_udp_sec;
 	size_t http_line_max;
+	/* three-tier policy (borrowed, may be NULL): flows are tagged with
+	 * the 団体 and tier of each end and judged against the flow matrix;
+	 * a violation raises an alert with gid SENSOR_POLICY_GID */
+	const struct policy *policy;
 	/* outputs */
 	const char *eve_path; /* EVE JSON lines, or NULL */
 	int eve_flows; /* also write event_type flow records */
@@ -117,6 +130,9 @@ struct sensor_alert {
 	const uint8_t *payload;
 	size_t plen;
 	const char *iface;
+	/* 団体 code ("" none) and tier short name of each end, when a
+	 * policy is configured; NULL otherwise */
+	const char *src_dantai, *src_tier, *dst_dantai, *dst_tier;
 };
 
 typedef void (*sensor_alert_fn)(void *arg, const struct sensor_alert *);

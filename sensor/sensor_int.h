@@ -298,6 +298,8 @@ enum flow_end_reason {
 
 #define APP_PROBE_MAX 64 /* bytes looked at to detect a protocol */
 
+struct policy_muni;
+
 struct flow {
 	struct flow *hnext;
 	struct flow *lprev; /* LRU list: head is the most recently seen */
@@ -319,10 +321,10 @@ struct flow {
 	uint8_t midstream;
 	uint8_t end_reason;
 	struct tcp_stream ts[2];
-	/* policy hook: 団体 and tier of each endpoint, filled once the policy
-	 * API exists (sensor_set_policy_hook); -1 while unknown */
-	int32_t dantai[2];
-	int32_t tier[2];
+	/* 団体 and tier of each end (policy.h), when a policy is set */
+	const struct policy_muni *muni[2];
+	uint8_t tier[2]; /* enum policy_tier */
+	uint8_t tagged;
 	/* app layer (sensor.c) */
 	uint8_t app_proto;
 	uint8_t app_visible; /* app_proto applies to packet rules */

@@ -22,19 +22,31 @@ struct sensor_rules {
 };
 
 struct sensor_rules *
-sensor_rules_load(const char *const *files, size_t n, char *err, size_t errlen)
+sensor_rules_load(const char *const *files, size_t n,
+    const struct settings *set, char *err, size_t errlen)
 {
 	struct ruleset_opts o = { 0 };
 	struct ruleset_stats st;
 	struct sensor_rules *sr;
+	struct rule_var *vars = NULL;
 
 	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	if (set != NULL && set->nvars > 0 &&
+	    (vars = calloc(set->nvars, sizeof(*vars))) != NULL) {
+		for (size_t i = 0; i < set->nvars; i++) {
+			vars[i].name = set->vars[i].name;
+			vars[i].value = set->vars[i].value;
+		}
+		o.vars = vars;
+		o.nvars = set->nvars;
+	}
 	sr = calloc(1, sizeof(*sr));
 	if (sr == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	sr->rs = ruleset_load(files, n, &o, &st);
+	free(vars);
 	if (sr->rs == NULL) {
 		snprintf(err, errlen, "no usable rule set (%zu rejected)",
 		    st.rejected);

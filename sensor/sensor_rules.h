@@ -8,13 +8,18 @@
 
 #include <stddef.h>
 
+#include "sensor/sensor.h"
+
+struct conf;
+struct conf_node;
 struct ruleset;
+struct settings;
 struct sensor_rules;
 
-/* Load and compile the files with the sensor's default variables
- * ($HOME_NET ...).  NULL with a reason in err. */
-struct sensor_rules *sensor_rules_load(
-    const char *const *files, size_t n, char *err, size_t errlen);
+/* Load and compile the files with the variables of the settings (NULL:
+ * Suricata's defaults for $HOME_NET ...).  NULL with a reason in err. */
+struct sensor_rules *sensor_rules_load(const char *const *files, size_t n,
+    const struct settings *, char *err, size_t errlen);
 const struct ruleset *sensor_rules_set(const struct sensor_rules *);
 void sensor_rules_free(struct sensor_rules *);
 
@@ -25,5 +30,10 @@ void sensor_rules_free(struct sensor_rules *);
  */
 int sensor_drop_privileges(
     const char *user, int live, char *err, size_t errlen);
+
+/* Apply a `sensor NAME { }` block of seccloud.conf to cfg (which keeps
+ * pointers into the conf tree).  0, or -1 with the errors added to c. */
+int sensor_conf_apply(
+    struct conf *c, const struct conf_node *block, struct sensor_config *);
 
 #endif
