@@ -5,6 +5,7 @@ sensor_libsensor_a_SOURCES = \
 	sensor/cmd_sensor.c \
 	sensor/sensor_rules.h sensor/sensor_rules.c \
 	sensor/sensor_conf.c \
+	sensor/sensor_test.c \
 	sensor/sensor.c \
 	sensor/capture.c \
 	sensor/decode.c \
@@ -26,8 +27,10 @@ sensor_libsensor_a_SOURCES = \
 	sensor/output_eve.c \
 	sensor/output_syslog.c
 
-check_PROGRAMS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap
-TESTS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap
+check_PROGRAMS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap \
+	tests/unit/test_sensor_syslog
+TESTS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap \
+	tests/unit/test_sensor_syslog
 EXTRA_DIST += tests/pcapgen/pcapgen.py
 
 FUZZ_PROGS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_http \

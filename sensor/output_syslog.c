@@ -509,11 +509,14 @@ slog_free(struct slog *l)
 
 	if (l == NULL)
 		return;
-	/* give the collector a bounded chance to take what is spooled */
+	/* give the collector a bounded chance to take what is spooled: one
+	 * more connection attempt now, and no waiting once it failed */
 	end = now_ms() + FLUSH_WAIT_MS;
+	if (l->state == SL_IDLE)
+		l->next_try_ms = 0;
 	while (l->head != NULL && now_ms() < end) {
 		slog_pump(l);
-		if (l->head == NULL)
+		if (l->head == NULL || l->state == SL_IDLE)
 			break;
 		if (l->fd >= 0) {
 			struct pollfd pfd = { l->fd, POLLOUT, 0 };

@@ -35,7 +35,10 @@
 #include "common/conf.h"
 #include "sensor/sensor_rules.h"
 
-#define KW(name, min, max, block, fn) { name, min, max, block, 1, fn }
+#define KW(name, min, max, block, fn)        \
+	{                                    \
+		name, min, max, block, 1, fn \
+	}
 
 static int
 kw_interface(struct conf *c, const struct conf_node *n, void *arg)
@@ -126,8 +129,8 @@ kw_ca(struct conf *c, const struct conf_node *n, void *arg)
 }
 
 static int
-size_arg(struct conf *c, const struct conf_node *n, uint64_t min,
-    uint64_t max, uint64_t *out)
+size_arg(struct conf *c, const struct conf_node *n, uint64_t min, uint64_t max,
+    uint64_t *out)
 {
 	return conf_arg_size(c, n, 0, min, max, out);
 }
@@ -146,8 +149,8 @@ lim_flows(struct conf *c, const struct conf_node *n, void *arg)
 static int
 lim_depth(struct conf *c, const struct conf_node *n, void *arg)
 {
-	return size_arg(c, n, 0, 1ULL << 40,
-	    &((struct sensor_config *)arg)->stream_depth);
+	return size_arg(
+	    c, n, 0, 1ULL << 40, &((struct sensor_config *)arg)->stream_depth);
 }
 
 static int
@@ -239,8 +242,8 @@ static const struct conf_keyword sensor_table[] = {
 };
 
 int
-sensor_conf_apply(struct conf *c, const struct conf_node *block,
-    struct sensor_config *cfg)
+sensor_conf_apply(
+    struct conf *c, const struct conf_node *block, struct sensor_config *cfg)
 {
 	cfg->name = block->nargs > 0 ? block->args[0] : "sensor";
 	return conf_walk(c, block->child, sensor_table, cfg) == 0 ? 0 : -1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "rules/rules.h"
 #include "sensor/sensor_int.h"
 #include "tests/tap.h"
 
@@ -93,6 +94,48 @@ static const char *
 ts(struct seen *s, int d)
 {
 	return buf_cstr(&s->stream[d]);
+}
+
+/* EVE alert lines from sensor_test_pcap(): Suricata's field names. */
+static void
+test_eve(void)
+{
+	static const char rules[] =
+	    "alert http any any -> any any (msg:\"uri \\\"x\\\"\"; "
+	    "http.uri; content:\"/index.html\"; classtype:web-application-"
+	    "attack; priority:2; sid:7; rev:3;)\n";
+	struct ruleset_opts o = { .flags = RULESET_PACKET | RULESET_NO_CACHE };
+	struct ruleset *rs = ruleset_load_string("t", rules, &o, NULL);
+	char path[512], err[256], line[8192];
+	const char *files[1] = { path };
+	FILE *fp = tmpfile();
+	long n;
+
+	ok(rs != NULL, "ruleset");
+	snprintf(path, sizeof(path), "%s/vlan/input.pcap", dir);
+	n = sensor_test_pcap(rs, files, 1, 0, fp, err, sizeof(err));
+	is_int(n, 1, "one alert (%s)", n < 0 ? err : "");
+	rewind(fp);
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	ok(strstr(line, "\"event_type\":\"alert\"") != NULL, "event_type");
+	ok(strstr(line,
+	       "\"src_ip\":\"10.0.0.1\",\"src_port\":40000,"
+	       "\"dest_ip\":\"192.0.2.80\",\"dest_port\":80") != NULL,
+	    "addresses and ports");
+	ok(strstr(line, "\"proto\":\"TCP\"") != NULL, "proto");
+	ok(strstr(line, "\"app_proto\":\"http\"") != NULL, "app_proto");
+	ok(strstr(line, "\"pcap_cnt\":4") != NULL, "pcap_cnt: %s", line);
+	ok(strstr(line,
+	       "\"alert\":{\"action\":\"allowed\",\"gid\":1,"
+	       "\"signature_id\":7,\"rev\":3,\"signature\":\"uri "
+	       "\\\"x\\\"\",\"category\":\"web-application-"
+	       "attack\",\"severity\":2}") != NULL,
+	    "alert object");
+	ok(strstr(line, "\"payload\":\"R0VUIC9pbmRleC5odG1s") != NULL,
+	    "payload base64");
+	fclose(fp);
+	ruleset_unref(rs);
 }
 
 int
@@ -190,6 +233,8 @@ main(void)
 	is_str(ts(&se, 0), "in the MIDDLE of things", "midstream pickup");
 	is_str(ts(&se, 1), "ok", "midstream: other direction");
 	done(s, &se);
+
+	test_eve();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
