@@ -237,12 +237,14 @@ sensor_live_run(struct sensor *s, char *err, size_t errlen)
 			one_packet(s, s->cap->linktype, h, data);
 		else if (r == 0)
 			flow_expire(s->flows, s->last_ts);
+		else if (r == PCAP_ERROR_BREAK)
+			break; /* sensor_stop() */
 		else {
 			snprintf(err, errlen, "%s: %s", s->cfg.iface,
 			    pcap_geterr(s->cap->pcap));
 			return -1;
 		}
-		if (++n % 65536 == 0 || r == 0) {
+		if (++n % 4096 == 0 || r == 0) {
 			live_stats(s);
 			sensor_pump_outputs(s);
 		}

@@ -273,6 +273,8 @@ cmd_sensor(int argc, char **argv)
 		rc = 1;
 	}
 	if (cfg.iface != NULL) {
+		log_info(
+		    "sensor %s ready: capturing on %s", cfg.name, cfg.iface);
 		live_sensor = s;
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);

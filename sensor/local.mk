@@ -49,3 +49,7 @@ EXTRA_DIST += tests/fuzz/corpus/decode tests/fuzz/corpus/http \
 # conformance: suricata-verify subset and our own generated cases
 TESTS += tests/conformance/suricata-verify
 EXTRA_DIST += tests/conformance/suricata-verify
+
+# live capture on loopback (root only), EVE and syslog end to end
+TESTS += tests/integration/sensor_live.sh
+EXTRA_DIST += tests/integration/sensor_live.sh

@@ -20,7 +20,17 @@
 struct eve {
 	FILE *fp;
 	int owned;
+	int dirty; /* lines written since the last flush */
 };
+
+void
+eve_flush(struct eve *e)
+{
+	if (e != NULL && e->dirty) {
+		fflush(e->fp);
+		e->dirty = 0;
+	}
+}
 
 struct eve *
 eve_open(const char *path, char *err, size_t errlen)
@@ -147,6 +157,7 @@ write_line(struct eve *e, json_t *o)
 		fputs(s, e->fp);
 		fputc('\n', e->fp);
 		free(s);
+		e->dirty = 1;
 	}
 	json_decref(o);
 }

@@ -418,8 +418,11 @@ sensor_emit(struct sensor *s, const struct sc_pkt *p, struct sensor_alert *a)
 	s->ctr[CTR_ALERTS]++;
 	if (s->alert_fn != NULL)
 		s->alert_fn(s->alert_arg, a);
-	if (s->eve != NULL)
+	if (s->eve != NULL) {
 		eve_alert(s->eve, a);
+		if (s->cap != NULL) /* live: readers tail the file */
+			eve_flush(s->eve);
+	}
 	if (s->slog != NULL)
 		slog_alert(s->slog, a);
 }
@@ -544,4 +547,5 @@ sensor_pump_outputs(struct sensor *s)
 {
 	if (s->slog != NULL)
 		slog_pump(s->slog);
+	eve_flush(s->eve);
 }

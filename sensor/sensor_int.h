@@ -498,6 +498,7 @@ void sensor_fmt_addr(const struct addr *, char *out, size_t len);
 const char *sensor_proto_name(int proto); /* "TCP", or NULL */
 struct eve *eve_open(const char *path, char *err, size_t errlen);
 void eve_close(struct eve *);
+void eve_flush(struct eve *); /* live capture: every poll interval */
 struct eve *eve_from_file(FILE *); /* borrowed stream */
 void eve_alert(struct eve *, const struct sensor_alert *);
 void eve_flow(struct eve *, const struct sensor *, const struct flow *);

@@ -365,9 +365,76 @@ test_capture_stats(void)
 	is_int(cs.recv, 4294967496ULL, "recv keeps counting");
 }
 
+static int ended;
+
+static void
+on_end(void *arg, struct flow *f)
+{
+	ended++;
+}
+
+static struct sc_pkt
+flowpkt(int sport, int64_t ts, uint8_t flags)
+{
+	struct sc_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.ipver = 4;
+	p.proto = 6;
+	p.decoded_l4 = 1;
+	p.src.b[15] = 1;
+	p.dst.b[15] = 2;
+	p.sport = (uint16_t)sport;
+	p.dport = 80;
+	p.ts_us = ts;
+	p.tcp_flags = flags;
+	return p;
+}
+
+static void
+test_flows(void)
+{
+	struct flow_limits lim = { 2, 10, 100, 5, 30 };
+	struct flow_table *ft;
+	struct sc_pkt p, r;
+	struct flow *f1, *f;
+
+	memset(ctr, 0, sizeof(ctr));
+	ended = 0;
+	ft = flow_table_new(&lim, ctr, on_end, NULL);
+	p = flowpkt(1000, 0, TH_SYN);
+	f1 = flow_get(ft, &p);
+	ok(f1 != NULL && p.dir == FLOW_TOSERVER, "new flow, to server");
+	r = flowpkt(80, 1, TH_SYN | TH_ACK);
+	r.src.b[15] = 2, r.dst.b[15] = 1, r.dport = 1000;
+	f = flow_get(ft, &r);
+	ok(f == f1 && r.dir == FLOW_TOCLIENT, "reply: same flow, to client");
+	p = flowpkt(1001, 2, TH_SYN);
+	(void)flow_get(ft, &p);
+	p = flowpkt(1002, 3, TH_SYN);
+	(void)flow_get(ft, &p);
+	is_int(flow_count(ft), 2, "bounded at 2 flows");
+	is_int(ctr[CTR_FLOW_EVICT], 1, "eviction counted");
+	is_int(ended, 1, "evicted flow ended once");
+	/* SYN-ACK first: its receiver is the client */
+	r = flowpkt(80, 4, TH_SYN | TH_ACK);
+	r.src.b[15] = 9, r.dport = 5555;
+	f = flow_get(ft, &r);
+	ok(f != NULL && r.dir == FLOW_TOCLIENT && f->port[0] == 5555,
+	    "syn-ack first: direction from the handshake");
+	flow_expire(ft, 1000);
+	is_int(flow_count(ft), 0, "timeouts end idle flows");
+	ok(ctr[CTR_FLOW_TIMEOUT] >= 2, "timeouts counted");
+	p = flowpkt(1003, 2000, TH_SYN);
+	(void)flow_get(ft, &p);
+	flow_table_free(ft);
+	is_int(ended, 5, "every flow ended exactly once");
+}
+
 int
 main(void)
 {
+	test_flows();
 	test_decoders();
 	test_ipv4_options();
 	test_defrag();

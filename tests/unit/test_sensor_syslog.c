@@ -23,8 +23,8 @@
 static uint64_t ctr[CTR_MAX];
 
 static void
-mkalert(struct sensor_alert *a, uint32_t sid, const char *msg,
-    const char *payload)
+mkalert(
+    struct sensor_alert *a, uint32_t sid, const char *msg, const char *payload)
 {
 	memset(a, 0, sizeof(*a));
 	a->ts_us = 1700000000123456LL;
@@ -60,15 +60,17 @@ test_format(void)
 	mkalert(&a, 1000001, "say \"hi\" \\ [x]", "GET /]\"\r\n");
 	n = slog_format(&a, "edge", "host1", out, sizeof(out));
 	ok(n > 0, "formatted");
-	ok(strncmp(out, "<162>1 2023-11-14T22:13:20.123456Z host1 "
-			"seccloud-sensor - alert [alert@32473 sensor=\"edge\" "
-			"sid=\"1000001\" gid=\"1\" rev=\"2\"",
+	ok(strncmp(out,
+	       "<162>1 2023-11-14T22:13:20.123456Z host1 "
+	       "seccloud-sensor - alert [alert@32473 sensor=\"edge\" "
+	       "sid=\"1000001\" gid=\"1\" rev=\"2\"",
 	       60) == 0,
 	    "header: %.60s", out);
 	ok(strstr(out, "msg=\"say \\\"hi\\\" \\\\ [x\\]\"") != NULL,
 	    "msg escaped per RFC 5424 (\" \\ ])");
-	ok(strstr(out, "src=\"192.0.2.1\" sport=\"51514\" dst=\"10.0.0.3\" "
-		       "dport=\"80\"") != NULL,
+	ok(strstr(out,
+	       "src=\"192.0.2.1\" sport=\"51514\" dst=\"10.0.0.3\" "
+	       "dport=\"80\"") != NULL,
 	    "addresses");
 	ok(strstr(out, "hex=\"474554202f5d220d0a\"") != NULL, "payload hex");
 	ok(strstr(out, "ascii=\"GET /\\]\\\"..\"") != NULL,
