@@ -53,3 +53,8 @@ EXTRA_DIST += tests/conformance/suricata-verify
 # live capture on loopback (root only), EVE and syslog end to end
 TESTS += tests/integration/sensor_live.sh
 EXTRA_DIST += tests/integration/sensor_live.sh
+
+# bench/sensor: throughput against bare libpcap and tcpdump (make bench)
+BENCH_PROGS += bench/sensor/bench_sensor
+bench_sensor_bench_sensor_SOURCES = bench/sensor/bench_sensor.c
+EXTRA_DIST += bench/sensor/gen.py bench/sensor/run.sh
