@@ -330,8 +330,14 @@ sensor_packet(struct sensor *s, struct sc_pkt *p)
 		s->last_ts = p->ts_us;
 	if (decode_packet(&s->dec, p) != 0 || p->frag_held)
 		goto done;
-	flow_expire(s->flows, p->ts_us);
-	f = flow_get(s->flows, p);
+	if (s->dec.defrag != NULL)
+		defrag_expire(s->dec.defrag, p->ts_us);
+	if (s->flows != NULL) {
+		flow_expire(s->flows, p->ts_us);
+		f = flow_get(s->flows, p);
+	} else {
+		f = NULL;
+	}
 	s->cur = p;
 	if (f != NULL) {
 		if (s->cfg.policy != NULL && !f->tagged)

@@ -107,8 +107,9 @@ main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "bare") == 0)
 		return bare(argv[2]);
 	if (argc < 3 || (strcmp(argv[1], "full") == 0 && argc < 4)) {
-		fprintf(stderr, "usage: bench_sensor bare|decode|full FILE "
-				"[RULES]\n");
+		fprintf(stderr,
+		    "usage: bench_sensor bare|decode|full FILE "
+		    "[RULES]\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "full") == 0) {

@@ -129,6 +129,41 @@ test_ipv4_options(void)
 }
 
 static void
+test_ipv6_ext(void)
+{
+	struct sc_pkt p;
+	uint8_t b[160];
+	size_t n = 0;
+
+	memset(b, 0, sizeof(b));
+	b[0] = 0x60;
+	b[6] = 0; /* hop-by-hop */
+	b[7] = 64;
+	b[8 + 15] = 1;
+	b[24 + 15] = 2;
+	n = 40;
+	b[n] = 60; /* next: destination options */
+	b[n + 1] = 0; /* 8 bytes */
+	b[n + 2] = 1, b[n + 3] = 4; /* PadN */
+	n += 8;
+	b[n] = 6; /* next: tcp */
+	b[n + 1] = 1; /* 16 bytes */
+	n += 16;
+	memcpy(b + n, eth_tcp + 34, sizeof(eth_tcp) - 34);
+	n += sizeof(eth_tcp) - 34;
+	b[4] = (uint8_t)((n - 40) >> 8);
+	b[5] = (uint8_t)(n - 40);
+	is_int(dec(101, b, n, &p, NULL), 0, "ipv6 with two extension headers");
+	is_int(p.proto, 6, "transport found after them");
+	is_int(p.dport, 80, "tcp decoded");
+	is_int(p.plen, 4, "payload");
+	b[40 + 8 + 1] = 20; /* ext header longer than the packet */
+	memset(ctr, 0, sizeof(ctr));
+	is_int(dec(101, b, n, &p, NULL), -1, "truncated extension header");
+	is_int(ctr[CTR_IPV6_EXTHDR], 1, "ipv6.bad_ext_header counted");
+}
+
+static void
 test_defrag(void)
 {
 	struct defrag *df = defrag_new(1 << 20, 30000000, ctr);
@@ -437,6 +472,7 @@ main(void)
 	test_flows();
 	test_decoders();
 	test_ipv4_options();
+	test_ipv6_ext();
 	test_defrag();
 	test_stream();
 	test_http();
