@@ -44,12 +44,7 @@ struct http_parser {
 	struct buf raw;
 	uint8_t method[64];
 	size_t method_len;
-	uint8_t uri[HTTP_FIELD_MAX];
-	size_t uri_len;
-	uint8_t host[HTTP_FIELD_MAX];
-	size_t host_len;
-	uint8_t ua[HTTP_FIELD_MAX];
-	size_t ua_len;
+	struct buf uri, host, ua; /* grown on demand, HTTP_FIELD_MAX each */
 	int have_host, have_ua, in_request;
 	uint64_t txid;
 	uint64_t body_left;
@@ -67,6 +62,9 @@ http_parser_new(size_t line_max, uint64_t *ctr)
 	h->ctr = ctr;
 	buf_init(&h->line, line_max);
 	buf_init(&h->raw, HTTP_RAW_MAX);
+	buf_init(&h->uri, HTTP_FIELD_MAX);
+	buf_init(&h->host, HTTP_FIELD_MAX);
+	buf_init(&h->ua, HTTP_FIELD_MAX);
 	return h;
 }
 
@@ -77,6 +75,9 @@ http_parser_free(struct http_parser *h)
 		return;
 	buf_free(&h->line);
 	buf_free(&h->raw);
+	buf_free(&h->uri);
+	buf_free(&h->host);
+	buf_free(&h->ua);
 	free(h);
 }
 
@@ -174,12 +175,12 @@ http_normalize_uri(const uint8_t *in, size_t len, uint8_t *out, size_t outlen)
 }
 
 static void
-copy_field(uint8_t *dst, size_t *dlen, const uint8_t *src, size_t len)
+copy_field(struct buf *dst, const uint8_t *src, size_t len)
 {
 	if (len > HTTP_FIELD_MAX)
 		len = HTTP_FIELD_MAX;
-	memcpy(dst, src, len);
-	*dlen = len;
+	buf_reset(dst);
+	(void)buf_append(dst, src, len);
 }
 
 static int
@@ -193,7 +194,7 @@ is_method_char(int c)
 static int
 request_line(struct http_parser *h, const uint8_t *l, size_t n)
 {
-	size_t m = 0, end = n, start;
+	size_t m = 0, end = n, start, ulen;
 
 	while (m < n && is_method_char(l[m]))
 		m++;
@@ -217,8 +218,11 @@ request_line(struct http_parser *h, const uint8_t *l, size_t n)
 			break;
 		}
 	}
-	h->uri_len =
-	    http_normalize_uri(l + start, end - start, h->uri, sizeof(h->uri));
+	buf_reset(&h->uri);
+	ulen = end - start < HTTP_FIELD_MAX ? end - start : HTTP_FIELD_MAX;
+	if (ulen > 0 && buf_reserve(&h->uri, ulen) == 0)
+		h->uri.len = http_normalize_uri(
+		    l + start, end - start, h->uri.data, ulen);
 	return 0;
 }
 
@@ -238,16 +242,16 @@ header_line(struct http_parser *h, const uint8_t *l, size_t n)
 		n--;
 	if (c == 4 && strncasecmp((const char *)l, "host", 4) == 0 &&
 	    !h->have_host) {
-		copy_field(h->host, &h->host_len, l + v, n - v);
+		copy_field(&h->host, l + v, n - v);
 		/* http.host is normalised to lowercase */
-		for (size_t i = 0; i < h->host_len; i++)
-			if (h->host[i] >= 'A' && h->host[i] <= 'Z')
-				h->host[i] = (uint8_t)(h->host[i] + 32);
+		for (size_t i = 0; i < h->host.len; i++)
+			if (h->host.data[i] >= 'A' && h->host.data[i] <= 'Z')
+				h->host.data[i] += 32;
 		h->have_host = 1;
 	} else if (c == 10 &&
 	    strncasecmp((const char *)l, "user-agent", 10) == 0 &&
 	    !h->have_ua) {
-		copy_field(h->ua, &h->ua_len, l + v, n - v);
+		copy_field(&h->ua, l + v, n - v);
 		h->have_ua = 1;
 	} else if (c == 14 &&
 	    strncasecmp((const char *)l, "content-length", 14) == 0) {
@@ -279,15 +283,15 @@ emit(struct http_parser *h, app_tx_fn fn, void *arg, int partial)
 	tx.id = h->txid;
 	tx.buf[ABUF_HTTP_METHOD] = h->method;
 	tx.len[ABUF_HTTP_METHOD] = h->method_len;
-	tx.buf[ABUF_HTTP_URI] = h->uri;
-	tx.len[ABUF_HTTP_URI] = h->uri_len;
+	tx.buf[ABUF_HTTP_URI] = (const uint8_t *)buf_cstr(&h->uri);
+	tx.len[ABUF_HTTP_URI] = h->uri.len;
 	if (h->have_host) {
-		tx.buf[ABUF_HTTP_HOST] = h->host;
-		tx.len[ABUF_HTTP_HOST] = h->host_len;
+		tx.buf[ABUF_HTTP_HOST] = (const uint8_t *)buf_cstr(&h->host);
+		tx.len[ABUF_HTTP_HOST] = h->host.len;
 	}
 	if (h->have_ua) {
-		tx.buf[ABUF_HTTP_UA] = h->ua;
-		tx.len[ABUF_HTTP_UA] = h->ua_len;
+		tx.buf[ABUF_HTTP_UA] = (const uint8_t *)buf_cstr(&h->ua);
+		tx.len[ABUF_HTTP_UA] = h->ua.len;
 	}
 	tx.buf[ABUF_RAW] = h->raw.data;
 	tx.len[ABUF_RAW] = h->raw.len;
@@ -303,7 +307,8 @@ static void
 start_request(struct http_parser *h)
 {
 	h->have_host = h->have_ua = 0;
-	h->host_len = h->ua_len = 0;
+	buf_reset(&h->host);
+	buf_reset(&h->ua);
 	h->body_left = 0;
 	h->chunked = 0;
 	h->in_request = 1;

@@ -174,16 +174,19 @@ tls_parser_feed(
 		size_t take = len < t->rec_left ? len : t->rec_left;
 
 		if (t->rec_type == 22) {
-			if (t->hs == NULL &&
-			    (t->hs = malloc(TLS_HELLO_MAX)) == NULL) {
-				t->done = 1;
-				return;
-			}
+			uint8_t *nh;
+
 			if (t->hs_len + take > TLS_HELLO_MAX) {
 				t->ctr[CTR_TLS_BAD]++;
 				t->done = 1;
 				return;
 			}
+			/* grow to what the records bring, not to the cap */
+			if ((nh = realloc(t->hs, t->hs_len + take)) == NULL) {
+				t->done = 1;
+				return;
+			}
+			t->hs = nh;
 			memcpy(t->hs + t->hs_len, d, take);
 			t->hs_len += take;
 		}

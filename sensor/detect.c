@@ -314,7 +314,7 @@ detect_stream(struct detect *d, struct sc_pkt *p, const uint8_t *data,
 	struct det_dir *dd;
 	size_t cap_before;
 
-	if (f == NULL || (df = det_flow(f)) == NULL)
+	if (f == NULL || f->released || (df = det_flow(f)) == NULL)
 		return;
 	dd = &df->d[p->dir];
 	/* the other side spoke: its turn is over */
@@ -505,7 +505,8 @@ detect_tx(struct detect *d, struct sc_pkt *p, const struct app_tx *tx)
 
 	if (d->scratch == NULL || p->ipver == 0)
 		return;
-	if (p->flow != NULL && (tc.df = det_flow(p->flow)) != NULL &&
+	if (p->flow != NULL && !p->flow->released &&
+	    (tc.df = det_flow(p->flow)) != NULL &&
 	    (tx->id == 0 || tc.df->txid[tc.dir] != tx->id)) {
 		tc.df->txid[tc.dir] = tx->id;
 		tc.df->ntx_fired[tc.dir] = 0;

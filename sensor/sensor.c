@@ -184,6 +184,8 @@ on_stream(void *arg, const uint8_t *data, size_t len, int gap)
 {
 	struct deliver_ctx *dc = arg;
 
+	if (dc->f->released)
+		return;
 	if (dc->s->stream_hook != NULL)
 		dc->s->stream_hook(
 		    dc->s->hook_arg, dc->f, dc->dir, data, len, gap);
@@ -320,6 +322,8 @@ policy_flow(struct sensor *s, struct flow *f, struct sc_pkt *p)
 
 /* ---- the packet path ------------------------------------------------- */
 
+static void flow_release(struct sensor *, struct flow *);
+
 void
 sensor_packet(struct sensor *s, struct sc_pkt *p)
 {
@@ -362,17 +366,22 @@ sensor_packet(struct sensor *s, struct sc_pkt *p)
 	}
 	if (s->det != NULL)
 		detect_packet(s->det, p);
+	if (f != NULL && f->proto == 6 && f->tcp_state >= TCPS_CLOSING &&
+	    !f->released)
+		flow_release(s, f);
 	s->cur = NULL;
 done:
 	free(p->reasm);
 	p->reasm = NULL;
 }
 
+/* Hand on what reassembly holds and free the flow's stream, app-layer
+ * and detection state.  At flow end, and as soon as a TCP connection is
+ * closed (FIN both ways or RST), so that closed flows waiting for their
+ * timeout cost only their record. */
 static void
-on_flow_end(void *arg, struct flow *f)
+flow_release(struct sensor *s, struct flow *f)
 {
-	struct sensor *s = arg;
-
 	if (f->proto == 6) {
 		for (int d = 0; d < 2; d++) {
 			struct deliver_ctx dc = { s, f, d };
@@ -383,11 +392,21 @@ on_flow_end(void *arg, struct flow *f)
 		if (f->app_proto == APP_HTTP && f->app[FLOW_TOSERVER] != NULL)
 			http_parser_end(f->app[FLOW_TOSERVER], on_tx, s);
 	}
-	if (s->eve != NULL && s->cfg.eve_flows)
-		eve_flow(s->eve, s, f);
 	if (s->det != NULL)
 		detect_flow_end(s->det, f);
 	app_free(f);
+	f->released = 1;
+}
+
+static void
+on_flow_end(void *arg, struct flow *f)
+{
+	struct sensor *s = arg;
+
+	if (!f->released)
+		flow_release(s, f);
+	if (s->eve != NULL && s->cfg.eve_flows)
+		eve_flow(s->eve, s, f);
 }
 
 void

@@ -325,6 +325,7 @@ struct flow {
 	const struct policy_muni *muni[2];
 	uint8_t tier[2]; /* enum policy_tier */
 	uint8_t tagged;
+	uint8_t released; /* closed: stream, app and detect state freed */
 	/* app layer (sensor.c) */
 	uint8_t app_proto;
 	uint8_t app_visible; /* app_proto applies to packet rules */
