@@ -51,7 +51,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: seccloud sensor [-c CONF [-n NAME]] [-r FILE]... [-i IFACE]\n"
 	    "           [--rules FILE]... [--policy FILE]\n"
-	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls]]\n"
+	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls [--ca FILE]]]\n"
 	    "           [--midstream] [--inline] [--stream-depth BYTES]\n"
 	    "           [-F FILTER] [-u USER] [--stats]\n\n"
 	    "Capture packets (files or a live interface), reassemble TCP,\n"
@@ -70,6 +70,7 @@ enum {
 	OPT_NOMIDSTREAM,
 	OPT_INLINE,
 	OPT_POLICY,
+	OPT_CA,
 };
 
 static const struct option longopts[] = {
@@ -79,6 +80,7 @@ static const struct option longopts[] = {
 	{ "no-midstream", no_argument, NULL, OPT_NOMIDSTREAM },
 	{ "inline", no_argument, NULL, OPT_INLINE },
 	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "ca", required_argument, NULL, OPT_CA },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -190,6 +192,9 @@ cmd_sensor(int argc, char **argv)
 			break;
 		case OPT_TLS:
 			cfg.collector_tls = 1;
+			break;
+		case OPT_CA:
+			cfg.collector_ca = optarg;
 			break;
 		case OPT_STATS:
 			stats = 1;

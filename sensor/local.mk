@@ -51,8 +51,8 @@ TESTS += tests/conformance/suricata-verify
 EXTRA_DIST += tests/conformance/suricata-verify
 
 # live capture on loopback (root only), EVE and syslog end to end
-TESTS += tests/integration/sensor_live.sh
-EXTRA_DIST += tests/integration/sensor_live.sh
+TESTS += tests/integration/sensor_live.sh tests/integration/sensor_tls.sh
+EXTRA_DIST += tests/integration/sensor_live.sh tests/integration/sensor_tls.sh
 
 # bench/sensor: throughput against bare libpcap and tcpdump (make bench)
 BENCH_PROGS += bench/sensor/bench_sensor
