@@ -235,7 +235,7 @@ tcp_packet(struct sensor *s, struct flow *f, struct sc_pkt *p)
 	/* Data on a SYN (TCP Fast Open) is not reassembled: Suricata's
 	 * app layer starts after the handshake too. */
 	if (p->plen > 0 && f->ts[d].have_base && f->established &&
-	    !(fl & TH_SYN)) {
+	    !(fl & TH_SYN) && !f->released) {
 		uint64_t before = s->ctr[CTR_TCP_RETRANS];
 
 		(void)stream_segment(&s->sctx, &f->ts[d],
@@ -405,6 +405,8 @@ on_flow_end(void *arg, struct flow *f)
 
 	if (!f->released)
 		flow_release(s, f);
+	for (int d = 0; d < 2; d++) /* a closed flow holds nothing, still */
+		stream_clear(&s->sctx, &f->ts[d]);
 	if (s->eve != NULL && s->cfg.eve_flows)
 		eve_flow(s->eve, s, f);
 }
