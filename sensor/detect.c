@@ -46,6 +46,7 @@ struct det_dir {
 	struct buf win; /* this turn's bytes (up to DETECT_WINDOW_MAX) */
 	size_t win_before; /* window length before the current packet */
 	uint64_t win_pkt; /* packet that last touched the window */
+	size_t pkt_bytes; /* bytes that packet delivered, all scanned */
 	uint32_t pending[DETECT_PENDING_MAX];
 	size_t npending;
 	uint8_t overflow; /* more candidates than fit: confirm all */
@@ -325,6 +326,7 @@ detect_stream(struct detect *d, struct sc_pkt *p, const uint8_t *data,
 	if (dd->win_pkt != p->pcap_cnt) {
 		dd->win_pkt = p->pcap_cnt;
 		dd->win_before = dd->win.len;
+		dd->pkt_bytes = 0;
 	}
 	if (dd->win.max == 0)
 		buf_init(&dd->win, DETECT_WINDOW_MAX);
@@ -358,6 +360,7 @@ detect_stream(struct detect *d, struct sc_pkt *p, const uint8_t *data,
 		    hs_open_stream(d->db_stream, 0, &dd->hs) != HS_SUCCESS)
 			dd->hs = NULL;
 		if (dd->hs != NULL) {
+			dd->pkt_bytes += len;
 			d->cur_dir = dd;
 			(void)hs_scan_stream(dd->hs, (const char *)data,
 			    (unsigned)len, 0, rule_scratch_hs(d->scratch),
@@ -407,7 +410,7 @@ detect_packet(struct detect *d, struct sc_pkt *p)
 	struct det_dir *dd = NULL;
 	int proto = rule_proto_of(p), alproto = alproto_visible(f);
 	unsigned facts = flow_facts(p);
-	int stream_new = 0, inspect_payload = 1;
+	int stream_new = 0, inspect_payload = 1, inspect_block = 1;
 
 	if (p->ipver == 0 || d->scratch == NULL)
 		return;
@@ -420,8 +423,16 @@ detect_packet(struct detect *d, struct sc_pkt *p)
 	if (p->retrans)
 		inspect_payload = 0;
 
+	/*
+	 * When this packet's payload went, exactly and in order, through the
+	 * flow's Hyperscan stream, every literal in it is already among the
+	 * pending candidates: the block scan would find nothing new.
+	 */
 	d->ncand = 0;
-	if (d->db_block != NULL && p->plen > 0 && inspect_payload)
+	if (stream_new && dd->pkt_bytes == p->plen && dd->hs != NULL)
+		inspect_block = 0;
+	if (d->db_block != NULL && p->plen > 0 && inspect_payload &&
+	    inspect_block)
 		(void)hs_scan(d->db_block, (const char *)p->payload, p->plen, 0,
 		    rule_scratch_hs(d->scratch), on_block_hit, d);
 	if (stream_new) {
