@@ -58,6 +58,8 @@ struct slog {
 	int state;
 	int64_t next_try_ms;
 	int64_t backoff_ms;
+	int try_idx; /* which of the resolved addresses to try next */
+	int naddrs;
 	struct smsg *head, *tail;
 	struct smsg *cursor; /* first message not completely written */
 	size_t cursor_off;
@@ -234,7 +236,7 @@ disconnect(struct slog *l, const char *why)
 static void
 start_connect(struct slog *l)
 {
-	struct addrinfo hints, *res = NULL;
+	struct addrinfo hints, *res = NULL, *ai;
 	int fd, r;
 
 	memset(&hints, 0, sizeof(hints));
@@ -243,15 +245,22 @@ start_connect(struct slog *l)
 		disconnect(l, gai_strerror(r));
 		return;
 	}
+	/* each resolved address in turn ("localhost": ::1, 127.0.0.1) */
+	l->naddrs = 0;
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		l->naddrs++;
+	ai = res;
+	for (int i = 0; i < l->try_idx % l->naddrs; i++)
+		ai = ai->ai_next;
 	fd = socket(
-	    res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	    ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		freeaddrinfo(res);
 		disconnect(l, strerror(errno));
 		return;
 	}
 	l->fd = fd;
-	r = connect(fd, res->ai_addr, res->ai_addrlen);
+	r = connect(fd, ai->ai_addr, ai->ai_addrlen);
 	freeaddrinfo(res);
 	if (r != 0 && errno != EINPROGRESS) {
 		disconnect(l, strerror(errno));
@@ -359,7 +368,12 @@ slog_pump(struct slog *l)
 			return;
 		if (getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 ||
 		    err != 0) {
-			disconnect(l, strerror(err ? err : errno));
+			int more = ++l->try_idx % (l->naddrs ? l->naddrs : 1);
+
+			disconnect(
+			    l, more ? NULL : strerror(err ? err : errno));
+			if (more) /* the next address at once */
+				l->next_try_ms = 0;
 			return;
 		}
 		if (l->use_tls) {
@@ -516,7 +530,8 @@ slog_free(struct slog *l)
 		l->next_try_ms = 0;
 	while (l->head != NULL && now_ms() < end) {
 		slog_pump(l);
-		if (l->head == NULL || l->state == SL_IDLE)
+		if (l->head == NULL ||
+		    (l->state == SL_IDLE && l->next_try_ms > now_ms()))
 			break;
 		if (l->fd >= 0) {
 			struct pollfd pfd = { l->fd, POLLOUT, 0 };

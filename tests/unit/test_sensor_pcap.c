@@ -236,6 +236,31 @@ main(void)
 
 	test_eve();
 
+	/* several files, in order: one numbering, one flow table */
+	s = run("vlan", &se, 0);
+	{
+		char path[512], err[256];
+
+		snprintf(path, sizeof(path), "%s/qinq/input.pcap", dir);
+		ok(sensor_read_file(s, path, err, sizeof(err)) == 0,
+		    "second file");
+		sensor_flush(s);
+		is_int(sensor_counter(s, "packets"), 14, "packets of both");
+		is_int(se.tx_pcap_cnt, 11, "pcap_cnt continues across files");
+		is_int(se.ntx, 2, "a transaction from each file");
+	}
+	done(s, &se);
+	s = run("vlan", &se, 0);
+	{
+		char err[256];
+
+		ok(sensor_read_file(s, "/nonexistent.pcap", err, sizeof(err)) ==
+			    -1 &&
+			strstr(err, "/nonexistent.pcap") != NULL,
+		    "a missing file is an error naming it");
+	}
+	done(s, &se);
+
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		diag("cleanup of %s failed", dir);
