@@ -190,9 +190,11 @@ rule_match_dsize(const struct rule *r, size_t n)
 	case 'l':
 		return n <= r->dsize_a;
 	case 'g':
-		return n >= r->dsize_a;
+		return n > 0 && n >= r->dsize_a; /* as '!': needs a payload */
 	case '!':
-		return n != r->dsize_a;
+		/* Like Suricata, a "not N" test needs a payload to test:
+		 * dsize:!9 does not match an empty ACK (test-dsize-values). */
+		return n > 0 && n != r->dsize_a;
 	case '-':
 		return n > r->dsize_a && n < r->dsize_b;
 	default:

@@ -257,6 +257,12 @@ test_dsize(void)
 		{ "8<>20", 20, 0 },
 		{ "!9", 10, 1 },
 		{ "!9", 9, 0 },
+		/* Suricata: !N and >=N need a payload; <N and <=N do not. */
+		{ "!9", 0, 0 },
+		{ ">=0", 0, 0 },
+		{ "<10", 0, 1 },
+		{ "<=10", 0, 1 },
+		{ "0", 0, 1 },
 	};
 	struct ruleset_opts o;
 	char text[128];
