@@ -49,7 +49,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: seccloud sensor [-c CONF [-n NAME]] [-r FILE]... [-i IFACE]\n"
+	    "usage: seccloud sensor [-f CONF [-n NAME]] [-r FILE]... [-i IFACE]\n"
 	    "           [--rules FILE]... [--policy FILE]\n"
 	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls [--ca FILE]]]\n"
 	    "           [--midstream] [--inline] [--stream-depth BYTES]\n"
@@ -85,6 +85,10 @@ static const struct option longopts[] = {
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "stream-depth", required_argument, NULL, OPT_DEPTH },
+	{ "config", required_argument, NULL, 'f' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "datadir", required_argument, NULL, 'd' },
+	{ "collector", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -146,13 +150,18 @@ cmd_sensor(int argc, char **argv)
 		fatal("calloc");
 	optind = 1;
 	while ((ch = getopt_long(
-		    argc, argv, "c:n:r:i:S:u:F:h", longopts, NULL)) != -1) {
+		    argc, argv, "c:f:d:n:r:i:S:u:F:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			files[nfiles++] = optarg;
 			break;
 		case 'c':
+		case 'f': /* -f like every other command; -c kept */
 			conf_path = optarg;
+			break;
+		case 'd':
+			/* `seccloud run` passes its data directory to every
+			 * role; the sensor keeps nothing there yet. */
 			break;
 		case 'n':
 			name = optarg;
