@@ -1,5 +1,29 @@
 # web/ — the web view and JSON API, accounts and sessions (issue 6).
 noinst_LIBRARIES += web/libweb.a
 web_libweb_a_SOURCES = \
+	web/web.h web/web_int.h \
 	web/cmd_web.c \
-	web/cmd_user.c
+	web/cmd_user.c \
+	web/server.c \
+	web/html.c \
+	web/i18n.c \
+	web/auth.c \
+	web/api.c \
+	web/page_inbox.c \
+	web/page_alert.c \
+	web/page_admin.c \
+	web/page_dashboard.c
+nodist_web_libweb_a_SOURCES = web/static_data.c
+
+# Static assets are embedded into the binary (no share dir, no CDN).
+WEB_STATIC = $(top_srcdir)/web/static/app.css $(top_srcdir)/web/static/app.js
+EXTRA_DIST += web/embed.sh web/static/app.css web/static/app.js
+BUILT_SOURCES += web/static_data.c
+CLEANFILES += web/static_data.c
+web/static_data.c: $(WEB_STATIC) $(top_srcdir)/web/embed.sh
+	@mkdir -p web
+	$(AM_V_GEN)$(SHELL) $(top_srcdir)/web/embed.sh $(WEB_STATIC) > $@.tmp \
+	    && mv $@.tmp $@
+
+# Tests: the fixture tool, unit tests, HTTP-level and browser tests.
+check_PROGRAMS += tests/integration/web_seed
