@@ -28,4 +28,6 @@ web/static_data.c: $(WEB_STATIC) $(top_srcdir)/web/embed.sh
 # Tests: the fixture tool, unit tests, HTTP-level and browser tests.
 check_PROGRAMS += tests/integration/web_seed
 EXTRA_DIST += tests/integration/web_lib.sh
-TESTS += tests/integration/web_headers.sh tests/integration/web_limits.sh
+TESTS += tests/integration/web_headers.sh tests/integration/web_limits.sh \
+	tests/integration/web_auth.sh tests/integration/web_isolation.sh \
+	tests/integration/web_triage.sh tests/integration/web_xss.sh
