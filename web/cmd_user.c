@@ -42,37 +42,6 @@ static const char usage_text[] =
     "manage web accounts.  Passwords are read from --password-file, from\n"
     "stdin, or prompted on the terminal; never from the command line.\n";
 
-int
-web_name_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= STORE_WEB_NAME_MAX || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-			(s[i] >= 'A' && s[i] <= 'Z') ||
-			(s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-			s[i] == '_' || s[i] == '-' || s[i] == '@'))
-			return 0;
-	return 1;
-}
-
-int
-web_muni_valid(const char *s)
-{
-	int sum = 0;
-
-	if (strlen(s) != 6)
-		return 0;
-	for (int i = 0; i < 6; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	for (int i = 0; i < 5; i++)
-		sum += (s[i] - '0') * (6 - i);
-	return (11 - sum % 11) % 10 == s[5] - '0';
-}
-
 static int
 read_line(FILE *f, char *out, size_t len)
 {
