@@ -877,9 +877,10 @@ store_web_dashboard(struct store *st, const char *scope, int64_t from_us)
 		goto fail;
 	json_object_set_new(d, "per_day_severity", a);
 	s = store_stmt(st,
-	    "SELECT gid, sid, max(msg) AS msg, "
-	    "sum(count) AS n FROM alert_groups WHERE last_seen >= ?1 "
-	    "AND (?2 IS NULL OR muni = ?2) GROUP BY gid, sid "
+	    "SELECT g.gid, g.sid, coalesce((SELECT r.msg FROM rules r "
+	    "WHERE r.gid = g.gid AND r.sid = g.sid), max(g.msg)) AS msg, "
+	    "sum(g.count) AS n FROM alert_groups g WHERE g.last_seen >= ?1 "
+	    "AND (?2 IS NULL OR g.muni = ?2) GROUP BY g.gid, g.sid "
 	    "ORDER BY n DESC LIMIT 10");
 	if (s == NULL)
 		goto fail;

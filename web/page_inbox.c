@@ -72,6 +72,7 @@ web_filter_from_query(struct web_req *r, struct store_web_filter *f)
 	f->severity = (int)v;
 	if (parse_int(web_q(r, "sid"), 1, UINT32_MAX, &f->sid) == -1)
 		return -1;
+	v = 0;
 	if (parse_int(web_q(r, "limit"), 1, 500, &v) == -1)
 		return -1;
 	if (v > 0)

@@ -52,6 +52,7 @@ is "$c" 400 "truncated JSON body -> 400"
 printf 'csrf=%s&body=a\000b' "$CSRF" >"$WDIR/nul"
 c=$(code alice /alerts/1/comment -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$WDIR/nul")
 is "$c" 400 "NUL in a form body -> 400"
+is "$(get alice "/api/v1/groups?sev=1" | grep -o "\"sid\":9200001" | wc -l)" 2 "two S1 groups (a filter does not shrink the page)"
 is "$(code alice /inbox)" 200 "still serving after all that"
 kill -0 "$WEB_PID"; ok $? "web process alive"
 done_testing
