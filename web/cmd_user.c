@@ -1,11 +1,11 @@
 /*
  * cmd_user.c — `seccloud user`: manage the web view's accounts.
  *
- *   seccloud user [-d datadir] add NAME --role ROLE [--muni CODE]
+ *   seccloud user [-f conf] [-d datadir] add NAME --role ROLE [--muni CODE]
  *                 [--password-file FILE]
- *   seccloud user [-d datadir] passwd NAME [--password-file FILE]
- *   seccloud user [-d datadir] disable|enable NAME
- *   seccloud user [-d datadir] list
+ *   seccloud user [-f conf] [-d datadir] passwd NAME [--password-file FILE]
+ *   seccloud user [-f conf] [-d datadir] disable|enable NAME
+ *   seccloud user [-f conf] [-d datadir] list
  *
  * A password never comes from argv: it is read from FILE (first line), or
  * from stdin (first line), or prompted twice without echo on a terminal.
@@ -24,6 +24,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/settings.h"
 #include "common/timeutil.h"
 #include "seccloud.h"
 #include "web/web.h"
@@ -33,12 +34,12 @@
 #define PW_MAX 1024
 
 static const char usage_text[] =
-    "usage: seccloud user [-d datadir] add NAME --role "
+    "usage: seccloud user [-f conf] [-d datadir] add NAME --role "
     "admin|analyst|municipal|auditor\n"
     "                     [--muni CODE] [--password-file FILE]\n"
-    "       seccloud user [-d datadir] passwd NAME [--password-file FILE]\n"
-    "       seccloud user [-d datadir] disable|enable NAME\n"
-    "       seccloud user [-d datadir] list\n\n"
+    "       seccloud user [-f conf] [-d datadir] passwd NAME [--password-file FILE]\n"
+    "       seccloud user [-f conf] [-d datadir] disable|enable NAME\n"
+    "       seccloud user [-f conf] [-d datadir] list\n\n"
     "manage web accounts.  Passwords are read from --password-file, from\n"
     "stdin, or prompted on the terminal; never from the command line.\n";
 
@@ -206,7 +207,9 @@ cmd_user(int argc, char **argv)
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	const char *datadir = SC_LOCALSTATEDIR, *role = NULL, *muni = NULL;
-	const char *pwfile = NULL, *verb;
+	const char *pwfile = NULL, *verb, *conf = NULL;
+	struct settings *set = NULL;
+	int cli_datadir = 0;
 	char path[PATH_MAX], err[512];
 	struct store *st;
 	int ch, rc;
@@ -220,12 +223,11 @@ cmd_user(int argc, char **argv)
 		switch (ch) {
 		case 'd':
 			datadir = optarg;
+			cli_datadir = 1;
 			break;
 		case 'f':
-			fprintf(stderr,
-			    "seccloud user: -f needs "
-			    "common/settings.c (not built yet); use -d\n");
-			return 2;
+			conf = optarg;
+			break;
 		case 'r':
 			role = optarg;
 			break;
@@ -251,8 +253,16 @@ cmd_user(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 2;
 	}
+	if (conf != NULL) {
+		if ((set = settings_load(conf)) == NULL)
+			return 1;
+		if (!cli_datadir && set->datadir != NULL)
+			datadir = set->datadir;
+	}
 	snprintf(path, sizeof(path), "%s/seccloud.db", datadir);
-	if ((st = store_open(path, STORE_CREATE, err, sizeof(err))) == NULL) {
+	st = store_open(path, STORE_CREATE, err, sizeof(err));
+	settings_free(set);
+	if (st == NULL) {
 		fprintf(stderr, "seccloud user: %s\n", err);
 		return 1;
 	}

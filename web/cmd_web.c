@@ -30,22 +30,13 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "common/conf.h"
 #include "common/log.h"
 #include "common/privdrop.h"
 #include "common/sc_limits.h"
 #include "common/settings.h"
 #include "seccloud.h"
 #include "web/web_int.h"
-
-/*
- * common/privdrop.c and common/settings.c are declared on main but not yet
- * implemented; until they land, refer to them weakly so this role links.
- * With them absent: a root process warns and keeps running (development
- * only), and -f is refused.
- */
-#pragma weak privdrop
-#pragma weak settings_load
-#pragma weak settings_free
 
 static const char usage_text[] =
     "usage: seccloud web [-v] [-f conf] [-d datadir] [--listen addr:port]\n"
@@ -55,6 +46,7 @@ static const char usage_text[] =
     "port 0 picks a free port, printed on the readiness line).\n";
 
 struct web_opts {
+	uint64_t headers_max, body_max;
 	const char *conf;
 	const char *datadir;
 	const char *listen;
@@ -81,6 +73,8 @@ parse_opts(int argc, char **argv, struct web_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->listen = "127.0.0.1:8080";
 	o->timeout = SC_HTTP_TIMEOUT_SEC;
+	o->headers_max = SC_HTTP_HEADERS_MAX;
+	o->body_max = SC_HTTP_BODY_MAX;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "f:d:vh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -207,14 +201,129 @@ web_drop(const char *user)
 	char err[256];
 	int dropped = 0;
 
-	if (privdrop == NULL) {
-		if (geteuid() == 0)
-			log_warnx("web: running as root: common/privdrop.c is "
-				  "not built yet, privileges not dropped");
-		return 0;
-	}
 	if (privdrop(user, &dropped, err, sizeof(err)) == -1) {
 		log_warnx("web: privilege drop to %s: %s", user, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The web { } block of seccloud.conf(5):
+ *   web {
+ *     listen "127.0.0.1:8080"
+ *     cert "/etc/seccloud/web.crt"      # with key: serve HTTPS
+ *     key "/etc/seccloud/web.key"
+ *     limits { headers 16k; body 64k; timeout 30s }
+ *   }
+ * Command-line options win over the file.
+ */
+struct web_conf_ctx {
+	struct web_opts *o;
+	int cli_listen, cli_cert, cli_timeout;
+};
+
+static int
+kw_listen(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+
+	(void)c;
+	if (!x->cli_listen)
+		x->o->listen = n->args[0];
+	return 0;
+}
+
+static int
+kw_cert(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+
+	(void)c;
+	if (!x->cli_cert)
+		x->o->cert = n->args[0];
+	return 0;
+}
+
+static int
+kw_key(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+
+	(void)c;
+	if (!x->cli_cert)
+		x->o->key = n->args[0];
+	return 0;
+}
+
+static int
+kw_headers(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+
+	return conf_arg_size(c, n, 0, 1024, 1024 * 1024, &x->o->headers_max);
+}
+
+static int
+kw_body(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+
+	return conf_arg_size(c, n, 0, 1024, 64 * 1024 * 1024, &x->o->body_max);
+}
+
+static int
+kw_timeout(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+	int64_t sec;
+
+	if (conf_arg_duration(c, n, 0, &sec) == -1)
+		return -1;
+	if (sec < 1 || sec > 3600) {
+		conf_error_at(c, n, "timeout: 1s to 1h");
+		return -1;
+	}
+	if (!x->cli_timeout)
+		x->o->timeout = (int)sec;
+	return 0;
+}
+
+static const struct conf_keyword web_limit_keywords[] = {
+	{ "headers", 1, 1, CONF_BLOCK_NO, 1, kw_headers },
+	{ "body", 1, 1, CONF_BLOCK_NO, 1, kw_body },
+	{ "timeout", 1, 1, CONF_BLOCK_NO, 1, kw_timeout },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
+static int
+kw_limits(struct conf *c, const struct conf_node *n, void *arg)
+{
+	return conf_walk(c, n->child, web_limit_keywords, arg) == 0 ? 0 : -1;
+}
+
+static const struct conf_keyword web_keywords[] = {
+	{ "listen", 1, 1, CONF_BLOCK_NO, 1, kw_listen },
+	{ "cert", 1, 1, CONF_BLOCK_NO, 1, kw_cert },
+	{ "key", 1, 1, CONF_BLOCK_NO, 1, kw_key },
+	{ "limits", 0, 0, CONF_BLOCK_YES, 1, kw_limits },
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
+static int
+web_conf(struct settings *set, struct web_opts *o, int cli_listen, int cli_cert,
+    int cli_timeout)
+{
+	struct web_conf_ctx x = { o, cli_listen, cli_cert, cli_timeout };
+
+	if (set->web == NULL)
+		return 0;
+	if (conf_walk(set->conf, set->web->child, web_keywords, &x) != 0) {
+		conf_print_errors(set->conf);
+		return -1;
+	}
+	if ((o->cert == NULL) != (o->key == NULL)) {
+		log_warnx("web: cert and key go together");
 		return -1;
 	}
 	return 0;
@@ -235,8 +344,8 @@ web_serve(struct web *w, const struct web_opts *o)
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->http = evhttp_new(w->base)) == NULL)
 		return -1;
-	evhttp_set_max_headers_size(w->http, SC_HTTP_HEADERS_MAX);
-	evhttp_set_max_body_size(w->http, SC_HTTP_BODY_MAX);
+	evhttp_set_max_headers_size(w->http, o->headers_max);
+	evhttp_set_max_body_size(w->http, o->body_max);
 	evhttp_set_timeout(w->http, w->timeout);
 	evhttp_set_allowed_methods(
 	    w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
@@ -280,7 +389,7 @@ cmd_web(int argc, char **argv)
 	struct web_opts o;
 	struct settings *set = NULL;
 	struct web *w;
-	int rc;
+	int rc, cli_listen;
 
 	if (cmd_wants_help(argc, argv)) {
 		fputs(usage_text, stdout);
@@ -290,16 +399,16 @@ cmd_web(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 2;
 	}
+	cli_listen = strcmp(o.listen, "127.0.0.1:8080") != 0;
 	log_init("web", o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	if (o.conf != NULL) {
-		if (settings_load == NULL) {
-			log_warnx("web: -f needs common/settings.c, not built "
-				  "yet; use -d and --listen");
+		if ((set = settings_load(o.conf)) == NULL ||
+		    web_conf(set, &o, cli_listen, o.cert != NULL,
+			o.timeout != SC_HTTP_TIMEOUT_SEC) == -1) {
+			settings_free(set);
 			return 1;
 		}
-		if ((set = settings_load(o.conf)) == NULL)
-			return 1;
 		if (o.datadir == NULL)
 			o.datadir = set->datadir;
 		if (o.user == NULL)

@@ -39,7 +39,14 @@ web_start() {
 		"$SECCLOUD" user -d "$WDIR" add "$n" --role "$r" \
 		    ${m:+--muni "$m"} --password-file "$WDIR/pw" || return 1
 	done
-	"$SECCLOUD" web -d "$WDIR" --listen 127.0.0.1:0 \
+	# as root, the server drops to nobody: give it the store
+	as=
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R nobody "$WDIR"
+		as="--user nobody"
+	fi
+	# shellcheck disable=SC2086
+	"$SECCLOUD" web -d "$WDIR" --listen 127.0.0.1:0 $as \
 	    --timeout "${WEB_TIMEOUT:-5}" 2>"$WDIR/stderr" &
 	WEB_PID=$!
 	i=0
