@@ -46,7 +46,7 @@ web_start() {
 		as="--user nobody"
 	fi
 	# shellcheck disable=SC2086
-	"$SECCLOUD" web -d "$WDIR" --listen 127.0.0.1:0 $as \
+	"$SECCLOUD" web -d "$WDIR" --listen 127.0.0.1:0 $as ${WEB_ARGS:-} \
 	    --timeout "${WEB_TIMEOUT:-5}" 2>"$WDIR/stderr" &
 	WEB_PID=$!
 	i=0
@@ -58,9 +58,10 @@ web_start() {
 		fi
 		sleep 0.05
 	done
-	PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' \
+	PORT=$(sed -n 's/.*listening on https*:\/\/127.0.0.1:\([0-9]*\).*/\1/p' \
 	    "$WDIR/stderr" | head -1)
-	BASE="http://127.0.0.1:$PORT"
+	SCHEME=$(sed -n 's/.*listening on \(https*\):.*/\1/p' "$WDIR/stderr" | head -1)
+	BASE="$SCHEME://127.0.0.1:$PORT"
 	return 0
 }
 
