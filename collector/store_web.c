@@ -851,40 +851,41 @@ store_web_dashboard(struct store *st, const char *scope, int64_t from_us)
 {
 	sqlite3_stmt *s;
 	json_t *d = json_object(), *a;
+	int64_t day0 = (from_us / 1000000 + 32400) / 86400;
 
-	/* JST days: (unix seconds + 9 h) / 86400 */
+	/* from the per-day rollup (schema version 2), not the alerts */
 	s = store_stmt(st,
-	    "SELECT (ts / 1000000 + 32400) / 86400 AS day, "
-	    "muni, count(*) AS n FROM alerts WHERE ts >= ?1 "
-	    "AND (?2 IS NULL OR muni = ?2) GROUP BY day, muni ORDER BY day");
+	    "SELECT day, muni, sum(n) AS n FROM alert_days "
+	    "WHERE day >= ?1 AND (?2 IS NULL OR muni = ?2) "
+	    "GROUP BY day, muni ORDER BY day");
 	if (s == NULL)
 		goto fail;
-	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 1, day0);
 	store_bind_text(s, 2, scope);
 	if ((a = rows_json(st, s)) == NULL)
 		goto fail;
 	json_object_set_new(d, "per_day_muni", a);
 	s = store_stmt(st,
-	    "SELECT (ts / 1000000 + 32400) / 86400 AS day, "
-	    "severity, count(*) AS n FROM alerts WHERE ts >= ?1 "
-	    "AND (?2 IS NULL OR muni = ?2) GROUP BY day, severity "
-	    "ORDER BY day");
+	    "SELECT day, severity, sum(n) AS n FROM alert_days "
+	    "WHERE day >= ?1 AND (?2 IS NULL OR muni = ?2) "
+	    "GROUP BY day, severity ORDER BY day");
 	if (s == NULL)
 		goto fail;
-	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 1, day0);
 	store_bind_text(s, 2, scope);
 	if ((a = rows_json(st, s)) == NULL)
 		goto fail;
 	json_object_set_new(d, "per_day_severity", a);
 	s = store_stmt(st,
-	    "SELECT g.gid, g.sid, coalesce((SELECT r.msg FROM rules r "
-	    "WHERE r.gid = g.gid AND r.sid = g.sid), max(g.msg)) AS msg, "
-	    "sum(g.count) AS n FROM alert_groups g WHERE g.last_seen >= ?1 "
-	    "AND (?2 IS NULL OR g.muni = ?2) GROUP BY g.gid, g.sid "
-	    "ORDER BY n DESC LIMIT 10");
+	    "SELECT x.gid, x.sid, coalesce((SELECT r.msg FROM "
+	    "rules r WHERE r.gid = x.gid AND r.sid = x.sid), (SELECT g.msg FROM "
+	    "alert_groups g WHERE g.sid = x.sid AND g.gid = x.gid LIMIT 1)) "
+	    "AS msg, x.n FROM (SELECT gid, sid, sum(n) AS n FROM alert_days "
+	    "WHERE day >= ?1 AND (?2 IS NULL OR muni = ?2) GROUP BY gid, sid "
+	    "ORDER BY n DESC LIMIT 10) x ORDER BY x.n DESC");
 	if (s == NULL)
 		goto fail;
-	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 1, day0);
 	store_bind_text(s, 2, scope);
 	if ((a = rows_json(st, s)) == NULL)
 		goto fail;

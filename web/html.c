@@ -51,6 +51,18 @@ web_esc_html(struct buf *b, const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
+		size_t run = i;
+
+		/* copy a run of plain ASCII in one go */
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f &&
+		    p[run] != '&' && p[run] != '<' && p[run] != '>' &&
+		    p[run] != '"' && p[run] != '\'' && p[run] != '`')
+			run++;
+		if (run > i) {
+			buf_append(b, p + i, run - i);
+			i = run;
+			continue;
+		}
 		switch (p[i]) {
 		case '&':
 			buf_puts(b, "&amp;");

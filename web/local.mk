@@ -41,3 +41,8 @@ FUZZ_PROGS += tests/fuzz/fuzz_web_escape
 tests_fuzz_fuzz_web_escape_SOURCES = tests/fuzz/fuzz_web_escape.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_web_escape_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/fuzz/corpus/web_escape/script tests/fuzz/corpus/web_escape/mixed
+
+# Benchmark (make bench; bench/web/run.sh)
+BENCH_PROGS += bench/web/bench_web_seed
+bench_web_bench_web_seed_SOURCES = bench/web/bench_web_seed.c
+EXTRA_DIST += bench/web/run.sh

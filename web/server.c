@@ -428,6 +428,7 @@ web_request_cb(struct evhttp_request *req, void *arg)
 	TAILQ_INIT(&r.query);
 	TAILQ_INIT(&r.form);
 	buf_init(&r.out, WEB_PAGE_MAX);
+	buf_reserve(&r.out, 64 * 1024);
 	if (conn != NULL)
 		evhttp_connection_get_peer(conn, &peer, &port);
 	snprintf(r.addr, sizeof(r.addr), "%s", peer != NULL ? peer : "");
