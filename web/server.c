@@ -110,7 +110,8 @@ route_match(const char *pat, const char *path, struct web_req *r)
 			int n = 0;
 
 			for (; *path >= '0' && *path <= '9'; path++, n++)
-				v = v * 10 + (*path - '0');
+				if (n < 16) /* longer fails below */
+					v = v * 10 + (*path - '0');
 			if (n == 0 || n > 15)
 				return 0;
 			r->id = v;
