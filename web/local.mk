@@ -46,3 +46,9 @@ EXTRA_DIST += tests/fuzz/corpus/web_escape/script tests/fuzz/corpus/web_escape/m
 BENCH_PROGS += bench/web/bench_web_seed
 bench_web_bench_web_seed_SOURCES = bench/web/bench_web_seed.c
 EXTRA_DIST += bench/web/run.sh
+
+FUZZ_PROGS += tests/fuzz/fuzz_web_request
+tests_fuzz_fuzz_web_request_SOURCES = tests/fuzz/fuzz_web_request.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_web_request_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+EXTRA_DIST += tests/fuzz/corpus/web_request/full \
+	tests/fuzz/corpus/web_request/user tests/fuzz/corpus/web_request/static

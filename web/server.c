@@ -139,6 +139,20 @@ route_match(const char *pat, const char *path, struct web_req *r)
 	return *path == '\0';
 }
 
+const struct web_route *
+web_route_find(struct web_req *r, const char *path, int method, int *known)
+{
+	*known = 0;
+	for (const struct web_route *rt = web_routes; rt->pattern; rt++) {
+		if (!route_match(rt->pattern, path, r))
+			continue;
+		*known = 1;
+		if (method == rt->method)
+			return rt;
+	}
+	return NULL;
+}
+
 const char *
 web_q(struct web_req *r, const char *key)
 {
@@ -355,15 +369,7 @@ dispatch(struct web_req *r)
 	lang_pick(r);
 	if (cmd == EVHTTP_REQ_HEAD)
 		cmd = EVHTTP_REQ_GET;
-	for (const struct web_route *rt = web_routes; rt->pattern; rt++) {
-		if (!route_match(rt->pattern, path, r))
-			continue;
-		path_known = 1;
-		if ((int)cmd == rt->method) {
-			r->route = rt;
-			break;
-		}
-	}
+	r->route = web_route_find(r, path, (int)cmd, &path_known);
 	if (r->route == NULL) {
 		web_session_load(r);
 		if (path_known)
