@@ -99,9 +99,9 @@ main(int argc, char **argv)
 		return 1;
 	snprintf(sql, sizeof(sql),
 	    "INSERT INTO triage (group_id, status, "
-	    "close_reason, updated) SELECT id, CASE WHEN id %% 10 = 0 THEN "
-	    "'closed' WHEN id %% 20 = 1 THEN 'acknowledged' ELSE 'new' END, "
-	    "CASE WHEN id %% 10 = 0 THEN 'benign' END, %lld FROM alert_groups;",
+	    "close_reason, updated) SELECT id, CASE WHEN (id / 30) %% 10 = 0 THEN "
+	    "'closed' WHEN (id / 30) %% 20 = 1 THEN 'acknowledged' ELSE 'new' END, "
+	    "CASE WHEN (id / 30) %% 10 = 0 THEN 'benign' END, %lld FROM alert_groups;",
 	    now);
 	if (run(st, sql) == -1)
 		return 1;
