@@ -97,6 +97,10 @@ struct web_req {
 /* server.c */
 extern const struct web_route web_routes[];
 void web_request_cb(struct evhttp_request *, void *);
+/* The route for path and method (fills r->id / r->name), or NULL; *known
+ * says whether the path exists for another method. */
+const struct web_route *web_route_find(
+    struct web_req *, const char *path, int method, int *known);
 const char *web_role_name(int role);
 int web_role_parse(const char *);
 /* Query / form fields: NULL when absent or empty. */
