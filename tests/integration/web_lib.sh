@@ -39,12 +39,18 @@ web_start() {
 		"$SECCLOUD" user -d "$WDIR" add "$n" --role "$r" \
 		    ${m:+--muni "$m"} --password-file "$WDIR/pw" || return 1
 	done
+	web_serve
+}
+
+# web_serve — (re)start the server on the store in $WDIR
+web_serve() {
 	# as root, the server drops to nobody: give it the store
 	as=
 	if [ "$(id -u)" -eq 0 ]; then
 		chown -R nobody "$WDIR"
 		as="--user nobody"
 	fi
+	: >"$WDIR/stderr"
 	# shellcheck disable=SC2086
 	"$SECCLOUD" web -d "$WDIR" --listen 127.0.0.1:0 $as ${WEB_ARGS:-} \
 	    --timeout "${WEB_TIMEOUT:-5}" 2>"$WDIR/stderr" &
