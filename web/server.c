@@ -15,12 +15,17 @@
 #include "config.h"
 
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -436,8 +441,19 @@ web_request_cb(struct evhttp_request *req, void *arg)
 	TAILQ_INIT(&r.form);
 	buf_init(&r.out, WEB_PAGE_MAX);
 	buf_reserve(&r.out, 64 * 1024);
-	if (conn != NULL)
+	if (conn != NULL) {
+		struct bufferevent *bev =
+		    evhttp_connection_get_bufferevent(conn);
+		evutil_socket_t fd = bev != NULL ? bufferevent_getfd(bev) : -1;
+		int one = 1;
+
+		/* Keep-alive replies must not wait for a delayed ACK (Nagle):
+		 * libevent does not set this on accepted sockets. */
+		if (fd != -1)
+			setsockopt(
+			    fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		evhttp_connection_get_peer(conn, &peer, &port);
+	}
 	snprintf(r.addr, sizeof(r.addr), "%s", peer != NULL ? peer : "");
 	dispatch(&r);
 	evhttp_clear_headers(&r.query);
