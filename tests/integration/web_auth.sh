@@ -102,4 +102,4 @@ like "$log" '"action":"user disable"[^}]*"target":"temp"' "user disable audited"
 # the store holds only hashes: no cookie value in the database
 cookie=$(awk '$6 == "sc_session" { print $7 }' "$WDIR/admin.jar")
 ( grep -q "$cookie" "$WDIR/seccloud.db" "$WDIR"/seccloud.db-wal 2>/dev/null ); is $? 1 "cookie value not stored"
-done_testing
+web_done

@@ -51,4 +51,4 @@ for p in /login /inbox /alerts/$(fx chiyoda_ssh) /sources /dashboard /reports /r
 	( printf '%s' "$b" | grep -Eiq '<[a-z][^<>]*[[:space:]]on[a-z]+=' ); is $? 1 "$p: no inline event handlers"
 	( printf '%s' "$b" | grep -q 'style="' ); is $? 1 "$p: no inline style attributes"
 done
-done_testing
+web_done

@@ -79,4 +79,4 @@ like "$(get sapporo /inbox)" 'sapporo' "sapporo sees its own alerts"
 ( get sapporo /inbox | grep -Eq 'chiyoda|千代田|131016|xss' ); is $? 1 "sapporo sees nothing of 千代田区"
 is "$(code sapporo "/alerts/$OWN")" 404 "sapporo: chiyoda's id -> 404"
 is "$(code sapporo "/api/v1/groups/$OWN")" 404 "sapporo: chiyoda's id via API -> 404"
-done_testing
+web_done

@@ -100,3 +100,18 @@ csrf_of() {
 	curl -s -b "$WDIR/$1.jar" "$BASE/api/v1/me" |
 	    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p'
 }
+
+# web_done — stop the server, check it exited cleanly with no sanitizer
+# report on stderr, then print the plan
+web_done() {
+	if [ -n "${WEB_PID:-}" ]; then
+		kill "$WEB_PID" 2>/dev/null
+		wait "$WEB_PID"
+		is "$?" 0 "web exits 0 on SIGTERM"
+		WEB_PID=
+		( grep -Eq 'Sanitizer|runtime error|Segmentation' "$WDIR/stderr" )
+		is "$?" 1 "no sanitizer report from the server"
+		grep -E 'Sanitizer|runtime error' -A5 "$WDIR/stderr" | head -20 | sed 's/^/# /'
+	fi
+	done_testing
+}

@@ -59,4 +59,4 @@ is "$rc" 0 "slow client: server closed the connection (not our 15 s timeout)"
 ok $([ $el -le 6 ] && echo 0 || echo 1) "slow client cut off after the timeout (${el}s)"
 ( printf '%s' "$out" | grep -q '200 OK' ); is $? 1 "slow client got no page"
 
-done_testing
+web_done

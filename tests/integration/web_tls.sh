@@ -36,4 +36,4 @@ is "$c" 000 "plain HTTP to the TLS port: no page"
 c=$(curl -s $C -o /dev/null -w '%{http_code}' --tlsv1.1 --tls-max 1.1 "$BASE/login")
 is "$c" 000 "TLS 1.1 refused"
 kill -0 "$WEB_PID"; ok $? "still serving"
-done_testing
+web_done

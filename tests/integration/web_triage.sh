@@ -68,4 +68,4 @@ like "$(get alice '/inbox?sid=9200001')" 'M-tier flow' "filter by sid"
 like "$(get alice '/inbox?usecase=GL-SEP-01&tier=I')" 'M-tier flow' "filter by use case and tier"
 like "$(get alice '/inbox?q=hirosaki')" 'M-tier flow hirosaki' "free text"
 ( get alice '/inbox?from=2000-01-01&to=2000-01-02' | grep -q 'data-id=' ); is $? 1 "time range with no alerts: empty"
-done_testing
+web_done

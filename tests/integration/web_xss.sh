@@ -37,4 +37,4 @@ like "$h" 'Content-Type: application/json' "API is never served as HTML"
 b=$(get admin '/inbox?q=%3Cscript%3Ealert(9)%3C/script%3E&usecase=%22%3E%3Csvg%20onload=alert(8)%3E')
 ( printf '%s' "$b" | grep -Eq '<script>alert\(9\)|<svg onload' ); is $? 1 "query reflected escaped"
 like "$b" 'value="&lt;script&gt;alert\(9\)&lt;/script&gt;"' "filter value kept, escaped"
-done_testing
+web_done
