@@ -52,3 +52,4 @@ tests_fuzz_fuzz_web_request_SOURCES = tests/fuzz/fuzz_web_request.c $(FUZZ_DRIVE
 tests_fuzz_fuzz_web_request_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/fuzz/corpus/web_request/full \
 	tests/fuzz/corpus/web_request/user tests/fuzz/corpus/web_request/static
+EXTRA_DIST += bench/web/README.md
