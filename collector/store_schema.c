@@ -172,7 +172,7 @@ const char *const store_schema_sql[] = {
 	 * triggers, so the dashboard reads a few thousand rows instead of
 	 * scanning millions of alerts (web view, issue 6) */
 	"CREATE TABLE alert_days ("
-	"  day INTEGER NOT NULL,"	/* (unix s + 9 h) / 86400 */
+	"  day INTEGER NOT NULL," /* (unix s + 9 h) / 86400 */
 	"  muni TEXT NOT NULL, gid INTEGER NOT NULL, sid INTEGER NOT NULL,"
 	"  severity INTEGER NOT NULL, n INTEGER NOT NULL,"
 	"  PRIMARY KEY (day, muni, gid, sid, severity)) WITHOUT ROWID;"
