@@ -89,10 +89,13 @@ page_sources(struct web_req *r)
 }
 
 /*
- * Reports come from the policies helper's generator (monthly per 団体 and
- * audit evidence); it is not on main yet.  These pages and the API route
- * exist so the navigation and access rules are in place; hook the
- * generator's list / render functions in here when it lands.
+ * Reports: policies/ now renders a monthly report or an audit pack from a
+ * filled model (report_monthly_render / report_audit_render), but filling
+ * the model needs the policy loaded in this process and the store's report
+ * queries, which are not written yet (see policies/cmd_report.c).  Until
+ * then these pages and the API route say "not available yet", so the
+ * navigation and access rules are in place; hook the renderers in here,
+ * with the municipal scope applied to the 団体 chosen.
  */
 void
 page_reports(struct web_req *r)

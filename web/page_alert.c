@@ -236,10 +236,14 @@ evidence(struct web_req *r, const json_t *g)
 	json_array_foreach(rows, i, a)
 	{
 		web_html(&r->out,
-		    "<div class=\"ev\"><div class=\"sub\">%t · "
-		    "%s%r%D → %s%r%D %s %s</div>",
-		    ji(a, "ts"), js(a, "src"), ":", ji(a, "sport"),
-		    js(a, "dst"), ":", ji(a, "dport"), js(a, "app_proto"),
+		    "<div class=\"ev\"><div class=\"sub\">%t · %s", ji(a, "ts"),
+		    js(a, "src"));
+		if (ji(a, "sport") > 0)
+			web_html(&r->out, ":%D", ji(a, "sport"));
+		web_html(&r->out, " → %s", js(a, "dst"));
+		if (ji(a, "dport") > 0)
+			web_html(&r->out, ":%D", ji(a, "dport"));
+		web_html(&r->out, " %s %s</div>", js(a, "app_proto"),
 		    js(a, "sensor"));
 		buf_init(&ev, 1 << 20);
 		if (web_evidence_read(r->w, a, &ev) == -1 || ev.len == 0)
