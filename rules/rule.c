@@ -187,6 +187,12 @@ rule_match_dsize(const struct rule *r, size_t n)
 		return n < r->dsize_a;
 	case '>':
 		return n > r->dsize_a;
+	case 'l':
+		return n <= r->dsize_a;
+	case 'g':
+		return n >= r->dsize_a;
+	case '!':
+		return n != r->dsize_a;
 	case '-':
 		return n > r->dsize_a && n < r->dsize_b;
 	default:
