@@ -8,3 +8,5 @@ collector_libcollector_a_SOURCES = \
 
 check_PROGRAMS += tests/unit/test_store
 TESTS += tests/unit/test_store
+
+collector_libcollector_a_SOURCES += collector/store_web.c collector/store_web.h
