@@ -8,3 +8,11 @@ collector_libcollector_a_SOURCES = \
 
 check_PROGRAMS += tests/unit/test_store
 TESTS += tests/unit/test_store
+
+# Reports and the notification log (issue 5): read queries filling the
+# report model, and the notifications table's writes.
+collector_libcollector_a_SOURCES += collector/store_report.c \
+	collector/store_report.h collector/store_notify.c \
+	collector/store_notify.h
+check_PROGRAMS += tests/unit/test_store_report tests/unit/test_store_notify
+TESTS += tests/unit/test_store_report tests/unit/test_store_notify
