@@ -42,8 +42,8 @@ store_notify_insert(
 }
 
 int
-store_notify_result(struct store *st, int64_t id, int64_t sent_us,
-    int attempts, const char *result)
+store_notify_result(struct store *st, int64_t id, int64_t sent_us, int attempts,
+    const char *result)
 {
 	sqlite3_stmt *s = store_stmt(st,
 	    "UPDATE notifications SET sent = ?2, attempts = ?3, result = ?4 "

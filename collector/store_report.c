@@ -22,8 +22,8 @@
 #include "policies/policy.h"
 
 #define US_PER_MIN (60 * (int64_t)1000000)
-#define ARCHIVE_NOT_RECORDED                                                   \
-	"not recorded: the store holds no archive verification record for "   \
+#define ARCHIVE_NOT_RECORDED                                                \
+	"not recorded: the store holds no archive verification record for " \
 	"this period (記録なし)"
 
 struct store_rpt {
@@ -78,8 +78,8 @@ col(struct store_rpt *k, sqlite3_stmt *s, int i)
 	return keep(k, xstrndup((const char *)t, (size_t)len));
 }
 
-static const char *
-fmt(struct store_rpt *k, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static const char *fmt(struct store_rpt *k, const char *f, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static const char *
 fmt(struct store_rpt *k, const char *f, ...)
@@ -463,8 +463,8 @@ sources(struct store *st, struct store_rpt *k, const char *muni, int64_t from,
 		struct report_source *x;
 		struct src_stats ss;
 
-		if (source_stats(st, col_i64(s, 0), addr, from, to, m0, m1,
-			&ss) == -1) {
+		if (source_stats(
+			st, col_i64(s, 0), addr, from, to, m0, m1, &ss) == -1) {
 			r = -1;
 			break;
 		}
@@ -472,8 +472,10 @@ sources(struct store *st, struct store_rpt *k, const char *muni, int64_t from,
 		x = &v[n];
 		if (muni == NULL && m != NULL && *m != '\0')
 			x->name = fmt(k, "%s [%s] (%s)",
-			    name ? name : addr ? addr : "", addr ? addr : "",
-			    m);
+			    name     ? name :
+				addr ? addr :
+				       "",
+			    addr ? addr : "", m);
 		else if (name != NULL && addr != NULL)
 			x->name = fmt(k, "%s [%s]", name, addr);
 		else
@@ -483,10 +485,12 @@ sources(struct store *st, struct store_rpt *k, const char *muni, int64_t from,
 		x->last_us = col_i64(s, 5);
 		x->messages = (uint64_t)ss.messages;
 		x->parse_failures = (uint64_t)ss.parse_failures;
-		x->coverage_pct = 100.0 * (double)ss.minutes / (double)(m1 - m0);
+		x->coverage_pct =
+		    100.0 * (double)ss.minutes / (double)(m1 - m0);
 		x->longest_silence_s = ss.gap_min * 60;
 		x->silent_periods = ss.silences;
-		x->max_skew_s = ss.has_skew ? (double)ss.skew_max_ms / 1000 : -1;
+		x->max_skew_s =
+		    ss.has_skew ? (double)ss.skew_max_ms / 1000 : -1;
 		if (tsout != NULL) {
 			struct report_timesync *t;
 
@@ -638,14 +642,15 @@ changes(struct store *st, struct store_rpt *k, struct report_audit *a)
 }
 
 int
-store_report_audit(struct store *st, struct store_rpt *k, struct report_audit *a)
+store_report_audit(
+    struct store *st, struct store_rpt *k, struct report_audit *a)
 {
 	if (sources(st, k, NULL, a->from_us, a->to_us, &a->inventory,
 		&a->ninventory, &a->timesync, &a->ntimesync) == -1 ||
 	    users(st, k, a) == -1 || logins(st, k, a) == -1 ||
 	    changes(st, k, a) == -1 ||
-	    sep_findings(st, k, NULL, a->from_us, a->to_us, &a->sep,
-		&a->nsep) == -1)
+	    sep_findings(
+		st, k, NULL, a->from_us, a->to_us, &a->sep, &a->nsep) == -1)
 		return -1;
 	archive_unknown(&a->archive);
 	return 0;

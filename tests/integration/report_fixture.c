@@ -17,9 +17,8 @@
 #define NOV ((int64_t)1793458800 * 1000000) /* 2026-11-01 00:00 JST */
 
 static int
-alert(struct store *st, uint32_t sid, int sev, const char *uc,
-    const char *muni, const char *src, const char *dst, int64_t ts,
-    const char *ev, int64_t *gid)
+alert(struct store *st, uint32_t sid, int sev, const char *uc, const char *muni,
+    const char *src, const char *dst, int64_t ts, const char *ev, int64_t *gid)
 {
 	struct sc_alert al;
 
@@ -111,8 +110,8 @@ main(int argc, char **argv)
 	bad |= sql(st,
 	    "INSERT INTO source_minutes (source_id, minute, messages) "
 	    "VALUES (2, 29890980, 999)");
-	bad |= store_audit(st, NOV + 60 * MIN_US, "admin", "127.0.0.1",
-	    "login", NULL, NULL, "ok");
+	bad |= store_audit(st, NOV + 60 * MIN_US, "admin", "127.0.0.1", "login",
+	    NULL, NULL, "ok");
 	bad |= store_audit(st, NOV + 61 * MIN_US, "eve", "192.0.2.66",
 	    "login_failed", NULL, NULL, "bad password");
 	bad |= store_change(st, NOV + 120 * MIN_US, "admin", "policy",

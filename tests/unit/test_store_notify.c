@@ -139,8 +139,8 @@ main(void)
 		id2 = id + 1;
 		is_str(field(id2, "channel", f, sizeof(f)), "syslog",
 		    "sink row: channel");
-		is_str(field(id2, "result", f, sizeof(f)), "dropped: queue full",
-		    "sink row: result");
+		is_str(field(id2, "result", f, sizeof(f)),
+		    "dropped: queue full", "sink row: result");
 		is_str(field(id2, "sent", f, sizeof(f)), "NULL", "not sent");
 		is_str(field(id2, "alert_id", f, sizeof(f)), "78", "alert id");
 		is_str(field(id2, "muni", f, sizeof(f)), "242012", "muni");

@@ -157,7 +157,7 @@ fixture(int64_t *g_access, int64_t *g_sep, int64_t *g_log)
 	bad |= *g_access < 0 || *g_sep < 0 || *g_log < 0;
 
 	bad |= triage(*g_access,
-	    "status = 'closed', close_reason = 'false_positive'") != 0;
+		   "status = 'closed', close_reason = 'false_positive'") != 0;
 	snprintf(sql, sizeof(sql),
 	    "UPDATE triage SET acknowledged_at = %lld, escalated_at = %lld, "
 	    "closed_at = %lld WHERE group_id = %lld",
@@ -186,7 +186,8 @@ fixture(int64_t *g_access, int64_t *g_sep, int64_t *g_log)
 	/* source health of fw-a: minutes 0-9 (skew 500, one 3000, one
 	 * parse failure) and 100-109 (no skew); one before the period */
 	for (int i = 0; i < 10; i++)
-		bad |= add_minute(src_a, m0 + i, 10, i == 3, i == 4 ? 3000 : 500);
+		bad |=
+		    add_minute(src_a, m0 + i, 10, i == 3, i == 4 ? 3000 : 500);
 	for (int i = 100; i < 110; i++)
 		bad |= add_minute(src_a, m0 + i, 5, 0, -1);
 	bad |= add_minute(src_a, m0 - 1, 1000, 50, 90000);
@@ -266,7 +267,8 @@ check_monthly(int64_t g_access, int64_t g_sep, int64_t g_log)
 		    "status with reason and escalation");
 		is_str(x->use_case, "GL-ACCESS-01", "use case");
 		is_int(r.incidents[2].id, g_log, "S4 incident last");
-		ok(r.incidents[2].channel == NULL, "no notification: no channel");
+		ok(r.incidents[2].channel == NULL,
+		    "no notification: no channel");
 	}
 
 	is_int(r.nsep, 1, "one three-tier finding (not 団体 B's)");
@@ -377,7 +379,8 @@ check_audit(void)
 		is_str(a.users[0].name, "alice", "alice");
 		ok(a.users[0].privileged && !a.users[1].privileged,
 		    "admin is privileged");
-		is_int(a.users[0].last_login_us, T0 + 60 * MIN_US, "last login");
+		is_int(
+		    a.users[0].last_login_us, T0 + 60 * MIN_US, "last login");
 	}
 	is_int(a.nlogins, 3, "3 login events in the period");
 	if (a.nlogins == 3) {
