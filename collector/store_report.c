@@ -545,6 +545,36 @@ store_report_monthly(
 	return 0;
 }
 
+/* ---- retention ---- */
+
+static const char SQL_OLDEST[] =
+    "SELECT min(ts) FROM alerts WHERE (?1 IS NULL OR muni = ?1)";
+
+int
+store_report_retention(struct store *st, const char *muni, int64_t at_us,
+    struct report_retention *rows, size_t n)
+{
+	int64_t oldest = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, SQL_OLDEST)) == NULL)
+		return -1;
+	bind_muni(s, 1, muni);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		oldest = col_i64(s, 0);
+		rc = SQLITE_DONE;
+	}
+	if (step_end(st, s, rc, "retention") == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].what != NULL &&
+		    strcmp(rows[i].what, "alerts") == 0 && oldest != 0 &&
+		    at_us > oldest)
+			rows[i].achieved_s = (at_us - oldest) / 1000000;
+	return 0;
+}
+
 /* ---- audit pack ---- */
 
 static const char SQL_USERS[] =

@@ -46,6 +46,16 @@ int store_report_monthly(
 int store_report_audit(
     struct store *, struct store_rpt *, struct report_audit *a);
 
+/*
+ * The retention achieved for alerts: in rows (n of them, as filled by
+ * report_retention_from_policy), the row "alerts" gets achieved_s = at -
+ * the oldest alert kept (of muni; NULL: all).  Other rows are left as they
+ * are: events and the archive live outside the store.  0, or -1 (logged).
+ */
+struct report_retention;
+int store_report_retention(struct store *, const char *muni, int64_t at_us,
+    struct report_retention *rows, size_t n);
+
 /* Skew thresholds of the time-sync statistics (DOMAIN.md GL-LOG-03). */
 #define STORE_SKEW_WARN_MS 2000
 #define STORE_SKEW_CRIT_MS 60000

@@ -31,8 +31,9 @@
 #include "seccloud.h"
 
 #define REPORT_MAX (64 * 1024 * 1024)
-#define PENDING_NOTE \
-	"注: 保持期間の実績値は未計測です (ポリシーの設定値のみ記載)。"
+#define PENDING_NOTE                                                                                     \
+	"注: 保持期間の実績値はアラートのみ計測 (最古の保存アラートから); " \
+	"イベント・アーカイブ・PCAP は未計測です。"
 
 static void
 usage(FILE *fp)
@@ -214,7 +215,8 @@ monthly(const struct ropts *o)
 	r.retention = ret;
 	r.nretention = 4;
 	k = store_rpt_new();
-	if (store_report_monthly(st, k, &r) == -1) {
+	if (store_report_monthly(st, k, &r) == -1 ||
+	    store_report_retention(st, r.muni_code, r.to_us, ret, 4) == -1) {
 		fprintf(stderr, "seccloud report: reading the store failed\n");
 		store_rpt_free(k);
 		store_close(st);
@@ -284,7 +286,8 @@ audit(const struct ropts *o)
 	a.exceptions = exc;
 	a.nexceptions = report_exceptions_from_policy(p, a.to_us, exc, nexc);
 	k = store_rpt_new();
-	if (store_report_audit(st, k, &a) == -1) {
+	if (store_report_audit(st, k, &a) == -1 ||
+	    store_report_retention(st, NULL, a.to_us, ret, 4) == -1) {
 		fprintf(stderr, "seccloud report: reading the store failed\n");
 		free(exc);
 		store_rpt_free(k);

@@ -40,6 +40,8 @@ like "$out" 'chuo-fw-lgwan \[10.11.16.1\],asa,[^,]*,[^,]*,120,0.0%,0,2591400,0.2
 like "$out" 'chuo-fw-inet \[10.11.32.1\],fortigate,-,-,0,0.0%,0,2592000,-,0' \
     "declared but silent source"
 like "$out" 'not recorded' "archive verification not recorded"
+like "$out" 'retention,alerts,[^,]*,1826,21,' \
+    "alerts kept 21 days (oldest 2026-11-10, month end 2026-12-01)"
 case "$out" in
 *KITA*|*kita-fw*|*10.12.16*) ok 1 "another 団体's rows leak" ;;
 *) ok 0 "no row of 北架空市" ;;

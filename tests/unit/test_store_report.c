@@ -320,6 +320,22 @@ check_monthly(int64_t g_access, int64_t g_sep, int64_t g_log)
 	buf_free(&b);
 	store_rpt_free(k);
 
+	{
+		struct report_retention ret[2] = { { "events", 10, 0 },
+			{ "alerts", 10, 0 } };
+
+		ok(store_report_retention(st, MUNI_A, T0 + DAY, ret, 2) == 0,
+		    "retention read");
+		is_int(ret[1].achieved_s, 86400 + 3600,
+		    "alerts kept since the oldest (1 h before the period)");
+		is_int(ret[0].achieved_s, 0, "events: not measured here");
+		ret[1].achieved_s = 0;
+		ok(store_report_retention(st, "000000", T0 + DAY, ret, 2) ==
+			    0 &&
+			ret[1].achieved_s == 0,
+		    "no alerts of a 団体: unknown");
+	}
+
 	/* another 団体's report sees only its own */
 	k = store_rpt_new();
 	memset(&r, 0, sizeof(r));
