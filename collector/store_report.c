@@ -188,7 +188,9 @@ static const char SQL_INCIDENTS[] =
     "(SELECT n.channel FROM notifications n WHERE n.group_id = g.id "
     " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "
     "(SELECT n.result FROM notifications n WHERE n.group_id = g.id "
-    " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1) "
+    " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "
+    "(SELECT min(n.acknowledged) FROM notifications n "
+    " WHERE n.group_id = g.id) "
     "FROM alert_groups g LEFT JOIN triage t ON t.group_id = g.id "
     "WHERE g.muni = ?1 AND g.first_seen < ?3 AND g.last_seen >= ?2 "
     "ORDER BY g.severity, g.first_seen, g.id";
@@ -230,6 +232,8 @@ incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
 		if (sqlite3_column_type(s, 10) != SQLITE_NULL &&
 		    strcmp(status, "escalated") != 0)
 			status = fmt(k, "%s (escalated)", status);
+		if (sqlite3_column_type(s, 15) != SQLITE_NULL)
+			status = fmt(k, "%s / 団体確認済", status);
 		x->status = status;
 		if (chan != NULL && x->notified_us == 0)
 			chan = fmt(k, "%s (%s)", chan, res ? res : "not sent");

@@ -174,6 +174,7 @@ fixture(int64_t *g_access, int64_t *g_sep, int64_t *g_log)
 	n.created_us = T0 + 10 * MIN_US + 1000000;
 	bad |= store_notify_insert(st, &n, &nid) != 0;
 	bad |= store_notify_result(st, nid, T0 + 11 * MIN_US, 2, "ok") != 0;
+	bad |= store_notify_ack(st, nid, MUNI_A, T0 + 14 * MIN_US, "tanaka");
 	/* a later second delivery: the first one counts */
 	bad |= store_notify_insert(st, &n, &nid) != 0;
 	bad |= store_notify_result(st, nid, T0 + 13 * MIN_US, 1, "ok") != 0;
@@ -263,8 +264,10 @@ check_monthly(int64_t g_access, int64_t g_sep, int64_t g_log)
 		is_int(x->acked_us, T0 + 12 * MIN_US, "acknowledged");
 		is_int(x->closed_us, T0 + 40 * MIN_US, "closed");
 		is_str(x->channel, "webhook", "channel");
-		is_str(x->status, "closed: false_positive (escalated)",
-		    "status with reason and escalation");
+		is_str(x->status,
+		    "closed: false_positive (escalated) / 団体確認済",
+		    "status with reason, escalation and the 団体's "
+		    "acknowledgement");
 		is_str(x->use_case, "GL-ACCESS-01", "use case");
 		is_int(r.incidents[2].id, g_log, "S4 incident last");
 		ok(r.incidents[2].channel == NULL,
