@@ -116,6 +116,7 @@ print_stats(
 
 struct common_opts {
 	unsigned flags;
+	int verbose;
 	const char *conf;
 	struct settings *settings;
 	struct rule_var *vars;
@@ -170,6 +171,16 @@ cmd_check(int argc, char **argv, struct common_opts *co)
 	co->ro.on_error = on_error;
 	co->ro.on_error_arg = &rr;
 	rs = ruleset_load(files, nfiles, &co->ro, &st);
+	if (rs != NULL && co->verbose)
+		for (size_t i = 0; i < ruleset_count(rs); i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+
+			if (rule_prefilter_buf(r) < 0 &&
+			    rule_is_log(r) == !!(co->flags & RULESET_LOG))
+				printf("%s:%d: sid %u: no literal for the "
+				       "prefilter\n",
+				    rule_file(r), rule_line(r), rule_sid(r));
+		}
 	print_stats(&st, &rr, co->flags);
 	ruleset_unref(rs);
 	free_reasons(&rr);
@@ -388,16 +399,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: seccloud rules [-c conf] [-p] [-s] check [FILE...]\n"
-	    "       seccloud rules [-c conf] [-p] [-e] [-a] test RULES... "
+	    "usage: seccloud rules [-f conf] [-p] [-s] [-v] check [FILE...]\n"
+	    "       seccloud rules [-f conf] [-p] [-e] [-a] test RULES... "
 	    "INPUT\n\n"
 	    "check: lint rule files (default: the rules of seccloud.conf) and\n"
 	    "       print statistics; exit 1 if any rule was rejected.\n"
 	    "test:  run a log file (syslog lines or Sagan's pipe format)\n"
 	    "       through the rules and print LINE: sid SID per alert.\n"
-	    "  -c conf  seccloud.conf for vars (default: built-in defaults)\n"
+	    "  -f conf  seccloud.conf for vars (default: built-in defaults)\n"
 	    "  -p       packet rules (default: log rules)\n"
 	    "  -s       strict: any bad rule fails\n"
+	    "  -v       check: also list the rules without a prefilter literal\n"
 	    "  -e       check #expect SID / #expect-not SID lines and that\n"
 	    "           every rule has a positive and a negative line\n"
 	    "  -a       correlation windows on arrival time, not the lines'\n"
@@ -416,10 +428,11 @@ cmd_rules(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	co.flags = RULESET_LOG;
 	optind = 1;
-	while (
-	    (ch = getopt_long(argc, argv, "+c:pseah", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:f:pseahv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
-		case 'c':
+		case 'c': /* older spelling of -f */
+		case 'f':
 			co.conf = optarg;
 			break;
 		case 'p':
@@ -434,6 +447,9 @@ cmd_rules(int argc, char **argv)
 			break;
 		case 'a':
 			arrival = 1;
+			break;
+		case 'v':
+			co.verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -464,6 +480,8 @@ cmd_rules(int argc, char **argv)
 				expect = 1;
 			else if (*o == 'a')
 				arrival = 1;
+			else if (*o == 'v')
+				co.verbose = 1;
 			else {
 				usage(stderr);
 				return 2;
