@@ -10,3 +10,11 @@ check_PROGRAMS += tests/unit/test_store
 TESTS += tests/unit/test_store
 
 collector_libcollector_a_SOURCES += collector/store_web.c collector/store_web.h
+
+# Reports and the notification log (issue 5): read queries filling the
+# report model, and the notifications table's writes.
+collector_libcollector_a_SOURCES += collector/store_report.c \
+	collector/store_report.h collector/store_notify.c \
+	collector/store_notify.h
+check_PROGRAMS += tests/unit/test_store_report tests/unit/test_store_notify
+TESTS += tests/unit/test_store_report tests/unit/test_store_notify

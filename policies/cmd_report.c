@@ -7,11 +7,12 @@
  *   seccloud report audit --from DATE --to DATE
  *       [--format html|csv|json] [--wareki] [-p POLICY] [-o FILE]
  *
- * The parts that come from the policy (団体, declared sources, retention
- * targets, SLA targets, the exception register) are filled here.  The
- * counts, incidents, source health and login history come from the store,
- * whose read queries for reports are not written yet: those sections are
- * rendered empty and the report says so in its note.
+ * The parts that come from the policy (団体, retention targets, SLA
+ * targets, the exception register) are filled here; the counts, incidents,
+ * three-tier findings, source health, users, logins and changes come from
+ * the store (DATADIR/seccloud.db, opened read-only; collector/store_report.h).
+ * Without a store there is no report: an empty one would look complete.
+ * Declared sources the store has never seen are listed with no data.
  */
 #include "config.h"
 
@@ -24,13 +25,15 @@
 #include "common/settings.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
+#include "collector/store.h"
+#include "collector/store_report.h"
 #include "policies/policy.h"
 #include "seccloud.h"
 
 #define REPORT_MAX (64 * 1024 * 1024)
-#define PENDING_NOTE                                                                                                     \
-	"注: 検知件数・インシデント・送信元稼働・ログイン履歴などストアからの集計は" \
-	"未実装のため空欄です (issue 5)。ポリシー由来の項目のみ記載しています。"
+#define PENDING_NOTE                                                                                     \
+	"注: 保持期間の実績値はアラートのみ計測 (最古の保存アラートから); " \
+	"イベント・アーカイブ・PCAP は未計測です。"
 
 static void
 usage(FILE *fp)
@@ -40,31 +43,44 @@ usage(FILE *fp)
 	    "YYYY-MM\n"
 	    "           [--format html|csv|json] [--wareki] [-p POLICY] "
 	    "[-o FILE]\n"
+	    "           [-f seccloud.conf] [-d datadir]\n"
 	    "       seccloud report audit --from DATE --to DATE\n"
 	    "           [--format html|csv|json] [--wareki] [-p POLICY] "
-	    "[-o FILE]\n\n"
+	    "[-o FILE]\n"
+	    "           [-f seccloud.conf] [-d datadir]\n\n"
 	    "produce the monthly report of a 団体 (月次報告書) or the audit "
-	    "evidence pack.\n");
+	    "evidence pack from the store (datadir/seccloud.db).\n");
 }
 
 struct ropts {
 	const char *muni, *month, *from, *to, *policy, *outfile;
+	const char *conf, *datadir;
 	enum report_format fmt;
 	int wareki;
+	struct settings *set;
 };
 
 static struct policy *
-open_policy(const char *path)
+open_policy(const struct ropts *o)
 {
-	char *def = NULL;
-	struct policy *p;
+	return policy_load(o->policy ? o->policy : o->set->policy);
+}
 
-	if (path == NULL)
-		xasprintf(&def, "%s/policies/example/policy.conf",
-		    settings_sharedir());
-	p = policy_load(path ? path : def);
-	free(def);
-	return p;
+static struct store *
+open_store(const struct ropts *o)
+{
+	const char *dir = o->datadir ? o->datadir : o->set->datadir;
+	char err[512], *path;
+	struct store *st;
+
+	xasprintf(&path, "%s/seccloud.db", dir);
+	if ((st = store_open(path, STORE_RDONLY, err, sizeof(err))) == NULL)
+		fprintf(stderr,
+		    "seccloud report: cannot open the store %s (%s); "
+		    "no report without its data (use -d DATADIR)\n",
+		    path, err);
+	free(path);
+	return st;
 }
 
 static int
@@ -86,26 +102,61 @@ write_out(const struct ropts *o, struct buf *b)
 	return r;
 }
 
-/* Declared sources of a 団体 (or all), as report rows with no data yet. */
-static size_t
-declared_sources(const struct policy *p, const struct policy_muni *m,
-    struct report_source *rows, size_t max)
+/* Is the declared source s among the store's rows ("NAME [ADDR]")? */
+static int
+seen(const struct policy_source *s, const struct report_source *rows, size_t n)
 {
-	size_t i, n = 0;
+	size_t len = strlen(s->name);
 
-	for (i = 0; i < policy_source_count(p) && n < max; i++) {
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].name != NULL &&
+		    strncmp(rows[i].name, s->name, len) == 0 &&
+		    strncmp(rows[i].name + len, " [", 2) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The store's sources of a 団体 (or all) followed by the declared sources
+ * it has never seen (no data in the period: coverage 0).  names holds the
+ * strings made here; the caller frees rows and names.
+ */
+static struct report_source *
+with_declared(const struct policy *p, const struct policy_muni *m,
+    const struct report_source *have, size_t nhave, int64_t period_s,
+    size_t *nout, char ***names)
+{
+	size_t i, n = nhave, max = nhave + policy_source_count(p);
+	struct report_source *rows = xcalloc(max + 1, sizeof(*rows));
+	char addr[ADDR_STRLEN];
+
+	*names = xcalloc(max + 1, sizeof(**names));
+	if (nhave > 0)
+		memcpy(rows, have, nhave * sizeof(*rows));
+	for (i = 0; i < policy_source_count(p); i++) {
 		const struct policy_source *s = policy_source_at(p, i);
 
-		if (m != NULL && s->muni != m)
+		if ((m != NULL && s->muni != m) || seen(s, have, nhave))
 			continue;
-		memset(&rows[n], 0, sizeof(rows[n]));
-		rows[n].name = s->name;
+		xasprintf(&(*names)[n], "%s [%s]", s->name,
+		    addr_fmt(&s->addr, addr, sizeof(addr)));
+		rows[n].name = (*names)[n];
 		rows[n].type = s->type;
-		rows[n].coverage_pct = -1;
-		rows[n].longest_silence_s = -1;
+		rows[n].coverage_pct = 0;
+		rows[n].longest_silence_s = period_s;
+		rows[n].max_skew_s = -1;
 		n++;
 	}
-	return n;
+	*nout = n;
+	return rows;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 static int
@@ -115,8 +166,12 @@ monthly(const struct ropts *o)
 	struct report_retention ret[4];
 	struct report_source *src;
 	const struct policy_muni *m;
+	struct store_rpt *k;
+	struct store *st;
 	struct policy *p;
 	struct buf b;
+	char **names;
+	size_t nsrc;
 	int rc;
 
 	if (o->muni == NULL || o->month == NULL) {
@@ -135,11 +190,15 @@ monthly(const struct ropts *o)
 		    o->muni);
 		return 2;
 	}
-	if ((p = open_policy(o->policy)) == NULL)
+	if ((p = open_policy(o)) == NULL)
 		return 1;
 	if ((m = policy_muni_by_code(p, o->muni)) == NULL) {
 		fprintf(stderr, "seccloud report: no 団体 %s in the policy\n",
 		    o->muni);
+		policy_unref(p);
+		return 1;
+	}
+	if ((st = open_store(o)) == NULL) {
 		policy_unref(p);
 		return 1;
 	}
@@ -155,9 +214,19 @@ monthly(const struct ropts *o)
 	report_retention_from_policy(p, m, ret);
 	r.retention = ret;
 	r.nretention = 4;
-	src = xcalloc(policy_source_count(p) + 1, sizeof(*src));
+	k = store_rpt_new();
+	if (store_report_monthly(st, k, &r) == -1 ||
+	    store_report_retention(st, r.muni_code, r.to_us, ret, 4) == -1) {
+		fprintf(stderr, "seccloud report: reading the store failed\n");
+		store_rpt_free(k);
+		store_close(st);
+		policy_unref(p);
+		return 1;
+	}
+	src = with_declared(p, m, r.sources, r.nsources,
+	    (r.to_us - r.from_us) / TIME_US_PER_SEC, &nsrc, &names);
 	r.sources = src;
-	r.nsources = declared_sources(p, m, src, policy_source_count(p));
+	r.nsources = nsrc;
 	r.note = PENDING_NOTE;
 	buf_init(&b, REPORT_MAX);
 	rc = report_monthly_render(&r, o->fmt, o->wareki, &b);
@@ -166,7 +235,10 @@ monthly(const struct ropts *o)
 	else
 		fprintf(stderr, "seccloud report: rendering failed\n");
 	buf_free(&b);
+	free_names(names, nsrc);
 	free(src);
+	store_rpt_free(k);
+	store_close(st);
 	policy_unref(p);
 	return rc ? 1 : 0;
 }
@@ -178,9 +250,12 @@ audit(const struct ropts *o)
 	struct report_retention ret[4];
 	struct report_exception *exc;
 	struct report_source *src;
+	struct store_rpt *k;
+	struct store *st;
 	struct policy *p;
 	struct buf b;
-	size_t nexc;
+	char **names;
+	size_t nexc, nsrc;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -195,8 +270,12 @@ audit(const struct ropts *o)
 	/* a bare date as --to means the whole of that day */
 	if (strlen(o->to) == 10)
 		a.to_us += 86400 * TIME_US_PER_SEC - 1;
-	if ((p = open_policy(o->policy)) == NULL)
+	if ((p = open_policy(o)) == NULL)
 		return 1;
+	if ((st = open_store(o)) == NULL) {
+		policy_unref(p);
+		return 1;
+	}
 	a.prefecture = policy_prefecture_name(p);
 	a.generated_us = time_now_us();
 	report_retention_from_policy(p, NULL, ret);
@@ -206,17 +285,33 @@ audit(const struct ropts *o)
 	exc = xcalloc(nexc + 1, sizeof(*exc));
 	a.exceptions = exc;
 	a.nexceptions = report_exceptions_from_policy(p, a.to_us, exc, nexc);
-	src = xcalloc(policy_source_count(p) + 1, sizeof(*src));
+	k = store_rpt_new();
+	if (store_report_audit(st, k, &a) == -1 ||
+	    store_report_retention(st, NULL, a.to_us, ret, 4) == -1) {
+		fprintf(stderr, "seccloud report: reading the store failed\n");
+		free(exc);
+		store_rpt_free(k);
+		store_close(st);
+		policy_unref(p);
+		return 1;
+	}
+	src = with_declared(p, NULL, a.inventory, a.ninventory,
+	    (a.to_us - a.from_us) / TIME_US_PER_SEC, &nsrc, &names);
 	a.inventory = src;
-	a.ninventory = declared_sources(p, NULL, src, policy_source_count(p));
+	a.ninventory = nsrc;
 	a.note = PENDING_NOTE;
 	buf_init(&b, REPORT_MAX);
 	rc = report_audit_render(&a, o->fmt, o->wareki, &b);
 	if (rc == 0)
 		rc = write_out(o, &b);
+	else
+		fprintf(stderr, "seccloud report: rendering failed\n");
 	buf_free(&b);
 	free(exc);
+	free_names(names, nsrc);
 	free(src);
+	store_rpt_free(k);
+	store_close(st);
 	policy_unref(p);
 	return rc ? 1 : 0;
 }
@@ -227,12 +322,14 @@ cmd_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "municipality", required_argument, NULL, 'm' },
 		{ "month", required_argument, NULL, 'M' },
-		{ "from", required_argument, NULL, 'f' },
+		{ "from", required_argument, NULL, 'a' },
 		{ "to", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "wareki", no_argument, NULL, 'w' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "datadir", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ropts o;
@@ -253,7 +350,8 @@ cmd_report(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:o:", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "p:o:f:d:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'm':
 			o.muni = optarg;
@@ -261,7 +359,7 @@ cmd_report(int argc, char **argv)
 		case 'M':
 			o.month = optarg;
 			break;
-		case 'f':
+		case 'a':
 			o.from = optarg;
 			break;
 		case 't':
@@ -284,15 +382,24 @@ cmd_report(int argc, char **argv)
 		case 'o':
 			o.outfile = optarg;
 			break;
+		case 'f':
+			o.conf = optarg;
+			break;
+		case 'd':
+			o.datadir = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (strcmp(sub, "monthly") == 0)
-		return monthly(&o);
-	if (strcmp(sub, "audit") == 0)
-		return audit(&o);
-	usage(stderr);
-	return 2;
+	if (strcmp(sub, "monthly") != 0 && strcmp(sub, "audit") != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if ((o.set = settings_load(o.conf)) == NULL)
+		return 1;
+	ch = strcmp(sub, "monthly") == 0 ? monthly(&o) : audit(&o);
+	settings_free(o.set);
+	return ch;
 }

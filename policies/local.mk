@@ -62,3 +62,9 @@ nobase_dist_pkgdata_DATA = policies/example/policy.conf \
 # bench/policy: tagging + flow evaluation per event (make bench).
 BENCH_PROGS += bench/policy/bench_policy
 bench_policy_bench_policy_SOURCES = bench/policy/bench_policy.c
+
+# The notification log in the store (issue 5).
+policies_libpolicies_a_SOURCES += policies/notify_store.c
+TESTS += tests/integration/report_store.sh
+EXTRA_DIST += tests/integration/report_store.sh
+check_PROGRAMS += tests/integration/report_fixture

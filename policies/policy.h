@@ -544,6 +544,21 @@ int notify_memlog_get(
 int notify_memlog_ack(
     struct notify_memlog *, uint64_t id, const char *by, int64_t when_us);
 
+/* The notification log in the store (policies/notify_store.c): each
+ * record becomes a row of the notifications table (queued, then its
+ * result and acknowledgement), written through its own store connection
+ * behind a mutex, so the sink may run on any thread.  A record that cannot
+ * be written is logged and counted, never retried in the notifier.
+ * path: the store (seccloud.db), which must exist. */
+struct notify_store;
+struct notify_store *notify_store_open(
+    const char *path, char *err, size_t errlen);
+void notify_store_close(struct notify_store *); /* NULL is a no-op */
+struct notify_sink notify_store_sink(struct notify_store *);
+/* Records written and records lost to store errors. */
+void notify_store_counts(
+    struct notify_store *, uint64_t *written, uint64_t *failed);
+
 /* The RFC 5424 line for a notification (no framing, no newline), as the
  * syslog channel sends it; returns the length (as snprintf). */
 size_t notify_format_syslog(
@@ -600,9 +615,10 @@ struct report_source {
 	double coverage_pct; /* share of the period with data */
 	uint64_t silent_periods; /* GL-LOG-01 */
 	int64_t longest_silence_s;
-	double max_skew_s; /* GL-LOG-03 */
+	double max_skew_s; /* GL-LOG-03; negative: no skew data */
 	int64_t first_us, last_us;
 	uint64_t messages;
+	uint64_t parse_failures; /* lines that did not parse */
 };
 
 struct report_retention {
@@ -645,7 +661,7 @@ struct report_monthly {
 
 struct report_timesync {
 	const char *source;
-	double median_skew_s, max_skew_s;
+	double median_skew_s, max_skew_s; /* negative: no data */
 	uint64_t over_warn, over_crit; /* > 2 s, > 60 s */
 };
 

@@ -175,16 +175,18 @@ sec_sources(struct emit *e, const char *id, const char *title,
 		{ "coverage_pct", "カバー率" },
 		{ "silent_periods", "途絶回数" },
 		{ "longest_silence_s", "最長途絶" },
-		{ "max_skew_s", "最大時刻ずれ (秒)" } };
+		{ "max_skew_s", "最大時刻ずれ (秒)" },
+		{ "parse_failures", "解析失敗" } };
 	size_t i;
 
-	emit_table(e, id, title, cols, 9);
+	emit_table(e, id, title, cols, 10);
 	for (i = 0; i < n; i++) {
-		struct cell c[9] = { C_STR(s[i].name), C_STR(s[i].type),
+		struct cell c[10] = { C_STR(s[i].name), C_STR(s[i].type),
 			C_TIME(s[i].first_us), C_TIME(s[i].last_us),
 			C_INT(s[i].messages), C_PCT(s[i].coverage_pct),
 			C_INT(s[i].silent_periods),
-			C_DUR(s[i].longest_silence_s), C_NUM(s[i].max_skew_s) };
+			C_DUR(s[i].longest_silence_s), C_NUM(s[i].max_skew_s),
+			C_INT(s[i].parse_failures) };
 
 		emit_row(e, c);
 	}

@@ -128,8 +128,11 @@ cell_text(const struct emit *e, const struct cell *c, char *out, size_t len)
 		else
 			snprintf(out, len, "%.1f%%", c->d);
 		break;
-	case CELL_NUM:
-		snprintf(out, len, "%.3f", c->d);
+	case CELL_NUM: /* skews in seconds: negative means unknown */
+		if (c->d < 0)
+			snprintf(out, len, "-");
+		else
+			snprintf(out, len, "%.3f", c->d);
 		break;
 	}
 }
@@ -155,7 +158,7 @@ cell_json(const struct cell *c)
 	case CELL_PCT:
 		return c->d < 0 ? json_null() : json_real(c->d);
 	case CELL_NUM:
-		return json_real(c->d);
+		return c->d < 0 ? json_null() : json_real(c->d);
 	}
 	return json_null();
 }

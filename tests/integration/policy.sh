@@ -47,19 +47,22 @@ is "$?" 1 "broken policy exits 1"
 like "$err" 'bad.conf:3: .*check digit' "error at line 3"
 like "$err" 'bad.conf:5: .*unknown tier' "error at line 5 too"
 
+# the reports read a store (see report_store.sh for its contents)
+"$top_builddir/tests/integration/report_fixture" "$tmp"
+ok $? "fixture store"
 "$SECCLOUD" report monthly --municipality 242501 --month 2026-11 \
-    --wareki -o "$tmp/m.html"
+    --wareki -d "$tmp" -o "$tmp/m.html"
 ok $? "monthly html"
 grep -q '月次報告書 2026年11月' "$tmp/m.html"; ok $? "monthly title"
 grep -q '令和8年11月1日' "$tmp/m.html"; ok $? "和暦 dates"
 out=$("$SECCLOUD" report monthly --municipality 242501 --month 2026-11 \
-    --format csv)
+    -d "$tmp" --format csv)
 like "$out" 'retention,events,正規化イベント・検索用,730,' "csv: 団体 retention"
 "$SECCLOUD" report monthly --municipality 999999 --month 2026-11 \
     >/dev/null 2>&1
 is "$?" 2 "bad 団体コード exits 2"
 out=$("$SECCLOUD" report audit --from 2026-04-01 --to 2026-11-30 \
-    --format json)
+    -d "$tmp" --format json)
 ok $? "audit json"
 like "$out" '"id": "EXC-2025-007"' "audit: exception register"
 done_testing

@@ -34,7 +34,7 @@ static struct report_incident inc[2];
 static const struct report_sep_finding sep[] = { { "GL-SEP-02",
     "αモデル L→NET: D 経路分割", "alert 1001", 1, 0, 0 } };
 static const struct report_source srcs[] = { { "chuo-fw-lgwan", "asa", 99.5, 1,
-    1200, 0.4, 0, 0, 123456 } };
+    1200, 0.4, 0, 0, 123456, 3 } };
 static struct report_retention ret[] = { { "events", 395 * 86400LL,
 					     400 * 86400LL },
 	{ "archive", 1826 * 86400LL, 200 * 86400LL } };
