@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/settings.h"
+#include "common/xmalloc.h"
 #include "policies/policy.h"
 #include "seccloud.h"
 #include "sensor/capture.h"
@@ -133,6 +135,7 @@ cmd_sensor(int argc, char **argv)
 	struct sensor_config cfg;
 	const char **files = NULL, **rules = NULL;
 	size_t nfiles = 0, nrules = 0;
+	glob_t defrules;
 	const char *user = NULL;
 	int ch, stats = 0, rc = 1;
 	char err[512];
@@ -144,6 +147,7 @@ cmd_sensor(int argc, char **argv)
 	struct policy *pol = NULL;
 
 	sensor_config_defaults(&cfg);
+	memset(&defrules, 0, sizeof(defrules));
 	files = calloc((size_t)argc + 1, sizeof(*files));
 	rules = calloc((size_t)argc + 1, sizeof(*rules));
 	if (files == NULL || rules == NULL)
@@ -237,10 +241,20 @@ cmd_sensor(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (nrules == 0 && set != NULL) {
-		for (size_t i = 0; i < set->nrules && nrules < (size_t)argc;
-		     i++)
-			rules[nrules++] = set->rules[i];
+	/* Without --rules: the bundled packet set.  The `rules` files of
+	 * seccloud.conf are the collector's log rules. */
+	if (nrules == 0) {
+		char *pat;
+
+		xasprintf(
+		    &pat, "%s/rules/sets/packet/*.rules", settings_sharedir());
+		if (glob(pat, 0, NULL, &defrules) == 0) {
+			free(rules);
+			rules = xcalloc(defrules.gl_pathc + 1, sizeof(*rules));
+			for (size_t i = 0; i < defrules.gl_pathc; i++)
+				rules[nrules++] = defrules.gl_pathv[i];
+		}
+		free(pat);
 	}
 	if (nrules > 0 &&
 	    (sr = sensor_rules_load(rules, nrules, set, err, sizeof(err))) ==
@@ -309,5 +323,6 @@ out:
 	settings_free(set);
 	free(files);
 	free(rules);
+	globfree(&defrules);
 	return rc;
 }
