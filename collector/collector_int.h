@@ -1,0 +1,253 @@
+/*
+ * collector_int.h — what the collector's files share: framing, counters,
+ * tagging, batches and the queue to the writer, the archive writer, the
+ * listeners and the daemon's configuration.  Not for other folders.
+ *
+ * Threads: N UDP workers and one stream worker (TCP, TLS, unix) each run
+ * their own event_base; they frame, parse and tag into the batch they own,
+ * and hand full (or old) batches to the one writer thread through a
+ * bounded queue.  The writer archives, stores, checks source health and
+ * gives the batch back.  Nothing on this path allocates per message.
+ */
+#ifndef SC_COLLECTOR_INT_H
+#define SC_COLLECTOR_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector/collector.h"
+#include "common/event.h"
+
+/* ---- framing (frame.c) ---------------------------------------------- */
+
+enum { FRAME_DETECT = 0, FRAME_OCTET, FRAME_LF };
+
+struct framer {
+	size_t max;		/* frame-max */
+	int drop_oversize;	/* drop instead of truncating */
+	int mode;		/* FRAME_* */
+	size_t skip;		/* rest of an oversize counted frame */
+	int skip_lf;		/* rest of an oversize LF frame */
+	uint64_t truncated, dropped_oversize, bad_count;
+};
+
+/* Gets each frame (a view valid during the call); 0, or -1 to stop. */
+typedef int (*frame_fn)(void *arg, const uint8_t *p, size_t n, uint32_t fl);
+
+void framer_init(struct framer *, size_t max, int drop_oversize);
+/*
+ * Deliver the complete frames in buf[0..len) (all of it when eof) and
+ * return the bytes consumed; the caller keeps the rest for next time.
+ */
+size_t framer_scan(struct framer *, const uint8_t *buf, size_t len, int eof,
+    frame_fn, void *arg);
+
+/* ---- counters (counters.c) ------------------------------------------ */
+
+enum ctr {
+	CTR_RX_UDP, CTR_RX_TCP, CTR_RX_TLS, CTR_RX_UNIX, CTR_RX_BYTES,
+	CTR_PARSED_5424, CTR_PARSED_3164, CTR_UNPARSED, CTR_TRUNCATED,
+	CTR_BAD_COUNT, CTR_UNKNOWN_SRC,
+	CTR_DROP_UDP_QUEUE, CTR_DROP_OVERSIZE, CTR_DROP_CONN_LIMIT,
+	CTR_DROP_CONN_BUFFER, CTR_DROP_TLS_HANDSHAKE, CTR_DROP_ARCHIVE,
+	CTR_ARCHIVED, CTR_SEGMENTS_SEALED, CTR_STORED_BATCHES,
+	CTR_STORED_EVENTS, CTR_STORE_ERRORS, CTR_ALERTS_HEALTH,
+	CTR_ALERTS_RULES, CTR_CONNS_OPEN, CTR_CONNS_TOTAL,
+	CTR_MAX
+};
+struct ctr_name {
+	const char *stage, *name;
+};
+extern const struct ctr_name ctr_names[CTR_MAX];
+extern uint64_t collector_ctr[CTR_MAX];	/* atomics */
+
+static inline void
+ctr_add(enum ctr c, uint64_t n)
+{
+	__atomic_fetch_add(&collector_ctr[c], n, __ATOMIC_RELAXED);
+}
+static inline uint64_t
+ctr_get(enum ctr c)
+{
+	return __atomic_load_n(&collector_ctr[c], __ATOMIC_RELAXED);
+}
+/* "received=N parsed=N unparsed=N dropped=N archived=N stored=N" */
+size_t ctr_summary(char *out, size_t len);
+
+/* ---- tagging (tag.c) ------------------------------------------------- */
+
+/* What the policy says about one source address. */
+struct tag_source {
+	struct addr addr;
+	int plen;
+	char muni[SC_MUNI_LEN];
+	enum sc_tier tier;
+	char name[64];
+	char type[32];
+	int64_t interval_s;	/* expected interval; 0: not checked */
+};
+
+struct tagger;
+/*
+ * Load the source list.  Until policies/policy.h lands this reads the
+ * minimal form
+ *   source 10.1.2.3 { muni 281000; tier I; name fw1; type firewall;
+ *                     interval 15m }
+ * (also a CIDR).  path NULL gives an empty tagger.  NULL with err set.
+ */
+struct tagger *tagger_load(const char *path, char *err, size_t errlen);
+void tagger_free(struct tagger *);
+/* The source for addr (longest prefix), or NULL: unknown. Thread-safe. */
+const struct tag_source *tagger_lookup(const struct tagger *,
+    const struct addr *);
+size_t tagger_count(const struct tagger *);
+const struct tag_source *tagger_at(const struct tagger *, size_t i);
+/* Tag ev from its peer address: muni, tier, flags. */
+void tag_event(const struct tagger *, struct sc_event *);
+
+/* ---- batches and the queue (pipeline.c) ------------------------------ */
+
+struct batch {
+	struct sc_event *ev;
+	size_t nev, maxev;
+	uint8_t *arena;		/* frames are copied here */
+	size_t used, cap;
+	int64_t opened_us;	/* monotonic, when the first event came */
+	struct batch *next;
+};
+
+struct pipeline;
+
+struct pipeline_conf {
+	size_t batch_max;	/* events per batch */
+	size_t arena;		/* bytes per batch */
+	size_t queue_max;	/* batches in flight */
+	int64_t batch_age_us;
+};
+
+struct pipeline *pipeline_new(const struct pipeline_conf *);
+void pipeline_free(struct pipeline *);
+/*
+ * An empty batch for a worker.  wait: block until one is free (stream
+ * workers: backpressure); otherwise NULL when the queue is full (UDP:
+ * the caller drops and counts).
+ */
+struct batch *pipeline_get(struct pipeline *, int wait);
+/* Hand a batch to the writer (empty ones go straight back). */
+void pipeline_submit(struct pipeline *, struct batch *);
+/* Writer: the next full batch, or NULL after timeout_us or at shutdown. */
+struct batch *pipeline_next(struct pipeline *, int64_t timeout_us);
+void pipeline_release(struct pipeline *, struct batch *);
+/* No more batches will be submitted: the writer drains and stops. */
+void pipeline_close(struct pipeline *);
+int pipeline_closed(struct pipeline *);
+
+/* Where a frame came from, and how to read and tag it. */
+struct ingress {
+	struct addr peer;
+	uint16_t port;
+	uint8_t transport;	/* 'u', 't', 's', 'x' */
+	int64_t recv_us;
+	const struct tagger *tagger;
+	int tzoff;
+};
+
+/*
+ * Append one frame to b: copy it into the arena, parse, tag, count.
+ * Returns the event, or NULL if the batch is full (submit, take another).
+ */
+struct sc_event *batch_add(struct batch *, const uint8_t *p, size_t n,
+    uint32_t flags, const struct ingress *);
+
+/* ---- detection plug point (detect.c) --------------------------------- */
+
+/*
+ * RULE ENGINE PLUG POINT.  Called by the writer for each batch after the
+ * archive has given every event its ref and before the store transaction
+ * commits: match every event against the loaded rule set and record the
+ * alerts with store_alert_insert().  Returns the number of alerts.
+ */
+struct store;
+struct detect;
+struct detect *detect_new(const char *const *rule_files, size_t n);
+void detect_free(struct detect *);
+size_t detect_batch(struct detect *, struct batch *, struct store *);
+
+/* ---- archive writer (archive.c) -------------------------------------- */
+
+struct archive;
+struct archive *archive_open(const char *datadir, int tzoff, char *err,
+    size_t errlen);
+/* Append events as one zstd frame, setting each ev->archive. 0 or -1. */
+int archive_append(struct archive *, struct sc_event *ev, size_t n);
+int archive_sync(struct archive *);
+/* Seal the open segment (if any records) and close. */
+void archive_close(struct archive *);
+/* Seal segments past max bytes or a JST day boundary. */
+int archive_maybe_rotate(struct archive *, int64_t now_us);
+
+/* Internal read side shared by archive_read.c, verify and search. */
+#define ARCHIVE_REC_HDR 42
+#define ARCHIVE_SEG_MAX (256ULL * 1024 * 1024)
+struct seg_reader;
+struct seg_reader *seg_reader_open(const char *path, uint64_t segment);
+/* 1 and the next record (views valid until the next call), 0 at the end,
+ * -1 on corruption (a torn last frame reads as the end with *torn set). */
+int seg_reader_next(struct seg_reader *, struct archive_record *);
+int seg_reader_torn(const struct seg_reader *);
+void seg_reader_close(struct seg_reader *);
+
+/* Segment file names: DATADIR/archive/YYYY-MM-DD.SSSSSSSSSSSSSSSS.zst */
+int archive_seg_path(const char *datadir, uint64_t seg, char *out,
+    size_t len);
+int archive_manifest_path(const char *datadir, char *out, size_t len);
+
+/* One line of MANIFEST. */
+struct manifest_entry {
+	int pruned;		/* a "prune" line */
+	uint64_t segment;
+	char day[11];
+	uint64_t records, bytes;
+	int64_t first_us, last_us;
+	char sha256[65];
+	char chain[65];
+	int line;
+};
+/* Read MANIFEST; *out malloc'd (free it).  0 or -1 with err. */
+int manifest_read(const char *datadir, struct manifest_entry **out,
+    size_t *n, char *err, size_t errlen);
+/* Append a line and return its chain hex.  prev: the previous chain. */
+int manifest_append(const char *datadir, const char *prev_chain,
+    struct manifest_entry *e);
+int sha256_file(const char *path, char hex[65], uint64_t *bytes);
+
+/* ---- the store writes of the collector (store_sources.c) ------------- */
+
+struct source_delta {
+	char addr[ADDR_STRLEN];
+	const struct tag_source *src;	/* NULL: unknown */
+	int64_t first_us, last_us;
+	uint64_t messages, bytes, parse_failures;
+	int64_t skew_last_ms, skew_max_ms;	/* signed: source - receive */
+	int has_skew;
+	int64_t minute;
+};
+/* Upsert the source row and its minute; *id gets its id. 0 or -1. */
+int store_source_seen(struct store *, const struct source_delta *,
+    int64_t *id);
+/* Declare a policy source (known=1, interval) so silence can be seen. */
+int store_source_declare(struct store *, const struct tag_source *);
+/* Sources whose last_seen (or first declaration) is older than their
+ * expected interval at now_us and that are not yet marked silent. */
+typedef void (*silent_fn)(void *arg, int64_t id, const char *addr,
+    const char *muni, const char *name, int64_t last_seen, int64_t interval);
+int store_sources_overdue(struct store *, int64_t now_us, silent_fn,
+    void *arg);
+int store_source_set_silent(struct store *, int64_t id, int64_t since_us);
+int store_counter_set(struct store *, const char *role, const char *stage,
+    const char *name, int64_t value, int64_t now_us);
+/* Print the counters table as "stage/name value" lines. */
+int store_counters_print(struct store *, const char *role, void *fp);
+
+#endif
