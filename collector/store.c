@@ -26,7 +26,7 @@ store_stmt(struct store *st, const char *sql)
 		}
 	}
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &stmt, NULL) != SQLITE_OK) {
+		&stmt, NULL) != SQLITE_OK) {
 		log_warnx("store: prepare: %s", sqlite3_errmsg(st->db));
 		return NULL;
 	}
@@ -58,8 +58,8 @@ store_bind_textn(sqlite3_stmt *stmt, int idx, const char *s, size_t len)
 {
 	if (s == NULL)
 		return sqlite3_bind_null(stmt, idx);
-	return sqlite3_bind_text64(stmt, idx, s, len, SQLITE_TRANSIENT,
-	    SQLITE_UTF8);
+	return sqlite3_bind_text64(
+	    stmt, idx, s, len, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
 int
@@ -95,9 +95,9 @@ current_version(struct store *st)
 	int v = 0;
 
 	if (sqlite3_prepare_v2(st->db,
-	    "SELECT value FROM meta WHERE key = 'schema_version'", -1, &stmt,
-	    NULL) != SQLITE_OK)
-		return 0;	/* no meta table: an empty database */
+		"SELECT value FROM meta WHERE key = 'schema_version'", -1,
+		&stmt, NULL) != SQLITE_OK)
+		return 0; /* no meta table: an empty database */
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		v = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -114,15 +114,19 @@ migrate(struct store *st, char *err, size_t errlen)
 		return -1;
 	have = current_version(st);
 	if (have > want) {
-		snprintf(err, errlen, "database schema version %d is newer "
-		    "than this build's %d", have, want);
+		snprintf(err, errlen,
+		    "database schema version %d is newer "
+		    "than this build's %d",
+		    have, want);
 		goto fail;
 	}
 	for (int v = have; v < want; v++)
 		if (exec(st, store_schema_sql[v], err, errlen) == -1)
 			goto fail;
-	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) "
-	    "VALUES ('schema_version', '%d')", want);
+	snprintf(sql, sizeof(sql),
+	    "INSERT OR REPLACE INTO meta (key, value) "
+	    "VALUES ('schema_version', '%d')",
+	    want);
 	if (exec(st, sql, err, errlen) == -1 ||
 	    exec(st, "COMMIT", err, errlen) == -1)
 		goto fail;
@@ -144,8 +148,8 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 	}
 	st->flags = flags;
 	oflags = (flags & STORE_RDONLY) ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ?
-	    SQLITE_OPEN_CREATE : 0);
+					  SQLITE_OPEN_READWRITE |
+		((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
@@ -156,16 +160,17 @@ store_open(const char *path, int flags, char *err, size_t errlen)
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!(flags & STORE_RDONLY) &&
 	    (exec(st, "PRAGMA journal_mode = WAL", err, errlen) == -1 ||
-	    exec(st, "PRAGMA synchronous = NORMAL", err, errlen) == -1))
+		exec(st, "PRAGMA synchronous = NORMAL", err, errlen) == -1))
 		goto fail;
 	if (exec(st, "PRAGMA foreign_keys = ON", err, errlen) == -1)
 		goto fail;
 	if ((flags & STORE_CREATE) && migrate(st, err, errlen) == -1)
 		goto fail;
 	if (current_version(st) != store_schema_version()) {
-		snprintf(err, errlen, "%s: schema version %d, this build needs "
-		    "%d (open once with the collector to migrate)", path,
-		    current_version(st), store_schema_version());
+		snprintf(err, errlen,
+		    "%s: schema version %d, this build needs "
+		    "%d (open once with the collector to migrate)",
+		    path, current_version(st), store_schema_version());
 		goto fail;
 	}
 	return st;
@@ -224,7 +229,8 @@ group_upsert(struct store *st, const struct sc_alert *al, const char *src,
 	sqlite3_stmt *s;
 	int rc;
 
-	s = store_stmt(st, "SELECT g.id, t.status FROM alert_groups g "
+	s = store_stmt(st,
+	    "SELECT g.id, t.status FROM alert_groups g "
 	    "LEFT JOIN triage t ON t.group_id = g.id "
 	    "WHERE g.sid = ?1 AND g.gid = ?2 AND g.muni = ?3 AND g.src = ?4 "
 	    "AND g.dst = ?5");
@@ -245,7 +251,8 @@ group_upsert(struct store *st, const struct sc_alert *al, const char *src,
 		*was_closed = status != NULL &&
 		    strcmp((const char *)status, "closed") == 0;
 		sqlite3_reset(s);
-		s = store_stmt(st, "UPDATE alert_groups SET count = count + 1, "
+		s = store_stmt(st,
+		    "UPDATE alert_groups SET count = count + 1, "
 		    "last_seen = max(last_seen, ?2), "
 		    "first_seen = min(first_seen, ?2), "
 		    "severity = min(severity, ?3), msg = ?4 WHERE id = ?1");
@@ -262,7 +269,8 @@ group_upsert(struct store *st, const struct sc_alert *al, const char *src,
 		log_warnx("store: group lookup: %s", sqlite3_errmsg(st->db));
 		return -1;
 	}
-	s = store_stmt(st, "INSERT INTO alert_groups (gid, sid, muni, src, dst, "
+	s = store_stmt(st,
+	    "INSERT INTO alert_groups (gid, sid, muni, src, dst, "
 	    "msg, severity, origin, usecase, guideline, classtype, tier, count, "
 	    "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	    "?10, ?11, ?12, 1, ?13, ?13)");
@@ -289,17 +297,19 @@ group_upsert(struct store *st, const struct sc_alert *al, const char *src,
 }
 
 static int
-triage_touch(struct store *st, int64_t group_id, int64_t ts, int created,
-    int was_closed)
+triage_touch(
+    struct store *st, int64_t group_id, int64_t ts, int created, int was_closed)
 {
 	sqlite3_stmt *s;
 
 	if (created) {
-		s = store_stmt(st, "INSERT INTO triage (group_id, status, "
+		s = store_stmt(st,
+		    "INSERT INTO triage (group_id, status, "
 		    "updated) VALUES (?1, 'new', ?2)");
 	} else if (was_closed) {
 		/* A closed group that fires again needs a new look. */
-		s = store_stmt(st, "UPDATE triage SET status = 'new', "
+		s = store_stmt(st,
+		    "UPDATE triage SET status = 'new', "
 		    "close_reason = NULL, closed_at = NULL, updated = ?2, "
 		    "updated_by = NULL WHERE group_id = ?1");
 	} else {
@@ -313,7 +323,8 @@ triage_touch(struct store *st, int64_t group_id, int64_t ts, int created,
 		return -1;
 	if (!was_closed)
 		return 0;
-	s = store_stmt(st, "INSERT INTO triage_history (group_id, ts, user, "
+	s = store_stmt(st,
+	    "INSERT INTO triage_history (group_id, ts, user, "
 	    "action, from_status, to_status, note) VALUES (?1, ?2, NULL, "
 	    "'reopen', 'closed', 'new', 'fired again after closure')");
 	if (s == NULL)
@@ -337,7 +348,8 @@ store_alert_insert(struct store *st, const struct sc_alert *al,
 	dsts = addr_text(al->has_dst, &al->dst, dst, sizeof(dst));
 	if (group_upsert(st, al, srcs, dsts, &gid, &created, &was_closed) == -1)
 		return -1;
-	s = store_stmt(st, "INSERT INTO alerts (group_id, ts, event_ts, origin, "
+	s = store_stmt(st,
+	    "INSERT INTO alerts (group_id, ts, event_ts, origin, "
 	    "gid, sid, rev, severity, muni, tier, src, sport, dst, dport, "
 	    "ipproto, app_proto, sensor, source_id, archive_segment, "
 	    "archive_record, evidence, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
@@ -373,13 +385,14 @@ store_alert_insert(struct store *st, const struct sc_alert *al,
 		sqlite3_bind_int64(s, 20, (sqlite3_int64)al->archive.record);
 	}
 	if (al->evidence != NULL)
-		sqlite3_bind_blob64(s, 21, al->evidence, al->evidence_len,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_blob64(
+		    s, 21, al->evidence, al->evidence_len, SQLITE_TRANSIENT);
 	store_bind_text(s, 22, al->extra_json);
 	if (store_step_done(st, s) == -1)
 		return -1;
 	aid = sqlite3_last_insert_rowid(st->db);
-	s = store_stmt(st, "UPDATE alert_groups SET last_alert_id = ?2 "
+	s = store_stmt(st,
+	    "UPDATE alert_groups SET last_alert_id = ?2 "
 	    "WHERE id = ?1 AND last_seen = ?3");
 	if (s == NULL)
 		return -1;
@@ -397,11 +410,12 @@ store_alert_insert(struct store *st, const struct sc_alert *al,
 }
 
 int
-store_audit(struct store *st, int64_t ts_us, const char *user,
-    const char *addr, const char *action, const char *target,
-    const char *detail, const char *result)
+store_audit(struct store *st, int64_t ts_us, const char *user, const char *addr,
+    const char *action, const char *target, const char *detail,
+    const char *result)
 {
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO audit_log (ts, user, "
+	sqlite3_stmt *s = store_stmt(st,
+	    "INSERT INTO audit_log (ts, user, "
 	    "addr, action, target, detail, result) VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "?6, ?7)");
 
@@ -419,10 +433,10 @@ store_audit(struct store *st, int64_t ts_us, const char *user,
 
 int
 store_change(struct store *st, int64_t ts_us, const char *user,
-    const char *kind, const char *what, const char *sha256,
-    const char *detail)
+    const char *kind, const char *what, const char *sha256, const char *detail)
 {
-	sqlite3_stmt *s = store_stmt(st, "INSERT INTO changes (ts, user, kind, "
+	sqlite3_stmt *s = store_stmt(st,
+	    "INSERT INTO changes (ts, user, kind, "
 	    "what, sha256, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 
 	if (s == NULL)

@@ -9,19 +9,19 @@
 
 #include "collector/store.h"
 
-#define STORE_STMT_CACHE	128
-#define STORE_BUSY_MS		5000
+#define STORE_STMT_CACHE 128
+#define STORE_BUSY_MS 5000
 
 struct store_stmt_slot {
-	const char	*sql;	/* static SQL text: the cache key (pointer) */
-	sqlite3_stmt	*stmt;
+	const char *sql; /* static SQL text: the cache key (pointer) */
+	sqlite3_stmt *stmt;
 };
 
 struct store {
-	sqlite3			*db;
-	int			 flags;
-	struct store_stmt_slot	 cache[STORE_STMT_CACHE];
-	size_t			 ncache;
+	sqlite3 *db;
+	int flags;
+	struct store_stmt_slot cache[STORE_STMT_CACHE];
+	size_t ncache;
 };
 
 /*
@@ -30,13 +30,12 @@ struct store {
  * (logged).  Pass string literals or other storage that outlives the store:
  * the pointer is the key.
  */
-sqlite3_stmt	*store_stmt(struct store *, const char *sql);
+sqlite3_stmt *store_stmt(struct store *, const char *sql);
 /* Bind helpers that treat NULL as SQL NULL. */
-int		 store_bind_text(sqlite3_stmt *, int idx, const char *);
-int		 store_bind_textn(sqlite3_stmt *, int idx, const char *,
-		    size_t len);
+int store_bind_text(sqlite3_stmt *, int idx, const char *);
+int store_bind_textn(sqlite3_stmt *, int idx, const char *, size_t len);
 /* Run a statement that returns no rows; 0 or -1 (logged). */
-int		 store_step_done(struct store *, sqlite3_stmt *);
+int store_step_done(struct store *, sqlite3_stmt *);
 
 extern const char *const store_schema_sql[];
 

@@ -32,17 +32,17 @@ const char *const store_schema_sql[] = {
 	"  addr TEXT NOT NULL UNIQUE,"
 	"  name TEXT, type TEXT,"
 	"  muni TEXT NOT NULL DEFAULT '', tier TEXT NOT NULL DEFAULT 'unknown',"
-	"  known INTEGER NOT NULL DEFAULT 0,"	/* declared in the policy */
-	"  expected_interval INTEGER,"		/* seconds; NULL: no check */
+	"  known INTEGER NOT NULL DEFAULT 0," /* declared in the policy */
+	"  expected_interval INTEGER," /* seconds; NULL: no check */
 	"  first_seen INTEGER, last_seen INTEGER,"
 	"  messages INTEGER NOT NULL DEFAULT 0,"
 	"  bytes INTEGER NOT NULL DEFAULT 0,"
 	"  parse_failures INTEGER NOT NULL DEFAULT 0,"
 	"  skew_last_ms INTEGER, skew_max_ms INTEGER,"
-	"  silent_since INTEGER);"		/* set while GL-LOG-01 is open */
+	"  silent_since INTEGER);" /* set while GL-LOG-01 is open */
 	"CREATE INDEX sources_muni ON sources(muni);"
 	"CREATE TABLE source_minutes ("
-	"  source_id INTEGER NOT NULL, minute INTEGER NOT NULL,"	/* unix s / 60 */
+	"  source_id INTEGER NOT NULL, minute INTEGER NOT NULL," /* unix s / 60 */
 	"  messages INTEGER NOT NULL DEFAULT 0,"
 	"  bytes INTEGER NOT NULL DEFAULT 0,"
 	"  parse_failures INTEGER NOT NULL DEFAULT 0,"
@@ -94,8 +94,8 @@ const char *const store_schema_sql[] = {
 	"  ipproto INTEGER, app_proto TEXT, sensor TEXT,"
 	"  source_id INTEGER,"
 	"  archive_segment INTEGER, archive_record INTEGER,"
-	"  evidence BLOB,"	/* raw line or payload excerpt, as received */
-	"  extra TEXT);"	/* JSON: app fields, matrix cell, ... */
+	"  evidence BLOB," /* raw line or payload excerpt, as received */
+	"  extra TEXT);" /* JSON: app fields, matrix cell, ... */
 	"CREATE INDEX alerts_group_ts ON alerts(group_id, ts DESC);"
 	"CREATE INDEX alerts_ts ON alerts(ts);"
 	"CREATE INDEX alerts_src ON alerts(src, ts DESC);"
@@ -134,7 +134,7 @@ const char *const store_schema_sql[] = {
 	"  last_login INTEGER, password_changed INTEGER,"
 	"  CHECK ((role = 'municipal') = (muni IS NOT NULL)));"
 	"CREATE TABLE sessions ("
-	"  id_hash TEXT PRIMARY KEY,"	/* SHA-256 of the cookie value */
+	"  id_hash TEXT PRIMARY KEY," /* SHA-256 of the cookie value */
 	"  user_id INTEGER NOT NULL REFERENCES users(id),"
 	"  csrf TEXT NOT NULL,"
 	"  created INTEGER NOT NULL, last_used INTEGER NOT NULL,"
@@ -150,13 +150,13 @@ const char *const store_schema_sql[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  group_id INTEGER, alert_id INTEGER,"
 	"  muni TEXT NOT NULL DEFAULT '', severity INTEGER NOT NULL,"
-	"  channel TEXT NOT NULL,"		/* webhook, syslog, ... */
-	"  target TEXT NOT NULL,"		/* URL, host:port, ... */
+	"  channel TEXT NOT NULL," /* webhook, syslog, ... */
+	"  target TEXT NOT NULL," /* URL, host:port, ... */
 	"  summary TEXT,"
-	"  created INTEGER NOT NULL,"		/* queued */
-	"  sent INTEGER,"			/* delivered */
+	"  created INTEGER NOT NULL," /* queued */
+	"  sent INTEGER," /* delivered */
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  result TEXT,"			/* ok, failed: reason, dropped */
+	"  result TEXT," /* ok, failed: reason, dropped */
 	"  acknowledged INTEGER, acknowledged_by TEXT);"
 	"CREATE INDEX notifications_group ON notifications(group_id);"
 	"CREATE INDEX notifications_muni ON notifications(muni, created);"
@@ -164,7 +164,7 @@ const char *const store_schema_sql[] = {
 	/* change history of rules, policy and configuration */
 	"CREATE TABLE changes ("
 	"  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, user TEXT,"
-	"  kind TEXT NOT NULL,"			/* rules, policy, config */
+	"  kind TEXT NOT NULL," /* rules, policy, config */
 	"  what TEXT NOT NULL, sha256 TEXT, detail TEXT);"
 	"CREATE INDEX changes_ts ON changes(ts);",
 	NULL

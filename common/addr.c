@@ -170,28 +170,28 @@ addr_mask(struct addr *a, int plen)
  * The set.  Addresses are compared as two big-endian 64-bit halves.
  */
 struct u128 {
-	uint64_t	hi, lo;
+	uint64_t hi, lo;
 };
 
 struct prefix {
-	struct u128	lo, hi;		/* first and last address covered */
-	int		plen;		/* in the 128-bit space */
-	uint32_t	value;
-	uint32_t	seq;		/* insertion order, for "last wins" */
+	struct u128 lo, hi; /* first and last address covered */
+	int plen; /* in the 128-bit space */
+	uint32_t value;
+	uint32_t seq; /* insertion order, for "last wins" */
 };
 
 struct range {
-	struct u128	start;		/* covers start .. next range's start - 1 */
-	uint32_t	value;
-	int16_t		plen;		/* -1: no prefix covers this range */
+	struct u128 start; /* covers start .. next range's start - 1 */
+	uint32_t value;
+	int16_t plen; /* -1: no prefix covers this range */
 };
 
 struct cidrset {
-	struct prefix	*pfx;
-	size_t		 npfx, cappfx;
-	struct range	*ranges;
-	size_t		 nranges;
-	int		 built;
+	struct prefix *pfx;
+	size_t npfx, cappfx;
+	struct range *ranges;
+	size_t nranges;
+	int built;
 };
 
 static struct u128
@@ -247,8 +247,7 @@ cidrset_new(void)
 }
 
 int
-cidrset_add(struct cidrset *cs, const struct addr *a, int plen,
-    uint32_t value)
+cidrset_add(struct cidrset *cs, const struct addr *a, int plen, uint32_t value)
 {
 	struct addr m = *a;
 	struct prefix *p;
@@ -352,7 +351,7 @@ cidrset_build(struct cidrset *cs)
 			if (done->hi.hi == ~0ULL && done->hi.lo == ~0ULL)
 				continue;
 			if (emit(cs, &cap, u128_inc(done->hi),
-			    depth ? stack[depth - 1] : NULL) == -1)
+				depth ? stack[depth - 1] : NULL) == -1)
 				goto fail;
 		}
 		if (emit(cs, &cap, p->lo, p) == -1)
@@ -365,7 +364,7 @@ cidrset_build(struct cidrset *cs)
 		if (done->hi.hi == ~0ULL && done->hi.lo == ~0ULL)
 			continue;
 		if (emit(cs, &cap, u128_inc(done->hi),
-		    depth ? stack[depth - 1] : NULL) == -1)
+			depth ? stack[depth - 1] : NULL) == -1)
 			goto fail;
 	}
 	free(stack);
@@ -377,8 +376,8 @@ fail:
 }
 
 int
-cidrset_lookup(const struct cidrset *cs, const struct addr *a,
-    uint32_t *value, int *plen)
+cidrset_lookup(
+    const struct cidrset *cs, const struct addr *a, uint32_t *value, int *plen)
 {
 	struct u128 key = u128_from(a);
 	size_t lo = 0, hi = cs->nranges;

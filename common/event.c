@@ -8,8 +8,8 @@
 #include "common/event.h"
 
 static const struct {
-	const char	*name;
-	const char	*ja;
+	const char *name;
+	const char *ja;
 } tiers[SC_TIER_MAX] = {
 	[SC_TIER_UNKNOWN] = { "unknown", "不明" },
 	[SC_TIER_M] = { "M", "マイナンバー利用事務系" },

@@ -7,7 +7,12 @@ common_libcommon_a_SOURCES = \
 	common/buf.c common/buf.h \
 	common/timeutil.c common/timeutil.h \
 	common/event.c common/event.h \
-	common/addr.c common/addr.h
+	common/addr.c common/addr.h \
+	common/conf_parse.y common/conf.c common/conf.h common/conf_int.h
 
-check_PROGRAMS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr
-TESTS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr
+check_PROGRAMS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf
+TESTS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf
+
+FUZZ_PROGS += tests/fuzz/fuzz_conf
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -21,7 +21,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-#define MAX_INPUT (256 * 1024)
+#define FUZZ_MAX_INPUT (256 * 1024)
 #define MUTATIONS 20000
 
 struct input {
@@ -41,8 +41,8 @@ add_file(const char *path)
 
 	if (fp == NULL)
 		return;
-	p = malloc(MAX_INPUT);
-	n = fread(p, 1, MAX_INPUT, fp);
+	p = malloc(FUZZ_MAX_INPUT);
+	n = fread(p, 1, FUZZ_MAX_INPUT, fp);
 	fclose(fp);
 	inputs = realloc(inputs, (ninputs + 1) * sizeof(*inputs));
 	inputs[ninputs].data = p;
@@ -186,11 +186,11 @@ main(int argc, char **argv)
 		free(p);
 	}
 	printf("ok 1 - %s: %zu corpus inputs replayed\n", name, ninputs);
-	buf = malloc(MAX_INPUT * 2);
+	buf = malloc(FUZZ_MAX_INPUT * 2);
 	for (int m = 0; m < mutations; m++) {
 		uint8_t *p;
 
-		len = mutate(buf, MAX_INPUT);
+		len = mutate(buf, FUZZ_MAX_INPUT);
 		p = malloc(len ? len : 1);
 		memcpy(p, buf, len);
 		LLVMFuzzerTestOneInput(p, len);

@@ -13,9 +13,9 @@
 #include "tests/tap.h"
 
 struct pfx {
-	struct addr	a;
-	int		plen;	/* family terms */
-	uint32_t	value;
+	struct addr a;
+	int plen; /* family terms */
+	uint32_t value;
 };
 
 static uint64_t rng = 88172645463325252ULL;
@@ -62,8 +62,9 @@ random_addr(struct addr *a, int v4)
 {
 	if (v4) {
 		/* A small space so prefixes nest and collide. */
-		addr_from_v4(a, (uint32_t)(0x0a000000 | (rnd() & 0x00ffffff)) ^
-		    (uint32_t)((rnd() % 4) << 28));
+		addr_from_v4(a,
+		    (uint32_t)(0x0a000000 | (rnd() & 0x00ffffff)) ^
+			(uint32_t)((rnd() % 4) << 28));
 	} else {
 		uint8_t b[16];
 
@@ -88,7 +89,7 @@ run_oracle(int v4, size_t nprefix, size_t nlookup)
 		random_addr(&ps[i].a, v4);
 		ps[i].plen = v4 ? (int)(rnd() % 33) : (int)(rnd() % 129);
 		if (v4 && ps[i].plen < 4)
-			ps[i].plen += 4;	/* keep /0../3 rare */
+			ps[i].plen += 4; /* keep /0../3 rare */
 		addr_mask(&ps[i].a, v4 ? ps[i].plen + 96 : ps[i].plen);
 		ps[i].value = (uint32_t)i;
 		if (cidrset_add(cs, &ps[i].a, ps[i].plen, ps[i].value) != 0)
@@ -156,8 +157,10 @@ main(void)
 	ok(addr_parse_cidr("10.0.0.1", &a, &plen) == 0 && plen == 32,
 	    "bare address is a host prefix");
 	ok(addr_parse_cidr("10.0.0.0/33", &a, &plen) == -1, "/33 rejected");
-	ok(addr_parse_cidr("10.0.0.0/", &a, &plen) == -1, "empty length rejected");
-	ok(addr_parse_cidr("10.0.0.0/8x", &a, &plen) == -1, "junk length rejected");
+	ok(addr_parse_cidr("10.0.0.0/", &a, &plen) == -1,
+	    "empty length rejected");
+	ok(addr_parse_cidr("10.0.0.0/8x", &a, &plen) == -1,
+	    "junk length rejected");
 	ok(addr_parse_cidr("/8", &a, &plen) == -1, "missing address rejected");
 
 	cs = cidrset_new();
@@ -167,7 +170,7 @@ main(void)
 	cidrset_add(cs, &a, 16, 2);
 	addr_parse("10.1.2.0", &a);
 	cidrset_add(cs, &a, 24, 3);
-	cidrset_add(cs, &a, 24, 4);	/* same prefix again: last wins */
+	cidrset_add(cs, &a, 24, 4); /* same prefix again: last wins */
 	addr_parse("0.0.0.0", &a);
 	cidrset_add(cs, &a, 0, 9);
 	addr_parse("2001:db8::", &b);

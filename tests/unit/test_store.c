@@ -67,8 +67,10 @@ main(void)
 		return done_testing();
 	is_int(count(st, "SELECT value FROM meta WHERE key='schema_version'"),
 	    store_schema_version(), "schema version recorded");
-	is_int(count(st, "SELECT count(*) FROM sqlite_master WHERE "
-	    "name='journal_mode'"), 0, "sanity");
+	is_int(count(st,
+		   "SELECT count(*) FROM sqlite_master WHERE "
+		   "name='journal_mode'"),
+	    0, "sanity");
 
 	ok(store_begin(st) == 0, "begin");
 	alert(&al, 9000001, "242012", "10.1.2.3", 1000);
@@ -92,37 +94,52 @@ main(void)
 	    "each new group starts in triage state new");
 
 	/* Triage decisions are not touched by more alerts... */
-	sqlite3_exec(st->db, "UPDATE triage SET status='acknowledged' WHERE "
-	    "group_id=1", NULL, NULL, NULL);
+	sqlite3_exec(st->db,
+	    "UPDATE triage SET status='acknowledged' WHERE "
+	    "group_id=1",
+	    NULL, NULL, NULL);
 	alert(&al, 9000001, "242012", "10.1.2.3", 4000);
 	store_alert_insert(st, &al, NULL, NULL);
-	is_int(count(st, "SELECT count(*) FROM triage WHERE group_id=1 AND "
-	    "status='acknowledged'"), 1, "more alerts keep the triage state");
+	is_int(count(st,
+		   "SELECT count(*) FROM triage WHERE group_id=1 AND "
+		   "status='acknowledged'"),
+	    1, "more alerts keep the triage state");
 	/* ...but a closed group that fires again is reopened, with history. */
-	sqlite3_exec(st->db, "UPDATE triage SET status='closed', "
-	    "close_reason='benign' WHERE group_id=1", NULL, NULL, NULL);
+	sqlite3_exec(st->db,
+	    "UPDATE triage SET status='closed', "
+	    "close_reason='benign' WHERE group_id=1",
+	    NULL, NULL, NULL);
 	alert(&al, 9000001, "242012", "10.1.2.3", 5000);
 	store_alert_insert(st, &al, NULL, NULL);
-	is_int(count(st, "SELECT count(*) FROM triage WHERE group_id=1 AND "
-	    "status='new' AND close_reason IS NULL"), 1,
-	    "closed group reopened as new");
-	is_int(count(st, "SELECT count(*) FROM triage_history WHERE group_id=1 "
-	    "AND action='reopen'"), 1, "reopen is recorded");
+	is_int(count(st,
+		   "SELECT count(*) FROM triage WHERE group_id=1 AND "
+		   "status='new' AND close_reason IS NULL"),
+	    1, "closed group reopened as new");
+	is_int(count(st,
+		   "SELECT count(*) FROM triage_history WHERE group_id=1 "
+		   "AND action='reopen'"),
+	    1, "reopen is recorded");
 
 	/* Hostile text is data. */
 	ok(store_audit(st, 6000, "x'); DROP TABLE users; --", "127.0.0.1",
-	    "login", NULL, "<script>", "fail") == 0, "audit with hostile text");
-	is_int(count(st, "SELECT count(*) FROM users"), 0, "users table intact");
+	       "login", NULL, "<script>", "fail") == 0,
+	    "audit with hostile text");
+	is_int(
+	    count(st, "SELECT count(*) FROM users"), 0, "users table intact");
 	s = store_stmt(st, "SELECT user FROM audit_log WHERE ts = 6000");
 	ok(s != NULL && sqlite3_step(s) == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(s, 0),
-	    "x'); DROP TABLE users; --") == 0, "stored verbatim");
+		strcmp((const char *)sqlite3_column_text(s, 0),
+		    "x'); DROP TABLE users; --") == 0,
+	    "stored verbatim");
 	sqlite3_reset(s);
-	ok(sqlite3_exec(st->db, "INSERT INTO users (name, role, pwhash, "
-	    "created, updated) VALUES ('m', 'municipal', 'h', 0, 0)", NULL,
-	    NULL, NULL) != SQLITE_OK, "a municipal user without a 団体 is refused");
-	ok(store_change(st, 7000, "admin", "rules", "rules/sets/x.rules",
-	    "ab", "reload") == 0, "change history");
+	ok(sqlite3_exec(st->db,
+	       "INSERT INTO users (name, role, pwhash, "
+	       "created, updated) VALUES ('m', 'municipal', 'h', 0, 0)",
+	       NULL, NULL, NULL) != SQLITE_OK,
+	    "a municipal user without a 団体 is refused");
+	ok(store_change(st, 7000, "admin", "rules", "rules/sets/x.rules", "ab",
+	       "reload") == 0,
+	    "change history");
 	store_close(st);
 
 	st = store_open(path, STORE_RDONLY, err, sizeof(err));
