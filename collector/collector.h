@@ -32,12 +32,12 @@
  * then SC_EV_UNPARSED is set, msg is the whole frame, and the event is
  * still to be kept (stored raw and counted), never dropped.
  */
-int	parse_syslog(struct sc_event *ev, int tzoff);
+int parse_syslog(struct sc_event *ev, int tzoff);
 /* The two parsers alone: 0, or -1 leaving ev's parse fields reset. */
-int	parse_rfc5424(struct sc_event *ev);
-int	parse_rfc3164(struct sc_event *ev, int tzoff);
+int parse_rfc5424(struct sc_event *ev);
+int parse_rfc3164(struct sc_event *ev, int tzoff);
 /* Reset everything parse_syslog fills (raw, peer and times are kept). */
-void	parse_reset(struct sc_event *ev);
+void parse_reset(struct sc_event *ev);
 
 /*
  * A key=value view (FortiGate, also many WAF and proxy bodies):
@@ -59,7 +59,7 @@ struct sc_kv_view {
 	size_t dropped;
 };
 /* Fills view; returns the number of pairs found (0: not a kv body). */
-size_t	kv_parse(const char *s, size_t len, struct sc_kv_view *view);
+size_t kv_parse(const char *s, size_t len, struct sc_kv_view *view);
 /* The value of key, or NULL (and *len untouched). */
 const char *kv_get(const struct sc_kv_view *, const char *key, size_t *len);
 
@@ -94,8 +94,8 @@ struct archive_record {
  * not exist (pruned, never written) or the segment is unreadable.
  * Show the bytes escaped: they are what the peer sent.
  */
-int	archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
-	    uint8_t **raw, size_t *rawlen, struct archive_record *rec);
+int archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
+    uint8_t **raw, size_t *rawlen, struct archive_record *rec);
 
 /*
  * Verify the chain: every sealed segment is present, unaltered, in order,
@@ -104,8 +104,8 @@ int	archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
  * first bad segment number in *bad_segment (0 if the manifest itself is
  * bad) and a reason in err.
  */
-int	archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
-	    uint64_t *bad_segment, char *err, size_t errlen);
+int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
+    uint64_t *bad_segment, char *err, size_t errlen);
 
 /* ---- counters ------------------------------------------------------------ */
 

@@ -56,8 +56,7 @@ ctr_summary(char *out, size_t len)
 		ctr_get(CTR_PARSED_3164)),
 	    (unsigned long long)ctr_get(CTR_UNPARSED),
 	    (unsigned long long)ctr_get(CTR_TRUNCATED),
-	    (unsigned long long)drop,
-	    (unsigned long long)ctr_get(CTR_ARCHIVED),
+	    (unsigned long long)drop, (unsigned long long)ctr_get(CTR_ARCHIVED),
 	    (unsigned long long)ctr_get(CTR_STORED_EVENTS),
 	    (unsigned long long)ctr_get(CTR_UNKNOWN_SRC));
 

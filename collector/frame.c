@@ -28,8 +28,8 @@ framer_init(struct framer *fr, size_t max, int drop_oversize)
 
 /* Deliver one frame unless it is an oversize one to drop.  0 or -1. */
 static int
-emit(struct framer *fr, const uint8_t *p, size_t n, uint32_t flags,
-    frame_fn fn, void *arg)
+emit(struct framer *fr, const uint8_t *p, size_t n, uint32_t flags, frame_fn fn,
+    void *arg)
 {
 	if (flags & SC_EV_TRUNCATED) {
 		if (fr->drop_oversize) {
@@ -42,7 +42,7 @@ emit(struct framer *fr, const uint8_t *p, size_t n, uint32_t flags,
 		return 0;
 	}
 	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == '\0'))
-		n--;	/* CR LF and NUL-terminated senders */
+		n--; /* CR LF and NUL-terminated senders */
 	if (n == 0)
 		return 0;
 	return fn(arg, p, n, flags);
@@ -185,11 +185,11 @@ framer_scan(struct framer *fr, const uint8_t *buf, size_t len, int eof,
 			continue;
 		}
 		if (fr->mode == FRAME_DETECT)
-			fr->mode = (p[0] >= '1' && p[0] <= '9') ? FRAME_OCTET
-								: FRAME_LF;
+			fr->mode = (p[0] >= '1' && p[0] <= '9') ? FRAME_OCTET :
+								  FRAME_LF;
 		if (fr->mode == FRAME_OCTET &&
 		    (p[0] == '\n' || p[0] == '\r' || p[0] == ' ')) {
-			off++;	/* stray separators between counted frames */
+			off++; /* stray separators between counted frames */
 			continue;
 		}
 		if (fr->mode == FRAME_OCTET)

@@ -72,7 +72,7 @@ kv_parse(const char *s, size_t len, struct sc_kv_view *view)
 			i++;
 		k1 = i;
 		if (k1 == k0 || i >= len || s[i] != '=')
-			break;	/* not key=value: stop, keep what we have */
+			break; /* not key=value: stop, keep what we have */
 		i++;
 		if (i < len && s[i] == '"') {
 			v0 = ++i;

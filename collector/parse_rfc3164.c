@@ -72,21 +72,21 @@ cisco_tail(const char *s, size_t len, size_t k)
 }
 
 static int
-timestamp(struct sc_event *ev, const char *s, size_t len, size_t *i,
-    int tzoff)
+timestamp(struct sc_event *ev, const char *s, size_t len, size_t *i, int tzoff)
 {
 	size_t used;
 
-	if (time_parse_bsd(s + *i, len - *i, ev->recv_us, tzoff, &ev->ts_us,
-		&used) == 0 && !cisco_tail(s, len, *i + used)) {
+	if (time_parse_bsd(
+		s + *i, len - *i, ev->recv_us, tzoff, &ev->ts_us, &used) == 0 &&
+	    !cisco_tail(s, len, *i + used)) {
 		*i += used;
 		while (*i < len && s[*i] == ' ')
 			(*i)++;
 		return 0;
 	}
 	if (time_parse_rfc3339(s + *i, len - *i, &ev->ts_us, &used) == 0 ||
-	    time_parse_cisco(s + *i, len - *i, ev->recv_us, tzoff, &ev->ts_us,
-		&used) == 0) {
+	    time_parse_cisco(
+		s + *i, len - *i, ev->recv_us, tzoff, &ev->ts_us, &used) == 0) {
 		*i += used;
 		while (*i < len && s[*i] == ' ')
 			(*i)++;
@@ -97,8 +97,7 @@ timestamp(struct sc_event *ev, const char *s, size_t len, size_t *i,
 
 /* FortiGate: the body is key=value pairs starting with date= */
 static int
-fortigate(struct sc_event *ev, const char *s, size_t len, size_t i,
-    int tzoff)
+fortigate(struct sc_event *ev, const char *s, size_t len, size_t i, int tzoff)
 {
 	struct sc_kv_view kv;
 	const char *d, *t, *v;
@@ -143,7 +142,7 @@ fortigate(struct sc_event *ev, const char *s, size_t len, size_t i,
 			ev->flags |= SC_EV_NO_TIME;
 	} else
 		ev->flags |= SC_EV_NO_TIME;
-	ev->app = "fortigate";	/* static: the body names no program */
+	ev->app = "fortigate"; /* static: the body names no program */
 	ev->applen = 9;
 	ev->msg = s + i;
 	ev->msglen = len - i;
