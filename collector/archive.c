@@ -27,8 +27,8 @@
 
 struct archive {
 	char datadir[4096];
-	char path[4200];	/* the open segment */
-	int fd;			/* -1: none open */
+	char path[4200]; /* the open segment */
+	int fd; /* -1: none open */
 	uint64_t seg, last_seg;
 	char day[11];
 	uint64_t records, raw_bytes;
@@ -80,8 +80,8 @@ open_segment(struct archive *a, const char *day)
 	memcpy(a->day, day, sizeof(a->day));
 	snprintf(a->path, sizeof(a->path), "%s/archive/%s.%016" PRIu64 ".zst",
 	    a->datadir, day, a->seg);
-	a->fd = open(a->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
-	    0640);
+	a->fd = open(
+	    a->path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
 	if (a->fd == -1) {
 		log_warn("archive: %s", a->path);
 		return -1;
@@ -144,8 +144,8 @@ recover(struct archive *a, const char *path, uint64_t seg, const char *day)
 	a->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (a->fd == -1)
 		return -1;
-	log_info("archive: recovered unsealed segment %" PRIu64
-		 " (%" PRIu64 " records)",
+	log_info("archive: recovered unsealed segment %" PRIu64 " (%" PRIu64
+		 " records)",
 	    seg, a->records);
 	return seal(a);
 }
@@ -177,7 +177,7 @@ archive_open(const char *datadir, int tzoff, char *err, size_t errlen)
 	struct dirent *de;
 	DIR *d;
 
-	(void)tzoff;	/* segments follow the JST day, whatever tzoff says */
+	(void)tzoff; /* segments follow the JST day, whatever tzoff says */
 	if (a == NULL)
 		return NULL;
 	a->fd = -1;
@@ -310,8 +310,8 @@ write_run(struct archive *a, struct sc_event *ev, size_t n)
 		if (w <= 0) {
 			log_warn("archive: write %s", a->path);
 			/* cut the partial frame so the segment stays whole */
-			if (ftruncate(a->fd, lseek(a->fd, 0, SEEK_END) -
-				(off_t)done) == -1)
+			if (ftruncate(a->fd,
+				lseek(a->fd, 0, SEEK_END) - (off_t)done) == -1)
 				log_warn("archive: ftruncate");
 			return -1;
 		}
@@ -343,14 +343,15 @@ archive_append(struct archive *a, struct sc_event *ev, size_t n)
 		while (j < n) {
 			char d2[32];
 
-			time_fmt_day(ev[j].recv_us, TIME_JST_OFFSET, d2,
-			    sizeof(d2));
+			time_fmt_day(
+			    ev[j].recv_us, TIME_JST_OFFSET, d2, sizeof(d2));
 			if (strcmp(d2, day) != 0)
 				break;
 			j++;
 		}
-		if (a->fd != -1 && (strcmp(a->day, day) != 0 ||
-				       a->raw_bytes >= ARCHIVE_SEG_MAX))
+		if (a->fd != -1 &&
+		    (strcmp(a->day, day) != 0 ||
+			a->raw_bytes >= ARCHIVE_SEG_MAX))
 			seal(a);
 		if (a->fd == -1 && open_segment(a, day) != 0) {
 			ctr_add(CTR_DROP_ARCHIVE, j - i);

@@ -124,8 +124,7 @@ entry_text(const struct manifest_entry *e, char *out, size_t len)
 {
 	if (e->pruned)
 		snprintf(out, len,
-		    "pruned=%" PRIu64 " day=%s records=%" PRIu64
-		    " sha256=%s",
+		    "pruned=%" PRIu64 " day=%s records=%" PRIu64 " sha256=%s",
 		    e->segment, e->day, e->records, e->sha256);
 	else
 		snprintf(out, len,
@@ -148,11 +147,11 @@ manifest_append(const char *datadir, const char *prev, struct manifest_entry *e)
 	if (archive_manifest_path(datadir, path, sizeof(path)) != 0)
 		return -1;
 	entry_text(e, text, sizeof(text));
-	chain_hash(prev != NULL && prev[0] ? prev : manifest_genesis, text,
-	    e->chain);
+	chain_hash(
+	    prev != NULL && prev[0] ? prev : manifest_genesis, text, e->chain);
 	n = snprintf(line, sizeof(line), "%s chain=%s\n", text, e->chain);
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		 0640)) == -1)
+	if ((fd = open(
+		 path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) == -1)
 		return -1;
 	if (write(fd, line, (size_t)n) == n && fsync(fd) == 0)
 		rc = 0;
@@ -207,7 +206,7 @@ manifest_read(const char *datadir, struct manifest_entry **out, size_t *nout,
 	archive_manifest_path(datadir, path, sizeof(path));
 	if ((fp = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT)
-			return 0;	/* a new archive */
+			return 0; /* a new archive */
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -219,8 +218,8 @@ manifest_read(const char *datadir, struct manifest_entry **out, size_t *nout,
 		memset(&e, 0, sizeof(e));
 		e.line = lineno;
 		e.pruned = strncmp(line, "pruned=", 7) == 0;
-		if ((e.pruned ? field_u64(line, "pruned=", &e.segment)
-			      : field_u64(line, "segment=", &e.segment)) ||
+		if ((e.pruned ? field_u64(line, "pruned=", &e.segment) :
+				field_u64(line, "segment=", &e.segment)) ||
 		    field_str(line, " day=", e.day, sizeof(e.day)) ||
 		    field_u64(line, " records=", &e.records) ||
 		    field_str(line, " sha256=", e.sha256, sizeof(e.sha256)) ||
@@ -278,7 +277,7 @@ fail:
 struct seg_reader {
 	uint8_t *map;
 	size_t maplen;
-	size_t off;		/* next frame in the file */
+	size_t off; /* next frame in the file */
 	uint8_t *plain;
 	size_t plaincap, plainlen, pos;
 	uint64_t segment, record;
@@ -326,8 +325,8 @@ next_frame(struct seg_reader *r)
 
 	if (r->off >= r->maplen)
 		return 0;
-	csize = ZSTD_findFrameCompressedSize(r->map + r->off,
-	    r->maplen - r->off);
+	csize =
+	    ZSTD_findFrameCompressedSize(r->map + r->off, r->maplen - r->off);
 	if (ZSTD_isError(csize)) {
 		r->torn = 1;
 		return 0;
@@ -344,8 +343,8 @@ next_frame(struct seg_reader *r)
 		r->plain = p;
 		r->plaincap = (size_t)want;
 	}
-	got = ZSTD_decompressDCtx(r->dctx, r->plain, r->plaincap,
-	    r->map + r->off, csize);
+	got = ZSTD_decompressDCtx(
+	    r->dctx, r->plain, r->plaincap, r->map + r->off, csize);
 	if (ZSTD_isError(got) || got != want)
 		return -1;
 	r->off += csize;
@@ -409,7 +408,6 @@ seg_reader_torn(const struct seg_reader *r)
 {
 	return r->torn;
 }
-
 
 size_t
 seg_reader_good_end(const struct seg_reader *r)

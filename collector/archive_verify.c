@@ -59,8 +59,8 @@ check_segment(const char *datadir, const struct manifest_entry *e, char *err,
 		return -1;
 	}
 	if ((r = seg_reader_open(path, e->segment)) == NULL) {
-		snprintf(err, errlen, "segment %" PRIu64 ": unreadable",
-		    e->segment);
+		snprintf(
+		    err, errlen, "segment %" PRIu64 ": unreadable", e->segment);
 		return -1;
 	}
 	while ((rc = seg_reader_next(r, &rec)) == 1)

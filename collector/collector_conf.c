@@ -90,23 +90,23 @@ kw_listen(struct conf *c, const struct conf_node *n, void *ctx)
 	snprintf(spec, sizeof(spec), "%s:%s", n->args[0], n->args[1]);
 	if (cf->nlisten >= COLLECTOR_LISTEN_MAX ||
 	    collector_listen_parse(spec, &cf->listen[cf->nlisten]) != 0) {
-		conf_error_at(c, n, "listen: bad listener %s %s", n->args[0],
-		    n->args[1]);
+		conf_error_at(
+		    c, n, "listen: bad listener %s %s", n->args[0], n->args[1]);
 		return -1;
 	}
 	cf->nlisten++;
 	return 0;
 }
 
-#define SIZE_KW(fn, field, lo, hi)                                      \
+#define SIZE_KW(fn, field, lo, hi)                                          \
 	static int fn(struct conf *c, const struct conf_node *n, void *ctx) \
-	{                                                               \
-		struct collector_conf *cf = ctx;                        \
-		uint64_t v;                                             \
-		if (conf_arg_size(c, n, 0, lo, hi, &v) != 0)            \
-			return -1;                                      \
-		cf->field = v;                                          \
-		return 0;                                               \
+	{                                                                   \
+		struct collector_conf *cf = ctx;                            \
+		uint64_t v;                                                 \
+		if (conf_arg_size(c, n, 0, lo, hi, &v) != 0)                \
+			return -1;                                          \
+		cf->field = v;                                              \
+		return 0;                                                   \
 	}
 
 SIZE_KW(kw_frame_max, frame_max, 256, SC_FRAME_MAX_CEIL)
@@ -231,13 +231,13 @@ kw_limits(struct conf *c, const struct conf_node *n, void *ctx)
 	return conf_walk(c, n->child, limits_kw, ctx) ? -1 : 0;
 }
 
-#define STR_KW(fn, field)                                               \
+#define STR_KW(fn, field)                                                   \
 	static int fn(struct conf *c, const struct conf_node *n, void *ctx) \
-	{                                                               \
-		struct collector_conf *cf = ctx;                        \
-		(void)c;                                                \
-		snprintf(cf->field, sizeof(cf->field), "%s", n->args[0]); \
-		return 0;                                               \
+	{                                                                   \
+		struct collector_conf *cf = ctx;                            \
+		(void)c;                                                    \
+		snprintf(cf->field, sizeof(cf->field), "%s", n->args[0]);   \
+		return 0;                                                   \
 	}
 STR_KW(kw_cert, tls_cert)
 STR_KW(kw_key, tls_key)
@@ -247,16 +247,16 @@ STR_KW(kw_sources, sources)
 static int
 kw_verify(struct conf *c, const struct conf_node *n, void *ctx)
 {
-	return conf_arg_bool(c, n, 0, &((struct collector_conf *)ctx)->tls_verify);
+	return conf_arg_bool(
+	    c, n, 0, &((struct collector_conf *)ctx)->tls_verify);
 }
 
-static const struct conf_keyword tls_kw[] = {
-	{ "cert", 1, 1, CONF_BLOCK_NO, 1, kw_cert },
+static const struct conf_keyword tls_kw[] = { { "cert", 1, 1, CONF_BLOCK_NO, 1,
+						  kw_cert },
 	{ "key", 1, 1, CONF_BLOCK_NO, 1, kw_key },
 	{ "ca", 1, 1, CONF_BLOCK_NO, 1, kw_ca },
 	{ "verify-client", 1, 1, CONF_BLOCK_NO, 1, kw_verify },
-	{ NULL, 0, 0, 0, 0, NULL }
-};
+	{ NULL, 0, 0, 0, 0, NULL } };
 
 static int
 kw_tls(struct conf *c, const struct conf_node *n, void *ctx)
@@ -267,7 +267,8 @@ kw_tls(struct conf *c, const struct conf_node *n, void *ctx)
 static int
 kw_tz(struct conf *c, const struct conf_node *n, void *ctx)
 {
-	if (time_parse_tzoff(n->args[0], &((struct collector_conf *)ctx)->tzoff)) {
+	if (time_parse_tzoff(
+		n->args[0], &((struct collector_conf *)ctx)->tzoff)) {
 		conf_error_at(c, n, "timezone: unknown zone %s", n->args[0]);
 		return -1;
 	}

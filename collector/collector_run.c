@@ -25,11 +25,11 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#define TAGGERS_MAX 64	/* old taggers kept until exit (reloads) */
+#define TAGGERS_MAX 64 /* old taggers kept until exit (reloads) */
 
 struct collector {
 	const struct collector_conf *conf;
-	struct tagger *tagger;	/* current; atomic pointer */
+	struct tagger *tagger; /* current; atomic pointer */
 	struct tagger *old[TAGGERS_MAX];
 	size_t nold;
 	struct pipeline *pl;
@@ -83,8 +83,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		t = tagger_load(c->conf->sources[0] ? c->conf->sources : NULL,
 		    err, sizeof(err));
 		if (t == NULL) {
-			log_warnx("reload: %s; keeping the previous sources",
-			    err);
+			log_warnx(
+			    "reload: %s; keeping the previous sources", err);
 			return;
 		}
 		if (c->nold == TAGGERS_MAX) {
@@ -102,8 +102,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 static int
-setup_listeners(struct collector *c, const struct worker_env *env,
-    struct buf *ready)
+setup_listeners(
+    struct collector *c, const struct worker_env *env, struct buf *ready)
 {
 	const struct collector_conf *cf = c->conf;
 	char err[512], bound[256];
@@ -125,8 +125,8 @@ setup_listeners(struct collector *c, const struct worker_env *env,
 				if (k == 0)
 					fd = nfd;
 				if (c->nudp >= 64 ||
-				    (c->udp[c->nudp] = udp_worker_start(env,
-					 nfd)) == NULL) {
+				    (c->udp[c->nudp] = udp_worker_start(
+					 env, nfd)) == NULL) {
 					close(nfd);
 					return -1;
 				}
@@ -140,8 +140,8 @@ setup_listeners(struct collector *c, const struct worker_env *env,
 				char as[ADDR_STRLEN];
 
 				getsockname(fd, (struct sockaddr *)&ss, &sl);
-				addr_from_sockaddr(&a, (struct sockaddr *)&ss,
-				    &port);
+				addr_from_sockaddr(
+				    &a, (struct sockaddr *)&ss, &port);
 				addr_fmt(&a, as, sizeof(as));
 				buf_printf(ready, " udp=%s:%u", as, port);
 			}
@@ -153,7 +153,9 @@ setup_listeners(struct collector *c, const struct worker_env *env,
 			return -1;
 		}
 		buf_printf(ready, " %s=%s",
-		    ls->kind == 't' ? "tcp" : ls->kind == 's' ? "tls" : "unix",
+		    ls->kind == 't'	? "tcp" :
+			ls->kind == 's' ? "tls" :
+					  "unix",
 		    bound);
 	}
 	return 0;
@@ -199,8 +201,8 @@ collector_run(const struct collector_conf *cf)
 	declare_sources(&c);
 	c.det = detect_new(NULL, 0);
 	pc.batch_max = cf->batch_max;
-	pc.arena = cf->frame_max * 2 > 1024 * 1024 ? cf->frame_max * 2
-						   : 1024 * 1024;
+	pc.arena =
+	    cf->frame_max * 2 > 1024 * 1024 ? cf->frame_max * 2 : 1024 * 1024;
 	pc.queue_max = cf->queue;
 	pc.batch_age_us = (int64_t)cf->batch_age_ms * 1000;
 	if ((c.pl = pipeline_new(&pc)) == NULL)

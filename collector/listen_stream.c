@@ -81,7 +81,7 @@ on_frame(void *arg, const uint8_t *p, size_t n, uint32_t flags)
 	for (;;) {
 		if (sw->cur == NULL &&
 		    (sw->cur = pipeline_get(sw->env.pipeline, 1)) == NULL)
-			return -1;	/* out of memory: keep it buffered */
+			return -1; /* out of memory: keep it buffered */
 		if (batch_add(sw->cur, p, n, flags, &c->in) != NULL)
 			break;
 		if (sw->cur->nev == 0) {
@@ -125,8 +125,8 @@ drain(struct conn *c, int eof)
 		want = len < cf->frame_max + 32 ? len : cf->frame_max + 32;
 		if ((p = evbuffer_pullup(in, (ssize_t)want)) == NULL)
 			break;
-		used = framer_scan(&c->fr, p, want, eof && want == len,
-		    on_frame, c);
+		used = framer_scan(
+		    &c->fr, p, want, eof && want == len, on_frame, c);
 		if (used == 0)
 			break;
 		evbuffer_drain(in, used);
@@ -187,13 +187,13 @@ on_event(struct bufferevent *bev, short what, void *arg)
 			ctr_add(CTR_DROP_TLS_HANDSHAKE, 1);
 		}
 	}
-	drain(c, 1);	/* whatever came before the close is a frame */
+	drain(c, 1); /* whatever came before the close is a frame */
 	conn_free(c);
 }
 
 static void
-on_accept(struct evconnlistener *lev, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
 {
 	struct stream_listener *sl = arg;
 	struct stream_worker *sw = sl->sw;
@@ -225,13 +225,13 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	if (sl->kind == 's') {
 		SSL *ssl = SSL_new(sw->ssl);
 
-		c->bev = ssl == NULL ? NULL
-				     : bufferevent_openssl_socket_new(sw->base,
-					   fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
-					   BEV_OPT_CLOSE_ON_FREE);
+		c->bev = ssl == NULL ?
+		    NULL :
+		    bufferevent_openssl_socket_new(sw->base, fd, ssl,
+			BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	} else
-		c->bev = bufferevent_socket_new(sw->base, fd,
-		    BEV_OPT_CLOSE_ON_FREE);
+		c->bev =
+		    bufferevent_socket_new(sw->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		close(fd);
 		free(c);
@@ -328,8 +328,8 @@ stream_worker_listen(struct stream_worker *sw, const struct listen_spec *ls,
 	struct sockaddr_storage ss;
 	socklen_t sl_len = sizeof(ss);
 	evutil_socket_t fd;
-	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC;
+	unsigned flags =
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
 
 	if (sw->nls >= COLLECTOR_LISTEN_MAX)
 		return -1;
@@ -362,8 +362,8 @@ stream_worker_listen(struct stream_worker *sw, const struct listen_spec *ls,
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_socktype = SOCK_STREAM;
 		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-		if ((gai = getaddrinfo(ls->host[0] ? ls->host : NULL,
-			 ls->port, &hints, &res)) != 0) {
+		if ((gai = getaddrinfo(ls->host[0] ? ls->host : NULL, ls->port,
+			 &hints, &res)) != 0) {
 			snprintf(err, errlen, "%s:%s: %s", ls->host, ls->port,
 			    gai_strerror(gai));
 			return -1;

@@ -34,7 +34,7 @@ struct udp_worker {
 	struct event_base *base;
 	struct event *ev_read, *ev_timer;
 	struct batch *cur;
-	size_t slot;	/* bytes per receive slot */
+	size_t slot; /* bytes per receive slot */
 	uint8_t *bufs;
 	struct mmsghdr msgs[UDP_VLEN];
 	struct iovec iov[UDP_VLEN];
@@ -82,8 +82,8 @@ udp_bind(const struct listen_spec *ls, int rcvbuf, int *fdp, char *err,
 	*fdp = fd;
 	return 0;
 syserr:
-	snprintf(err, errlen, "udp %s:%s: %s", ls->host, ls->port,
-	    strerror(errno));
+	snprintf(
+	    err, errlen, "udp %s:%s: %s", ls->host, ls->port, strerror(errno));
 	if (fd != -1)
 		close(fd);
 	return -1;
@@ -102,8 +102,8 @@ static void
 deliver(struct udp_worker *w, const uint8_t *p, size_t n, uint32_t flags,
     const struct ingress *in)
 {
-	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\0' ||
-			    p[n - 1] == '\r'))
+	while (
+	    n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\0' || p[n - 1] == '\r'))
 		n--;
 	if (n == 0)
 		return;
@@ -155,8 +155,8 @@ on_read(evutil_socket_t fd, short what, void *arg)
 				if (len > w->env.conf->frame_max)
 					len = w->env.conf->frame_max;
 			}
-			addr_from_sockaddr(&in.peer,
-			    (struct sockaddr *)&w->from[i], &in.port);
+			addr_from_sockaddr(
+			    &in.peer, (struct sockaddr *)&w->from[i], &in.port);
 			deliver(w, w->iov[i].iov_base, len, flags, &in);
 		}
 		if (n < UDP_VLEN)
@@ -183,7 +183,7 @@ udp_main(void *arg)
 	struct udp_worker *w = arg;
 
 	event_base_dispatch(w->base);
-	on_read(w->fd, EV_READ, w);	/* what is queued in the socket */
+	on_read(w->fd, EV_READ, w); /* what is queued in the socket */
 	submit(w);
 	return NULL;
 }
@@ -198,8 +198,9 @@ udp_worker_start(const struct worker_env *env, int fd)
 		return NULL;
 	w->env = *env;
 	w->fd = fd;
-	w->slot = env->conf->frame_max + 1 < UDP_DGRAM_MAX
-	    ? env->conf->frame_max + 1 : UDP_DGRAM_MAX;
+	w->slot = env->conf->frame_max + 1 < UDP_DGRAM_MAX ?
+	    env->conf->frame_max + 1 :
+	    UDP_DGRAM_MAX;
 	if ((w->bufs = malloc(w->slot * UDP_VLEN)) == NULL)
 		goto fail;
 	for (int i = 0; i < UDP_VLEN; i++) {

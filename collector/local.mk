@@ -24,3 +24,9 @@ tests_fuzz_fuzz_rfc3164_SOURCES = tests/fuzz/fuzz_rfc3164.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_rfc3164_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_framing_SOURCES = tests/fuzz/fuzz_framing.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_framing_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+TESTS += tests/integration/collector_logger.sh \
+	tests/integration/collector_malformed.sh \
+	tests/integration/collector_kill9.sh \
+	tests/integration/collector_tls.sh
+EXTRA_DIST += tests/integration/collector_lib.sh

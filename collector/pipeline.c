@@ -22,10 +22,10 @@
 struct pipeline {
 	struct pipeline_conf conf;
 	pthread_mutex_t mu;
-	pthread_cond_t can_get;		/* a batch was released */
-	pthread_cond_t can_write;	/* a batch was submitted */
+	pthread_cond_t can_get; /* a batch was released */
+	pthread_cond_t can_write; /* a batch was submitted */
 	struct batch *free;
-	struct batch *head, *tail;	/* full, FIFO */
+	struct batch *head, *tail; /* full, FIFO */
 	size_t allocated;
 	int closed;
 };

@@ -124,8 +124,8 @@ store_source_declare(struct store *stp, const struct tag_source *s)
 }
 
 int
-store_sources_overdue(struct store *stp, int64_t now_us, silent_fn fn,
-    void *arg)
+store_sources_overdue(
+    struct store *stp, int64_t now_us, silent_fn fn, void *arg)
 {
 	static const char sql[] =
 	    "SELECT id, addr, muni, coalesce(name, ''), last_seen,"

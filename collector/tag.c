@@ -80,15 +80,14 @@ kw_interval(struct conf *c, const struct conf_node *n, void *ctx)
 	return conf_arg_duration(c, n, 0, &s->interval_s);
 }
 
-static const struct conf_keyword source_kw[] = {
-	{ "muni", 1, 1, CONF_BLOCK_NO, 1, kw_muni },
+static const struct conf_keyword source_kw[] = { { "muni", 1, 1, CONF_BLOCK_NO,
+						     1, kw_muni },
 	{ "municipality", 1, 1, CONF_BLOCK_NO, 1, kw_muni },
 	{ "tier", 1, 1, CONF_BLOCK_NO, 1, kw_tier },
 	{ "name", 1, 1, CONF_BLOCK_NO, 1, kw_name },
 	{ "type", 1, 1, CONF_BLOCK_NO, 1, kw_type },
 	{ "interval", 1, 1, CONF_BLOCK_NO, 1, kw_interval },
-	{ NULL, 0, 0, 0, 0, NULL }
-};
+	{ NULL, 0, 0, 0, 0, NULL } };
 
 static int
 kw_source(struct conf *c, const struct conf_node *n, void *ctx)
@@ -117,13 +116,12 @@ kw_ignore(struct conf *c, const struct conf_node *n, void *ctx)
 	return 0;
 }
 
-static const struct conf_keyword top_kw[] = {
-	{ "source", 1, 1, CONF_BLOCK_YES, 0, kw_source },
+static const struct conf_keyword top_kw[] = { { "source", 1, 1, CONF_BLOCK_YES,
+						  0, kw_source },
 	/* the rest of a policy file is the policy module's business */
 	{ "prefecture", 0, -1, CONF_BLOCK_OPT, 0, kw_ignore },
 	{ "municipality", 0, -1, CONF_BLOCK_OPT, 0, kw_ignore },
-	{ NULL, 0, 0, 0, 0, NULL }
-};
+	{ NULL, 0, 0, 0, 0, NULL } };
 
 struct tagger *
 tagger_load(const char *path, char *err, size_t errlen)
@@ -147,8 +145,8 @@ tagger_load(const char *path, char *err, size_t errlen)
 	t->set = cidrset_new();
 	for (size_t i = 0; i < t->n; i++) {
 		/* addr_parse_cidr gives the family's own prefix length */
-		cidrset_add(t->set, &t->src[i].addr, t->src[i].plen,
-		    (uint32_t)i);
+		cidrset_add(
+		    t->set, &t->src[i].addr, t->src[i].plen, (uint32_t)i);
 	}
 	if (cidrset_build(t->set) != 0) {
 		snprintf(err, errlen, "tagger: cannot build address set");

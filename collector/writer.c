@@ -19,12 +19,12 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#define SKEW_WARN_MS 2000	/* GL-LOG-03, S3 */
-#define SKEW_CRIT_MS 60000	/* GL-LOG-03, S2 */
+#define SKEW_WARN_MS 2000 /* GL-LOG-03, S3 */
+#define SKEW_CRIT_MS 60000 /* GL-LOG-03, S2 */
 #define SKEW_ALERT_EVERY_US (600 * TIME_US_PER_SEC)
 #define HEALTH_EVERY_US (10 * TIME_US_PER_SEC)
 #define COUNTERS_EVERY_US (2 * TIME_US_PER_SEC)
-#define DELTA_SLOTS 1024	/* distinct (source, minute) per flush */
+#define DELTA_SLOTS 1024 /* distinct (source, minute) per flush */
 #define STATE_SLOTS_MIN 1024
 
 /* health alert rules (gid 1, our reserved sid range) */
@@ -35,7 +35,7 @@
 struct src_state {
 	struct addr addr;
 	int used;
-	int64_t skew_alert_us;	/* last GL-LOG-03 alert */
+	int64_t skew_alert_us; /* last GL-LOG-03 alert */
 };
 
 struct writer {
@@ -149,8 +149,7 @@ check_skew(struct writer *w, const struct sc_event *ev, int64_t skew_ms)
 	snprintf(extra, sizeof(extra), "{\"skew_ms\":%" PRId64 "}", skew_ms);
 	health_alert(w, crit ? SID_SKEW_CRIT : SID_SKEW_WARN,
 	    crit ? SC_SEV_HIGH : SC_SEV_MEDIUM,
-	    crit ? "source clock skew over 60 s"
-		 : "source clock skew over 2 s",
+	    crit ? "source clock skew over 60 s" : "source clock skew over 2 s",
 	    "GL-LOG-03", ev->muni, &ev->peer, ev, extra);
 }
 
@@ -231,10 +230,9 @@ silent_cb(void *arg, int64_t id, const char *addr, const char *muni,
 	    id, last_seen, interval);
 	(void)name;
 	health_alert(w, SID_SILENCE, SC_SEV_HIGH,
-	    "log source silent longer than its expected interval",
-	    "GL-LOG-01", muni ? muni : "",
-	    addr != NULL && addr_parse(addr, &a) == 0 ? &a : NULL, NULL,
-	    extra);
+	    "log source silent longer than its expected interval", "GL-LOG-01",
+	    muni ? muni : "",
+	    addr != NULL && addr_parse(addr, &a) == 0 ? &a : NULL, NULL, extra);
 	store_source_set_silent(w->conf.store, id, time_now_us());
 }
 
@@ -260,13 +258,14 @@ periodic(struct writer *w, int in_txn)
 		archive_maybe_rotate(w->conf.archive, time_now_us());
 		w->last_sync = mono;
 	}
-	if (!in_txn && (mono - w->last_health >= HEALTH_EVERY_US ||
-			   mono - w->last_counters >= COUNTERS_EVERY_US)) {
+	if (!in_txn &&
+	    (mono - w->last_health >= HEALTH_EVERY_US ||
+		mono - w->last_counters >= COUNTERS_EVERY_US)) {
 		if (store_begin(w->conf.store) != 0)
 			return;
 		if (mono - w->last_health >= HEALTH_EVERY_US) {
-			store_sources_overdue(w->conf.store, time_now_us(),
-			    silent_cb, w);
+			store_sources_overdue(
+			    w->conf.store, time_now_us(), silent_cb, w);
 			w->last_health = mono;
 		}
 		write_counters(w);

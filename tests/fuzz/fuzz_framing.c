@@ -28,7 +28,7 @@ on_frame(void *arg, const uint8_t *p, size_t n, uint32_t flags)
 	if (n > s->max)
 		abort();
 	for (size_t i = 0; i < n; i++)
-		x ^= p[i];	/* touch every byte (ASan checks bounds) */
+		x ^= p[i]; /* touch every byte (ASan checks bounds) */
 	s->frames++;
 	return 0;
 }

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_syslog(&ev, TIME_JST_OFFSET);
 	inside(&ev, ev.host, ev.hostlen);
 	if (!(ev.applen == 9 && memcmp(ev.app, "fortigate", 9) == 0))
-		inside(&ev, ev.app, ev.applen);	/* else the static name */
+		inside(&ev, ev.app, ev.applen); /* else the static name */
 	inside(&ev, ev.procid, ev.procidlen);
 	inside(&ev, ev.msgid, ev.msgidlen);
 	inside(&ev, ev.sd, ev.sdlen);
