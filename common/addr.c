@@ -167,7 +167,14 @@ addr_mask(struct addr *a, int plen)
 }
 
 /*
- * The set.  Addresses are compared as two big-endian 64-bit halves.
+ * The set.  Prefixes of each family are swept separately into sorted,
+ * disjoint ranges (IPv4 in 32-bit space, IPv6 in 128-bit space; an IPv6
+ * prefix never matches an IPv4 address and the other way round).  Range
+ * starts are kept in dense key arrays apart from the values, and a table
+ * indexed by 16 bits of the address gives the few ranges a lookup has to
+ * binary-search: the top 16 bits for IPv4, and for IPv6 the 16 bits after
+ * the prefix every IPv6 range shares (2001:db8::/32 deployments put every
+ * prefix in one top-16 bucket otherwise).
  */
 struct u128 {
 	uint64_t hi, lo;
@@ -175,22 +182,28 @@ struct u128 {
 
 struct prefix {
 	struct u128 lo, hi; /* first and last address covered */
-	int plen; /* in the 128-bit space */
+	int plen; /* in the family's own terms */
 	uint32_t value;
 	uint32_t seq; /* insertion order, for "last wins" */
 };
 
-struct range {
-	struct u128 start; /* covers start .. next range's start - 1 */
-	uint32_t value;
-	int16_t plen; /* -1: no prefix covers this range */
+/* One family's ranges: range i covers start[i] .. start[i+1]-1. */
+struct ranges {
+	struct u128 *start;
+	uint32_t *start32; /* IPv4: the low 32 bits of start */
+	uint32_t *value;
+	int16_t *plen; /* -1: no prefix covers the range */
+	size_t n, cap;
+	uint32_t *bucket; /* 65537 entries, see family_index() */
+	unsigned shift; /* IPv6: bits shared by every range */
+	struct u128 common; /* IPv6: those shared bits */
 };
 
 struct cidrset {
-	struct prefix *pfx;
-	size_t npfx, cappfx;
-	struct range *ranges;
-	size_t nranges;
+	struct prefix *pfx[2]; /* 0: IPv4, 1: IPv6 */
+	size_t npfx[2], cappfx[2];
+	struct ranges r[2];
+	size_t distinct;
 	int built;
 };
 
@@ -225,7 +238,19 @@ u128_inc(struct u128 x)
 	return x;
 }
 
-/* Last address of the prefix starting at lo with length plen. */
+/* The 16 bits of x starting at bit `shift` (0 = most significant). */
+static unsigned
+u128_window16(struct u128 x, unsigned shift)
+{
+	if (shift <= 48)
+		return (unsigned)((x.hi << shift) >> 48);
+	if (shift < 64)
+		return (
+		    unsigned)(((x.hi << shift) | (x.lo >> (64 - shift))) >> 48);
+	return (unsigned)((x.lo << (shift - 64)) >> 48);
+}
+
+/* Last address of the prefix starting at lo with length plen (128-bit). */
 static struct u128
 prefix_last(struct u128 lo, int plen)
 {
@@ -251,32 +276,35 @@ cidrset_add(struct cidrset *cs, const struct addr *a, int plen, uint32_t value)
 {
 	struct addr m = *a;
 	struct prefix *p;
+	int fam = addr_is_v4(a) ? 0 : 1;
 
-	if (cs->built)
+	if (cs->built || plen < 0 || plen > (fam == 0 ? 32 : 128))
 		return -1;
-	if (addr_is_v4(a)) {
-		if (plen < 0 || plen > 32)
-			return -1;
-		plen += 96;
-	} else if (plen < 0 || plen > 128) {
-		return -1;
-	}
-	if (cs->npfx == cs->cappfx) {
-		size_t n = cs->cappfx ? cs->cappfx * 2 : 64;
+	if (cs->npfx[fam] == cs->cappfx[fam]) {
+		size_t n = cs->cappfx[fam] ? cs->cappfx[fam] * 2 : 64;
 
-		if ((p = reallocarray(cs->pfx, n, sizeof(*p))) == NULL)
+		if ((p = reallocarray(cs->pfx[fam], n, sizeof(*p))) == NULL)
 			return -1;
-		cs->pfx = p;
-		cs->cappfx = n;
+		cs->pfx[fam] = p;
+		cs->cappfx[fam] = n;
 	}
-	addr_mask(&m, plen);
-	p = &cs->pfx[cs->npfx];
-	p->lo = u128_from(&m);
-	p->hi = prefix_last(p->lo, plen);
+	p = &cs->pfx[fam][cs->npfx[fam]];
+	if (fam == 0) {
+		uint32_t v = addr_v4(a),
+			 mask = plen == 0 ? 0 : ~0U << (32 - plen);
+
+		p->lo.hi = p->hi.hi = 0;
+		p->lo.lo = v & mask;
+		p->hi.lo = (v & mask) | ~mask;
+	} else {
+		addr_mask(&m, plen);
+		p->lo = u128_from(&m);
+		p->hi = prefix_last(p->lo, plen);
+	}
 	p->plen = plen;
 	p->value = value;
-	p->seq = (uint32_t)cs->npfx;
-	cs->npfx++;
+	p->seq = (uint32_t)cs->npfx[fam];
+	cs->npfx[fam]++;
 	return 0;
 }
 
@@ -296,120 +324,254 @@ prefix_order(const void *x, const void *y)
 }
 
 static int
-emit(struct cidrset *cs, size_t *cap, struct u128 start, const struct prefix *p)
+emit(struct ranges *r, struct u128 start, const struct prefix *p)
 {
-	struct range *r;
+	/* A zero-length range: the later one starts at the same place. */
+	if (r->n > 0 && u128_cmp(r->start[r->n - 1], start) == 0)
+		r->n--;
+	if (r->n == r->cap) {
+		size_t n = r->cap ? r->cap * 2 : 128;
+		struct u128 *s;
+		uint32_t *v;
+		int16_t *l;
 
-	/* Collapse a zero-length range: the later one starts at the same place. */
-	if (cs->nranges > 0 &&
-	    u128_cmp(cs->ranges[cs->nranges - 1].start, start) == 0)
-		cs->nranges--;
-	if (cs->nranges == *cap) {
-		size_t n = *cap ? *cap * 2 : 128;
-
-		if ((r = reallocarray(cs->ranges, n, sizeof(*r))) == NULL)
+		if ((s = reallocarray(r->start, n, sizeof(*s))) == NULL)
 			return -1;
-		cs->ranges = r;
-		*cap = n;
+		r->start = s;
+		if ((v = reallocarray(r->value, n, sizeof(*v))) == NULL)
+			return -1;
+		r->value = v;
+		if ((l = reallocarray(r->plen, n, sizeof(*l))) == NULL)
+			return -1;
+		r->plen = l;
+		r->cap = n;
 	}
-	r = &cs->ranges[cs->nranges++];
-	r->start = start;
-	r->value = p ? p->value : 0;
-	r->plen = p ? (int16_t)p->plen : -1;
+	r->start[r->n] = start;
+	r->value[r->n] = p ? p->value : 0;
+	r->plen[r->n] = p ? (int16_t)p->plen : -1;
+	r->n++;
 	return 0;
+}
+
+/* Sweep sorted, de-duplicated prefixes into ranges; max: the family's top. */
+static int
+sweep(struct ranges *r, const struct prefix *pfx, size_t n, struct u128 max)
+{
+	const struct prefix *stack[129];
+	size_t depth = 0;
+	struct u128 zero = { 0, 0 };
+
+	if (emit(r, zero, NULL) == -1)
+		return -1;
+	for (size_t i = 0; i <= n; i++) {
+		/* Close the open prefixes that end before the next starts. */
+		while (depth > 0 &&
+		    (i == n || u128_cmp(stack[depth - 1]->hi, pfx[i].lo) < 0)) {
+			const struct prefix *done = stack[--depth];
+
+			if (u128_cmp(done->hi, max) == 0)
+				continue;
+			if (emit(r, u128_inc(done->hi),
+				depth ? stack[depth - 1] : NULL) == -1)
+				return -1;
+		}
+		if (i == n)
+			break;
+		if (emit(r, pfx[i].lo, &pfx[i]) == -1)
+			return -1;
+		stack[depth++] = &pfx[i];
+	}
+	return 0;
+}
+
+/* Index of the last range whose start is <= key, within [lo, hi). */
+static size_t
+search128(const struct ranges *r, struct u128 key, size_t lo, size_t hi)
+{
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u128_cmp(r->start[mid], key) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t
+search32(const struct ranges *r, uint32_t key, size_t lo, size_t hi)
+{
+	const uint32_t *s = r->start32;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid] <= key)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * bucket[b] is the range covering the first address of bucket b (IPv4: the
+ * address b << 16); a key in bucket b lies in ranges bucket[b] ..
+ * bucket[b + 1] inclusive.
+ */
+static int
+family_index(struct ranges *r, int v4)
+{
+	struct u128 first, last;
+	unsigned shift = 0;
+
+	if ((r->bucket = calloc(65537, sizeof(uint32_t))) == NULL)
+		return -1;
+	if (v4) {
+		if ((r->start32 = calloc(r->n, sizeof(uint32_t))) == NULL)
+			return -1;
+		for (size_t i = 0; i < r->n; i++)
+			r->start32[i] = (uint32_t)r->start[i].lo;
+		for (uint32_t b = 0; b <= 65536; b++) {
+			uint64_t a = (uint64_t)b << 16;
+
+			r->bucket[b] = b == 65536 ?
+			    (uint32_t)(r->n - 1) :
+			    (uint32_t)search32(r, (uint32_t)a, 0, r->n);
+		}
+		return 0;
+	}
+	/* IPv6: the bits every range start after the sentinel shares. */
+	if (r->n > 1) {
+		first = r->start[1];
+		last = r->start[r->n - 1];
+		while (shift < 112 &&
+		    u128_window16(first, shift) == u128_window16(last, shift) &&
+		    (u128_window16(first, shift + 1) >> 15) ==
+			(u128_window16(last, shift + 1) >> 15))
+			shift++;
+		/* Keep a whole 16-bit window below the shared bits. */
+		if (shift > 112)
+			shift = 112;
+	}
+	r->shift = shift;
+	r->common = r->n > 1 ? r->start[1] : r->start[0];
+	for (uint32_t b = 0; b <= 65536; b++) {
+		struct u128 a = r->common;
+
+		if (b == 65536) {
+			r->bucket[b] = (uint32_t)(r->n - 1);
+			continue;
+		}
+		/* Clear the window and everything below, then set it to b. */
+		if (shift + 16 <= 64) {
+			uint64_t keep = shift == 0 ? 0 : ~0ULL << (64 - shift);
+
+			a.hi = (a.hi & keep) | ((uint64_t)b << (48 - shift));
+			a.lo = 0;
+		} else if (shift >= 64) {
+			uint64_t keep =
+			    shift == 64 ? 0 : ~0ULL << (128 - shift);
+
+			a.lo = (a.lo & keep) | ((uint64_t)b << (112 - shift));
+		} else {
+			unsigned inhi = 64 - shift; /* window bits in hi */
+
+			a.hi = (a.hi & (~0ULL << inhi)) |
+			    ((uint64_t)b >> (16 - inhi));
+			a.lo = (uint64_t)b << (64 - (16 - inhi));
+		}
+		r->bucket[b] = (uint32_t)search128(r, a, 0, r->n);
+	}
+	return 0;
+}
+
+static int
+shares_common(const struct ranges *r, struct u128 key)
+{
+	struct u128 x = key, c = r->common;
+	unsigned s = r->shift;
+
+	if (s == 0)
+		return 1;
+	if (s <= 64)
+		return s == 64 ? x.hi == c.hi :
+				 (x.hi >> (64 - s)) == (c.hi >> (64 - s));
+	return x.hi == c.hi && (x.lo >> (128 - s)) == (c.lo >> (128 - s));
 }
 
 int
 cidrset_build(struct cidrset *cs)
 {
-	const struct prefix **stack = NULL;
-	size_t depth = 0, cap = 0, i, w;
-	struct u128 zero = { 0, 0 };
+	struct u128 max[2] = { { 0, 0xffffffffULL }, { ~0ULL, ~0ULL } };
 
 	if (cs->built)
 		return -1;
-	qsort(cs->pfx, cs->npfx, sizeof(*cs->pfx), prefix_order);
-	/* Drop exact duplicates, keeping the last added (sorted last). */
-	for (i = 0, w = 0; i < cs->npfx; i++) {
-		if (w > 0 && u128_cmp(cs->pfx[w - 1].lo, cs->pfx[i].lo) == 0 &&
-		    cs->pfx[w - 1].plen == cs->pfx[i].plen)
-			w--;
-		cs->pfx[w++] = cs->pfx[i];
-	}
-	cs->npfx = w;
-	if (cs->npfx > 0 && (stack = calloc(129, sizeof(*stack))) == NULL)
-		return -1;
-	if (emit(cs, &cap, zero, NULL) == -1)
-		goto fail;
-	for (i = 0; i < cs->npfx; i++) {
-		const struct prefix *p = &cs->pfx[i];
+	cs->distinct = 0;
+	for (int f = 0; f < 2; f++) {
+		struct prefix *p = cs->pfx[f];
+		size_t n = cs->npfx[f], w = 0;
 
-		/* Close the open prefixes that end before p starts. */
-		while (depth > 0 && u128_cmp(stack[depth - 1]->hi, p->lo) < 0) {
-			const struct prefix *done = stack[--depth];
-
-			if (done->hi.hi == ~0ULL && done->hi.lo == ~0ULL)
-				continue;
-			if (emit(cs, &cap, u128_inc(done->hi),
-				depth ? stack[depth - 1] : NULL) == -1)
-				goto fail;
+		if (n > 0)
+			qsort(p, n, sizeof(*p), prefix_order);
+		/* Drop exact duplicates, keeping the last added. */
+		for (size_t i = 0; i < n; i++) {
+			if (w > 0 && u128_cmp(p[w - 1].lo, p[i].lo) == 0 &&
+			    p[w - 1].plen == p[i].plen)
+				w--;
+			p[w++] = p[i];
 		}
-		if (emit(cs, &cap, p->lo, p) == -1)
-			goto fail;
-		stack[depth++] = p;
+		cs->npfx[f] = w;
+		cs->distinct += w;
+		if (sweep(&cs->r[f], p, w, max[f]) == -1 ||
+		    family_index(&cs->r[f], f == 0) == -1)
+			return -1;
 	}
-	while (depth > 0) {
-		const struct prefix *done = stack[--depth];
-
-		if (done->hi.hi == ~0ULL && done->hi.lo == ~0ULL)
-			continue;
-		if (emit(cs, &cap, u128_inc(done->hi),
-			depth ? stack[depth - 1] : NULL) == -1)
-			goto fail;
-	}
-	free(stack);
 	cs->built = 1;
 	return 0;
-fail:
-	free(stack);
-	return -1;
 }
 
 int
 cidrset_lookup(
     const struct cidrset *cs, const struct addr *a, uint32_t *value, int *plen)
 {
-	struct u128 key = u128_from(a);
-	size_t lo = 0, hi = cs->nranges;
-	const struct range *r;
-	int pl;
+	const struct ranges *r;
+	size_t i;
 
-	if (!cs->built || cs->nranges == 0)
+	if (!cs->built)
 		return 0;
-	/* Last range whose start <= key (ranges[0] starts at 0). */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (addr_is_v4(a)) {
+		uint32_t key = addr_v4(a);
 
-		if (u128_cmp(cs->ranges[mid].start, key) <= 0)
-			lo = mid;
-		else
-			hi = mid;
+		r = &cs->r[0];
+		i = search32(r, key, r->bucket[key >> 16],
+		    (size_t)r->bucket[(key >> 16) + 1] + 1);
+	} else {
+		struct u128 key = u128_from(a);
+
+		r = &cs->r[1];
+		if (shares_common(r, key)) {
+			unsigned b = u128_window16(key, r->shift);
+
+			i = search128(
+			    r, key, r->bucket[b], (size_t)r->bucket[b + 1] + 1);
+		} else {
+			i = search128(r, key, 0, r->n);
+		}
 	}
-	r = &cs->ranges[lo];
-	if (r->plen < 0)
+	if (r->plen[i] < 0)
 		return 0;
-	*value = r->value;
-	if (plen != NULL) {
-		pl = r->plen;
-		*plen = addr_is_v4(a) && pl >= 96 ? pl - 96 : pl;
-	}
+	*value = r->value[i];
+	if (plen != NULL)
+		*plen = r->plen[i];
 	return 1;
 }
 
 size_t
 cidrset_count(const struct cidrset *cs)
 {
-	return cs->npfx;
+	return cs->distinct;
 }
 
 void
@@ -417,7 +579,13 @@ cidrset_free(struct cidrset *cs)
 {
 	if (cs == NULL)
 		return;
-	free(cs->pfx);
-	free(cs->ranges);
+	for (int f = 0; f < 2; f++) {
+		free(cs->pfx[f]);
+		free(cs->r[f].start);
+		free(cs->r[f].start32);
+		free(cs->r[f].value);
+		free(cs->r[f].plen);
+		free(cs->r[f].bucket);
+	}
 	free(cs);
 }

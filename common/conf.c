@@ -45,6 +45,9 @@ conf_set_root(struct conf *c, struct conf_node *root)
 	c->root = root;
 }
 
+static void conf_vadd_error(struct conf *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 conf_vadd_error(struct conf *c, const char *fmt, va_list ap)
 {

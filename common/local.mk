@@ -8,10 +8,14 @@ common_libcommon_a_SOURCES = \
 	common/timeutil.c common/timeutil.h \
 	common/event.c common/event.h \
 	common/addr.c common/addr.h \
-	common/conf_parse.y common/conf.c common/conf.h common/conf_int.h
+	common/conf_parse.y common/conf.c common/conf.h common/conf_int.h \
+	common/settings.c common/settings.h \
+	common/privdrop.c common/privdrop.h
 
-check_PROGRAMS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf
-TESTS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf
+check_PROGRAMS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf \
+	tests/unit/test_settings tests/unit/test_privdrop
+TESTS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf \
+	tests/unit/test_settings tests/unit/test_privdrop
 
 FUZZ_PROGS += tests/fuzz/fuzz_conf
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c $(FUZZ_DRIVER)

@@ -36,6 +36,9 @@ log_getlevel(void)
 	return log_level;
 }
 
+static void log_vemit(const char *, int, int, const char *, va_list)
+    __attribute__((format(printf, 4, 0)));
+
 static void
 log_vemit(const char *lvl, int with_errno, int saved_errno, const char *fmt,
     va_list ap)

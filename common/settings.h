@@ -33,6 +33,8 @@ struct settings {
 	size_t nvars;
 	int tzoff; /* zone of year-less stamps */
 	int strict_rules; /* a bad rule is fatal */
+	int rules_given; /* rules named in the file */
+	int log_level; /* LOG_LEVEL_* */
 	struct conf *conf; /* the whole tree (owned) */
 	const struct conf_node *collector; /* blocks, NULL if absent */
 	const struct conf_node *web;

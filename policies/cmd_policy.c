@@ -1,21 +1,281 @@
 /*
- * cmd_policy.c — `seccloud policy`: check a policy file, look up an address.
- * Not built yet: see issue 5.
+ * cmd_policy.c — `seccloud policy`: check a policy file, look up an
+ * address, judge a flow.
+ *
+ *   seccloud policy check FILE
+ *   seccloud policy lookup ADDR [-p FILE]
+ *   seccloud policy flow SRC[:PORT] DST:PORT [tcp|udp] [-p FILE] [-t TIME]
+ *
+ * Without -p the example policy shipped with seccloud is used
+ * (settings_sharedir()/policies/example/policy.conf).
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "common/settings.h"
+#include "common/timeutil.h"
+#include "common/xmalloc.h"
+#include "policies/policy.h"
 #include "seccloud.h"
+
+#define EXAMPLE_POLICY "policies/example/policy.conf"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: seccloud policy check FILE\n"
+	    "       seccloud policy lookup ADDR [-p FILE]\n"
+	    "       seccloud policy flow SRC[:PORT] DST:PORT [tcp|udp] "
+	    "[-p FILE] [-t TIME]\n"
+	    "\n"
+	    "check a policy file, show the 団体, tier, source and gateway of "
+	    "an\naddress, or judge a flow against the three-tier matrix.  "
+	    "Without -p\nthe bundled example policy is used.\n");
+}
+
+/*
+ * settings_sharedir() is declared in common/settings.h but not on main
+ * yet: refer to it weakly and, while it is missing, look for the example
+ * policy in the installed data dir and then beside the running binary's
+ * source tree (build/ is a subdirectory of it).
+ */
+#pragma weak settings_sharedir
+
+static char *
+example_path(void)
+{
+	static const char *const rel[] = { "..", ".", "../.." };
+	char exe[4096], *slash, *path;
+	ssize_t n;
+	size_t i;
+
+	if (settings_sharedir != NULL) {
+		xasprintf(&path, "%s/%s", settings_sharedir(), EXAMPLE_POLICY);
+		return path;
+	}
+	xasprintf(&path, "%s/%s", SC_DATADIR, EXAMPLE_POLICY);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			xasprintf(
+			    &path, "%s/%s/%s", exe, rel[i], EXAMPLE_POLICY);
+			if (access(path, R_OK) == 0)
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(EXAMPLE_POLICY);
+}
+
+static struct policy *
+open_policy(const char *path)
+{
+	char *def = NULL;
+	struct policy *p;
+
+	if (path == NULL)
+		path = def = example_path();
+	p = policy_load(path);
+	if (p == NULL)
+		fprintf(stderr, "seccloud policy: %s: not loaded\n", path);
+	free(def);
+	return p;
+}
+
+static int
+do_check(const char *path)
+{
+	struct policy *p = policy_load(path);
+
+	if (p == NULL)
+		return 1;
+	printf("%s: ok: %s (%s), %zu 団体, %zu sources, %zu gateways, "
+	       "%zu exceptions, %zu routes\n",
+	    path, policy_prefecture_name(p), policy_prefecture_code(p),
+	    policy_muni_count(p), policy_source_count(p),
+	    policy_gateway_count(p), policy_exception_count(p),
+	    policy_route_count(p));
+	policy_unref(p);
+	return 0;
+}
+
+static void
+print_tag(const struct policy_tag *t)
+{
+	if (t->muni != NULL)
+		printf("団体      %s (%s) %s, %s\n", t->muni->name,
+		    t->muni->code, policy_muni_type_jp(t->muni->type),
+		    policy_model_jp(t->muni->model));
+	else
+		printf("団体      -\n");
+	printf("tier      %s %s / %s\n", policy_tier_short(t->tier),
+	    policy_tier_jp(t->tier), policy_tier_en(t->tier));
+	if (t->plen >= 0)
+		printf("prefix    /%d\n", t->plen);
+	if (t->source != NULL)
+		printf("source    %s (type %s, expected every %llds)\n",
+		    t->source->name, t->source->type,
+		    (long long)t->source->interval_s);
+	if (t->gateway != NULL)
+		printf("gateway   %s %s (%s)\n",
+		    policy_gw_short(t->gateway->kind), t->gateway->name,
+		    policy_gw_jp(t->gateway->kind));
+}
+
+static int
+do_lookup(const char *path, const char *addr)
+{
+	struct policy *p;
+	struct policy_tag t;
+	struct addr a;
+
+	if (addr_parse(addr, &a) != 0) {
+		fprintf(stderr, "seccloud policy: %s: not an address\n", addr);
+		return 2;
+	}
+	if ((p = open_policy(path)) == NULL)
+		return 1;
+	policy_tag(p, &a, &t);
+	printf("address   %s\n", addr);
+	print_tag(&t);
+	policy_unref(p);
+	return 0;
+}
+
+/* "10.0.0.1", "10.0.0.1:443", "[2001:db8::1]:443" */
+static int
+parse_hostport(const char *s, struct addr *a, uint16_t *port)
+{
+	char buf[ADDR_STRLEN + 8];
+	const char *colon;
+	char *end;
+	unsigned long v;
+	size_t n;
+
+	*port = 0;
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (rb == NULL || (size_t)(rb - s - 1) >= sizeof(buf))
+			return -1;
+		memcpy(buf, s + 1, (size_t)(rb - s - 1));
+		buf[rb - s - 1] = '\0';
+		colon = rb[1] == ':' ? rb + 1 : NULL;
+	} else {
+		colon = strchr(s, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL; /* bare IPv6 */
+		n = colon ? (size_t)(colon - s) : strlen(s);
+		if (n >= sizeof(buf))
+			return -1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+	}
+	if (addr_parse(buf, a) != 0)
+		return -1;
+	if (colon != NULL) {
+		v = strtoul(colon + 1, &end, 10);
+		if (colon[1] == '\0' || *end != '\0' || v > 65535)
+			return -1;
+		*port = (uint16_t)v;
+	}
+	return 0;
+}
+
+static int
+do_flow(const char *path, int argc, char **argv, const char *when)
+{
+	struct policy *p;
+	struct policy_verdict v;
+	struct addr s, d;
+	uint16_t sp, dp;
+	uint8_t proto = 6;
+	int64_t t = time_now_us();
+	char line[1024];
+
+	if (argc < 2 || parse_hostport(argv[0], &s, &sp) != 0 ||
+	    parse_hostport(argv[1], &d, &dp) != 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (argc > 2)
+		proto = strcmp(argv[2], "udp") == 0 ? 17 : 6;
+	if (when != NULL && time_parse_arg(when, &t) != 0) {
+		fprintf(stderr, "seccloud policy: %s: not a time\n", when);
+		return 2;
+	}
+	if ((p = open_policy(path)) == NULL)
+		return 1;
+	policy_eval_flow(p, &s, sp, &d, dp, proto, t, &v);
+	policy_verdict_format(&v, &s, sp, &d, dp, proto, line, sizeof(line));
+	printf("verdict   %s\n", policy_verdict_name(v.kind));
+	if (v.violation)
+		printf("alert     %s S%d %s\n", v.use_case, v.severity,
+		    policy_severity_jp(v.severity));
+	printf("model     %s\n", policy_model_jp(v.model));
+	printf("cell      %s\n", v.cell_text);
+	printf("evidence  %s\n", line);
+	policy_unref(p);
+	return v.violation ? 3 : 0;
+}
 
 int
 cmd_policy(int argc, char **argv)
 {
+	const char *path = NULL, *when = NULL;
+	const char *sub;
+	int ch;
+
 	if (cmd_wants_help(argc, argv)) {
-		printf(
-		    "usage: seccloud policy [options]\n\ncheck a policy file, look up an address.\n"
-		    "Not built yet (issue 5).\n");
+		usage(stdout);
 		return 0;
 	}
-	return cmd_not_built("policy", "issue 5");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	optind = 1;
+	while ((ch = getopt(argc, argv, "p:t:")) != -1) {
+		switch (ch) {
+		case 'p':
+			path = optarg;
+			break;
+		case 't':
+			when = optarg;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (strcmp(sub, "check") == 0) {
+		if (argc != 1 && path == NULL) {
+			usage(stderr);
+			return 2;
+		}
+		return do_check(argc == 1 ? argv[0] : path);
+	}
+	if (strcmp(sub, "lookup") == 0 && argc == 1)
+		return do_lookup(path, argv[0]);
+	if (strcmp(sub, "flow") == 0)
+		return do_flow(path, argc, argv, when);
+	usage(stderr);
+	return 2;
 }

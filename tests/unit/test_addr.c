@@ -109,6 +109,13 @@ run_oracle(int v4, size_t nprefix, size_t nlookup)
 			a.b[15] ^= (uint8_t)(rnd() % 2);
 			if (rnd() % 2)
 				a.b[15 - (int)(rnd() % 4)] |= 0xff;
+		} else if (!v4 && i % 7 == 1) {
+			/* anywhere in IPv6: outside the prefixes' shared bits */
+			uint8_t b[16];
+
+			for (int k = 0; k < 16; k++)
+				b[k] = (uint8_t)rnd();
+			addr_from_v6(&a, b);
 		} else {
 			random_addr(&a, v4);
 		}

@@ -1,0 +1,446 @@
+/*
+ * compile_hs.c — one Hyperscan database per buffer kind (and a streaming
+ * one for the payload of packet sets).  Each rule contributes one pattern,
+ * whose id is the rule's index: its fast_pattern or longest content as an
+ * escaped literal, or, with no content, its whole pcre when Hyperscan
+ * accepts it (as is, or with HS_FLAG_PREFILTER).  Rules with neither go on
+ * the unfiltered lists.  Databases are serialised to
+ * CACHE_DIR/<sha256>.hsdb, keyed by the rule text, the vars, the domain and
+ * hs_version(), so a restart with unchanged rules skips compilation.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "rules/rules_int.h"
+
+struct pats {
+	char **expr;
+	unsigned *flags;
+	unsigned *ids;
+	size_t n, cap;
+};
+
+static void
+pats_add(struct pats *p, char *expr, unsigned flags, unsigned id)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->expr = xreallocarray(p->expr, p->cap, sizeof(*p->expr));
+		p->flags = xreallocarray(p->flags, p->cap, sizeof(*p->flags));
+		p->ids = xreallocarray(p->ids, p->cap, sizeof(*p->ids));
+	}
+	p->expr[p->n] = expr;
+	p->flags[p->n] = flags;
+	p->ids[p->n] = id;
+	p->n++;
+}
+
+static void
+pats_free(struct pats *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->expr[i]);
+	free(p->expr);
+	free(p->flags);
+	free(p->ids);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *
+escape_literal(const uint8_t *s, size_t n)
+{
+	char *out = xmalloc(n * 4 + 1), *o = out;
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		if (isalnum(s[i]))
+			*o++ = (char)s[i];
+		else {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[s[i] >> 4];
+			*o++ = hex[s[i] & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* 0 exact, 1 only as a prefilter, -1 refused. */
+static int
+hs_accepts(const struct rule_elem *e)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *err = NULL;
+	int rv = -1;
+
+	if (hs_expression_info(e->re_src, e->hs_flags, &info, &err) ==
+	    HS_SUCCESS)
+		rv = 0;
+	else {
+		hs_free_compile_error(err);
+		err = NULL;
+		if (hs_expression_info(e->re_src,
+			e->hs_flags | HS_FLAG_PREFILTER, &info,
+			&err) == HS_SUCCESS)
+			rv = 1;
+		else
+			hs_free_compile_error(err);
+	}
+	if (info != NULL) {
+		if (info->min_width == 0)
+			rv = -1; /* matches empty: no use as a prefilter */
+		free(info);
+	}
+	return rv;
+}
+
+/* Pick the pattern for one rule; returns its buffer or -1. */
+static int
+rule_pattern(struct ruleset *rs, struct rule *r, char **expr, unsigned *fl)
+{
+	int pcre_choice = -1;
+	unsigned pflags = 0;
+
+	r->prefilter_is_pcre = 0;
+	for (size_t i = 0; i < r->nelems; i++) {
+		const struct rule_elem *e = &r->elems[i];
+		int a;
+
+		if (e->kind != ELEM_PCRE)
+			continue;
+		a = hs_accepts(e);
+		if (a == 0)
+			rs->stats.pcre_hs++;
+		else if (a == 1)
+			rs->stats.pcre_hs_prefilter++;
+		if (pcre_choice < 0 && a >= 0 &&
+		    !(e->flags & (ELEM_NEG | ELEM_RELATIVE)) &&
+		    !(e->re_opts & PCRE2_ANCHORED)) {
+			pcre_choice = (int)i;
+			pflags = e->hs_flags | (a == 1 ? HS_FLAG_PREFILTER : 0);
+		}
+	}
+	if (r->prefilter >= 0) {
+		const struct rule_elem *e = &r->elems[r->prefilter];
+
+		*expr = escape_literal(e->pat, e->patlen);
+		*fl = (e->flags & ELEM_NOCASE) ? HS_FLAG_CASELESS : 0;
+		return e->buf;
+	}
+	if (pcre_choice >= 0) {
+		r->prefilter = pcre_choice;
+		r->prefilter_is_pcre = 1;
+		*expr = xstrdup(r->elems[pcre_choice].re_src);
+		*fl = pflags;
+		return r->elems[pcre_choice].buf;
+	}
+	return -1;
+}
+
+static void
+add_unfiltered(struct ruleset *rs, const struct rule *r)
+{
+	if (r->is_log) {
+		rs->unf_log = xreallocarray(
+		    rs->unf_log, rs->nunf_log + 1, sizeof(*rs->unf_log));
+		rs->unf_log[rs->nunf_log++] = r;
+	} else {
+		int p = r->proto;
+
+		rs->unf_pkt[p] = xreallocarray(rs->unf_pkt[p],
+		    rs->nunf_pkt[p] + 1, sizeof(*rs->unf_pkt[p]));
+		rs->unf_pkt[p][rs->nunf_pkt[p]++] = r;
+	}
+	rs->stats.unfiltered++;
+}
+
+/* A rule whose pattern Hyperscan refused: evaluated without prefilter.
+ * Remembered so the cache can replay it. */
+static void
+drop_pattern(struct ruleset *rs, struct rule *r)
+{
+	if (r->prefilter < 0)
+		return;
+	r->prefilter = -1;
+	add_unfiltered(rs, r);
+	rs->stats.prefiltered--;
+	rs->dropped =
+	    xreallocarray(rs->dropped, rs->ndropped + 1, sizeof(*rs->dropped));
+	rs->dropped[rs->ndropped++] = (uint32_t)r->idx;
+}
+
+static int
+compile_one(struct ruleset *rs, struct pats *p, int buf, int mode)
+{
+	hs_compile_error_t *err = NULL;
+	unsigned *fl = xreallocarray(NULL, p->n, sizeof(unsigned));
+
+	for (;;) {
+		hs_error_t e;
+
+		for (size_t i = 0; i < p->n; i++)
+			fl[i] = p->flags[i] |
+			    (mode == RULE_HS_BLOCK ? HS_FLAG_SINGLEMATCH : 0);
+		if (p->n == 0)
+			break;
+		e = hs_compile_ext_multi((const char *const *)p->expr, fl,
+		    p->ids, NULL, (unsigned)p->n,
+		    mode == RULE_HS_BLOCK ? HS_MODE_BLOCK : HS_MODE_STREAM,
+		    NULL, &rs->db[buf][mode], &err);
+		if (e == HS_SUCCESS)
+			break;
+		/* One pattern failed: take it out, its rule goes unfiltered. */
+		if (err == NULL || err->expression < 0 ||
+		    (size_t)err->expression >= p->n) {
+			log_warnx("rules: hyperscan (%s): %s",
+			    rule_buf_name(buf),
+			    err != NULL ? err->message : "failed");
+			hs_free_compile_error(err);
+			free(fl);
+			return -1;
+		}
+		{
+			size_t k = (size_t)err->expression;
+			struct rule *r = rs->rules[p->ids[k]];
+
+			log_debug(
+			    "rules: sid %u: hyperscan refused its pattern "
+			    "(%s); confirming without a prefilter",
+			    r->sid, err->message);
+			hs_free_compile_error(err);
+			err = NULL;
+			drop_pattern(rs, r);
+			free(p->expr[k]);
+			p->n--;
+			p->expr[k] = p->expr[p->n];
+			p->flags[k] = p->flags[p->n];
+			p->ids[k] = p->ids[p->n];
+		}
+	}
+	free(fl);
+	return 0;
+}
+
+/* ---- cache ------------------------------------------------------------- */
+
+static void
+cache_path(
+    const char *dir, const char *key, size_t keylen, char *out, size_t outlen)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	const char *ver = hs_version();
+
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	EVP_DigestUpdate(c, key, keylen);
+	EVP_DigestUpdate(c, ver, strlen(ver));
+	EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(out, outlen, "%s/%s.hsdb", dir, hex);
+}
+
+#define CACHE_MAGIC "SCHSDB1\n"
+
+static int
+read_dropped(struct ruleset *rs, FILE *f, uint32_t len)
+{
+	uint32_t id;
+
+	if (len % 4 != 0)
+		return -1;
+	for (uint32_t i = 0; i < len / 4; i++) {
+		if (fread(&id, 4, 1, f) != 1 || id >= rs->nrules)
+			return -1;
+		drop_pattern(rs, rs->rules[id]);
+	}
+	return 0;
+}
+
+static int
+cache_read(struct ruleset *rs, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char magic[8];
+	uint32_t hdr[3];
+	int ok = 0;
+
+	if (f == NULL)
+		return -1;
+	if (fread(magic, 1, 8, f) != 8 || memcmp(magic, CACHE_MAGIC, 8) != 0)
+		goto out;
+	while (fread(hdr, sizeof(uint32_t), 3, f) == 3) {
+		char *b;
+
+		if (hdr[0] == UINT32_MAX) {
+			if (read_dropped(rs, f, hdr[2]) == -1)
+				goto out;
+			continue;
+		}
+		if (hdr[0] >= RULE_BUF_COUNT || hdr[1] > 1 ||
+		    hdr[2] > 1024u * 1024 * 1024 || rs->db[hdr[0]][hdr[1]])
+			goto out;
+		b = xmalloc(hdr[2]);
+		if (fread(b, 1, hdr[2], f) != hdr[2] ||
+		    hs_deserialize_database(
+			b, hdr[2], &rs->db[hdr[0]][hdr[1]]) != HS_SUCCESS) {
+			free(b);
+			goto out;
+		}
+		rs->stats.db_bytes += hdr[2];
+		free(b);
+	}
+	ok = feof(f);
+out:
+	fclose(f);
+	if (!ok) {
+		for (int b = 0; b < RULE_BUF_COUNT; b++)
+			for (int m = 0; m < 2; m++) {
+				hs_free_database(rs->db[b][m]);
+				rs->db[b][m] = NULL;
+			}
+		rs->stats.db_bytes = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+cache_write(struct ruleset *rs, const char *dir, const char *path)
+{
+	char tmp[4200];
+	FILE *f;
+	int bad = 0;
+
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+		log_warn("rules: cache %s", dir);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		log_warn("rules: cache %s", tmp);
+		return;
+	}
+	fwrite(CACHE_MAGIC, 1, 8, f);
+	for (int b = 0; b < RULE_BUF_COUNT; b++)
+		for (int m = 0; m < 2; m++) {
+			char *bytes = NULL;
+			size_t len = 0;
+			uint32_t hdr[3];
+
+			if (rs->db[b][m] == NULL)
+				continue;
+			if (hs_serialize_database(rs->db[b][m], &bytes, &len) !=
+			    HS_SUCCESS) {
+				bad = 1;
+				continue;
+			}
+			hdr[0] = (uint32_t)b;
+			hdr[1] = (uint32_t)m;
+			hdr[2] = (uint32_t)len;
+			if (fwrite(hdr, sizeof(uint32_t), 3, f) != 3 ||
+			    fwrite(bytes, 1, len, f) != len)
+				bad = 1;
+			free(bytes);
+		}
+	if (rs->ndropped > 0) {
+		uint32_t hdr[3] = { UINT32_MAX, 0,
+			(uint32_t)(rs->ndropped * 4) };
+
+		if (fwrite(hdr, sizeof(uint32_t), 3, f) != 3 ||
+		    fwrite(rs->dropped, 4, rs->ndropped, f) != rs->ndropped)
+			bad = 1;
+	}
+	if (fclose(f) != 0 || bad || rename(tmp, path) == -1) {
+		log_warnx("rules: could not write cache %s", path);
+		unlink(tmp);
+	}
+}
+
+static void
+count_db_bytes(struct ruleset *rs)
+{
+	rs->stats.db_bytes = 0;
+	for (int b = 0; b < RULE_BUF_COUNT; b++)
+		for (int m = 0; m < 2; m++) {
+			size_t sz = 0;
+
+			if (rs->db[b][m] != NULL &&
+			    hs_database_size(rs->db[b][m], &sz) == HS_SUCCESS)
+				rs->stats.db_bytes += sz;
+		}
+}
+
+int
+ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
+    size_t keylen)
+{
+	struct pats pats[RULE_BUF_COUNT];
+	char path[4096];
+	struct timespec t0, t1;
+	int packet = (rs->flags & RULESET_PACKET) != 0, rv = 0;
+	int cached = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(pats, 0, sizeof(pats));
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct rule *r = rs->rules[i];
+		char *expr = NULL;
+		unsigned fl = 0;
+		int buf;
+
+		if (r->is_log == packet)
+			continue; /* other domain: never matched */
+		buf = rule_pattern(rs, r, &expr, &fl);
+		if (buf < 0) {
+			add_unfiltered(rs, r);
+			continue;
+		}
+		rs->stats.prefiltered++;
+		pats_add(&pats[buf], expr, fl, (unsigned)i);
+	}
+	if (cache_dir != NULL) {
+		cache_path(cache_dir, keytext, keylen, path, sizeof(path));
+		if (cache_read(rs, path) == 0)
+			cached = 1;
+	}
+	for (int b = 0; !cached && b < RULE_BUF_COUNT; b++) {
+		if (compile_one(rs, &pats[b], b, RULE_HS_BLOCK) == -1) {
+			rv = -1;
+			break;
+		}
+		if (packet && b == RULE_BUF_PAYLOAD &&
+		    compile_one(rs, &pats[b], b, RULE_HS_STREAM) == -1) {
+			rv = -1;
+			break;
+		}
+	}
+	for (int b = 0; b < RULE_BUF_COUNT; b++)
+		pats_free(&pats[b]);
+	if (rv == 0 && !cached) {
+		count_db_bytes(rs);
+		if (cache_dir != NULL)
+			cache_write(rs, cache_dir, path);
+	}
+	rs->stats.cache_hit = cached;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rs->stats.compile_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	return rv;
+}

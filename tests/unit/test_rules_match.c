@@ -1,0 +1,307 @@
+/*
+ * test_rules_match.c — matching semantics: a table of content/pcre rules
+ * and buffers with the Snort/Suricata answer (offset, depth, distance,
+ * within, negation, nocase, backtracking, pcre flags and R); header, flow,
+ * dsize and buffers through ruleset_match_packet; the on-disk cache is hit
+ * on the second load and gives the same answers.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rules/rules.h"
+#include "tests/tap.h"
+
+struct ccase {
+	const char *opts; /* rule options before sid */
+	const char *data;
+	int want;
+};
+
+static const struct ccase cases[] = {
+	{ "content:\"AllWorkAndNoPlayMakesWill\"; content:\"DullBoy\"; "
+	  "distance:1; within:7;",
+	    "AllWorkAndNoPlayMakesWill DullBoy", 1 },
+	{ "content:\"AllWorkAndNoPlayMakesWill\"; content:\"DullBoy\"; "
+	  "distance:1; within:7;",
+	    "AllWorkAndNoPlayMakesWillDullBoy", 0 },
+	{ "content:\"AllWorkAndNoPlayMakesWill\"; content:\"DullBoy\"; "
+	  "distance:1; within:7;",
+	    "AllWorkAndNoPlayMakesWill  DullBoy", 0 },
+	{ "content:\"abc\"; offset:2; depth:3;", "xxabc", 1 },
+	{ "content:\"abc\"; offset:2; depth:3;", "xabcx", 0 },
+	{ "content:\"abc\"; offset:2; depth:3;", "xxxabc", 0 },
+	{ "content:\"abc\"; depth:3;", "abcabc", 1 },
+	{ "content:\"abc\"; depth:3;", "xabc", 0 },
+	{ "content:\"a\"; content:\"b\"; within:1;", "axab", 1 },
+	{ "content:\"a\"; content:\"b\"; within:1;", "axax b", 0 },
+	{ "content:\"GET\"; content:!\"two\";", "GET /one", 1 },
+	{ "content:\"GET\"; content:!\"two\";", "GET /two", 0 },
+	{ "content:\"fix\"; content:\"this\"; within:6; content:!\"and\"; "
+	  "distance:0;",
+	    "fix this now", 1 },
+	{ "content:\"fix\"; content:\"this\"; within:6; content:!\"and\"; "
+	  "distance:0;",
+	    "fix this and", 0 },
+	{ "content:\"fix\"; content:\"this\"; within:6; content:!\"and\"; "
+	  "distance:0;",
+	    "and fix this", 1 },
+	{ "content:\"HeLLo\"; nocase;", "say hello", 1 },
+	{ "content:\"HeLLo\";", "say hello", 0 },
+	{ "content:\"foo\"; pcre:\"/^bar/R\";", "foobar", 1 },
+	{ "content:\"foo\"; pcre:\"/^bar/R\";", "foo bar", 0 },
+	{ "content:\"foo\"; pcre:\"/^bar/R\";", "barfoo", 0 },
+	{ "pcre:\"/^gEt/i\";", "GET /", 1 },
+	{ "pcre:\"/^gEt/\";", "GET /", 0 },
+	{ "content:\"GET\"; pcre:!\"/two/\";", "GET /one", 1 },
+	{ "content:\"GET\"; pcre:!\"/two/\";", "GET /two", 0 },
+	{ "content:\"bc\"; content:\"ab\"; distance:-3; within:2;", "abc", 1 },
+	{ "content:\"|0d 0a|x|00|\";", "a\r\nx", 0 },
+	{ "content:\"SMB\"; depth:8; content:\"|09 01|\"; distance:8; within:2;",
+	    "\xffSMB12345678\x09\x01", 1 },
+	{ "content:\"SMB\"; depth:8; content:\"|09 01|\"; distance:8; within:2;",
+	    "\xffSMB123456789\x09\x01", 0 },
+	{ "content:\"a;b\"; content:\"c\\\"d\";", "xa;bc\"d", 1 },
+	{ "pcre:\"/a.b/s\";", "a\nb", 1 },
+	{ "pcre:\"/a.b/\";", "a\nb", 0 },
+	{ "pcre:\"/^b$/m\";", "a\nb\nc", 1 },
+	{ "content:\"x\"; content:\"y\"; distance:0; content:\"z\"; within:1;",
+	    "x y x yz", 1 },
+	{ "content:\"x\"; content:\"y\"; distance:0; content:\"z\"; within:1;",
+	    "x y x y z", 0 },
+};
+
+static void
+test_confirm_table(void)
+{
+	char text[512];
+	struct ruleset_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ruleset *rs;
+		struct rule_scratch *s;
+		const struct rule *r;
+		const struct ccase *c = &cases[i];
+
+		snprintf(text, sizeof(text),
+		    "alert tcp any any -> any any (%s sid:1;)", c->opts);
+		rs = ruleset_load_string("t", text, &o, NULL);
+		r = rs != NULL ? ruleset_rule(rs, 0) : NULL;
+		if (!ok(r != NULL, "case %zu loads", i))
+			continue;
+		s = rule_scratch_new(rs);
+		is_int(rule_confirm(r, s, RULE_BUF_PAYLOAD,
+			   (const uint8_t *)c->data, strlen(c->data)),
+		    c->want, "case %zu: %s on \"%s\"", i, c->opts, c->data);
+		rule_scratch_free(s);
+		ruleset_unref(rs);
+	}
+}
+
+struct collect {
+	uint32_t sids[16];
+	int n;
+};
+
+static int
+collect_cb(void *ctx, const struct rule_hit *h)
+{
+	struct collect *c = ctx;
+
+	if (c->n < 16)
+		c->sids[c->n++] = rule_sid(h->rule);
+	return 0;
+}
+
+static int
+fired(const struct collect *c, uint32_t sid)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->sids[i] == sid)
+			return 1;
+	return 0;
+}
+
+static void
+v4(struct addr *a, const char *s)
+{
+	memset(a, 0, sizeof(*a));
+	a->b[10] = a->b[11] = 0xff;
+	inet_pton(AF_INET, s, a->b + 12);
+}
+
+static const char packet_rules[] =
+    "alert tcp 192.168.1.5 any -> 192.168.1.1 any (sid:1;)\n"
+    "alert tcp 192.168.1.1 any -> 192.168.1.5 any (sid:2;)\n"
+    "alert tcp $HOME_NET any <> $EXTERNAL_NET 80 (content:\"GET\"; "
+    "sid:3;)\n"
+    "alert tcp any any -> any ![1:1024] (content:\"GET\"; sid:4;)\n"
+    "alert tcp any any -> any any (flow:to_server,established; "
+    "content:\"GET\"; sid:5;)\n"
+    "alert http any any -> any any (http.uri; content:\"/images.gif\"; "
+    "sid:6;)\n"
+    "alert tcp any any -> any any (uricontent:\"images\"; pcre:\"/gif$/U\"; "
+    "sid:7;)\n"
+    "alert tcp any any -> any any (dsize:<10; sid:8;)\n"
+    "alert udp any any -> any any (content:\"GET\"; sid:9;)\n"
+    "alert dns any any -> any any (dns.query; content:\"google\"; nocase; "
+    "sid:10;)\n"
+    "alert tcp [192.168.0.0/16,!192.168.1.5] any -> any any (content:"
+    "\"GET\"; sid:11;)\n";
+
+static void
+test_packets(void)
+{
+	struct ruleset_opts o;
+	struct ruleset *rs;
+	struct rule_scratch *s;
+	struct rule_packet p;
+	struct addr a, b, ext;
+	struct collect c;
+	const char *uri = "/x/images.gif";
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	rs = ruleset_load_string("pkt", packet_rules, &o, NULL);
+	if (!ok(rs != NULL && ruleset_count(rs) == 11, "packet rules load"))
+		return;
+	s = rule_scratch_new(rs);
+	v4(&a, "192.168.1.5");
+	v4(&b, "192.168.1.1");
+	v4(&ext, "8.8.8.8");
+	memset(&p, 0, sizeof(p));
+	p.proto = RULE_PROTO_TCP;
+	p.src = &a;
+	p.dst = &b;
+	p.sport = 1234;
+	p.dport = 80;
+	p.flow = RULE_FLOW_TO_SERVER | RULE_FLOW_ESTABLISHED;
+	p.buf[RULE_BUF_PAYLOAD] = (const uint8_t *)"GET /x/images.gif";
+	p.len[RULE_BUF_PAYLOAD] = 17;
+	p.dsize = 17;
+	memset(&c, 0, sizeof(c));
+	ruleset_match_packet(rs, s, &p, collect_cb, &c);
+	ok(fired(&c, 1) && !fired(&c, 2), "header: address direction");
+	ok(!fired(&c, 3), "home -> home is not home <> external");
+	ok(!fired(&c, 4), "negated port range excludes 80");
+	ok(fired(&c, 5), "flow to_server,established");
+	ok(!fired(&c, 6) && !fired(&c, 7), "no http.uri buffer: no uri rule");
+	ok(!fired(&c, 8), "dsize 17 is not < 10");
+	ok(!fired(&c, 9), "udp rule on tcp");
+	ok(!fired(&c, 11), "negated member of an address list");
+	/* the other way, from outside, with app-layer facts */
+	p.src = &ext;
+	p.dst = &b;
+	p.sport = 80;
+	p.dport = 40000;
+	p.flow = RULE_FLOW_TO_CLIENT;
+	p.alproto = RULE_PROTO_HTTP;
+	p.buf[RULE_BUF_HTTP_URI] = (const uint8_t *)uri;
+	p.len[RULE_BUF_HTTP_URI] = strlen(uri);
+	memset(&c, 0, sizeof(c));
+	ruleset_match_packet(rs, s, &p, collect_cb, &c);
+	ok(fired(&c, 3), "<> matches the reverse direction");
+	ok(fired(&c, 4), "port 40000 is outside [1:1024]");
+	ok(!fired(&c, 5), "flow to_client fails to_server");
+	ok(fired(&c, 6), "http.uri sticky buffer on an http flow");
+	ok(fired(&c, 7), "uricontent + pcre U");
+	p.alproto = RULE_PROTO_ANY;
+	memset(&c, 0, sizeof(c));
+	ruleset_match_packet(rs, s, &p, collect_cb, &c);
+	ok(!fired(&c, 6) && fired(&c, 7),
+	    "alert http needs an http flow; alert tcp with uricontent not");
+	memset(&p, 0, sizeof(p));
+	p.proto = RULE_PROTO_UDP;
+	p.alproto = RULE_PROTO_DNS;
+	p.buf[RULE_BUF_DNS_QUERY] = (const uint8_t *)"www.GOOGLE.com";
+	p.len[RULE_BUF_DNS_QUERY] = 14;
+	p.buf[RULE_BUF_PAYLOAD] = (const uint8_t *)"xx";
+	p.len[RULE_BUF_PAYLOAD] = 2;
+	p.dsize = 2;
+	memset(&c, 0, sizeof(c));
+	ruleset_match_packet(rs, s, &p, collect_cb, &c);
+	ok(fired(&c, 10), "dns.query nocase");
+	ok(!fired(&c, 8) && !fired(&c, 1), "tcp rules stay off udp");
+	rule_scratch_free(s);
+	ruleset_unref(rs);
+}
+
+static void
+rmtree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[1024];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static void
+test_cache(void)
+{
+	char dir[] = "/tmp/test_rules_cacheXXXXXX";
+	struct ruleset_opts o;
+	struct ruleset_stats st1, st2;
+	struct ruleset *rs1, *rs2;
+	struct rule_scratch *s;
+	struct rule_packet p;
+	struct collect c;
+
+	if (!ok(mkdtemp(dir) != NULL, "temp dir"))
+		return;
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_PACKET;
+	o.cache_dir = dir;
+	rs1 = ruleset_load_string("pkt", packet_rules, &o, &st1);
+	rs2 = ruleset_load_string("pkt", packet_rules, &o, &st2);
+	ok(rs1 != NULL && rs2 != NULL, "both loads work");
+	is_int(st1.cache_hit, 0, "first load compiles");
+	is_int(st2.cache_hit, 1, "second load is a cache hit");
+	ok(st2.db_bytes > 0 && st2.db_bytes == st1.db_bytes,
+	    "same database size (%zu)", st2.db_bytes);
+	memset(&p, 0, sizeof(p));
+	p.proto = RULE_PROTO_TCP;
+	p.flow = RULE_FLOW_TO_SERVER | RULE_FLOW_ESTABLISHED;
+	p.buf[RULE_BUF_PAYLOAD] = (const uint8_t *)"GET /";
+	p.len[RULE_BUF_PAYLOAD] = 5;
+	p.dsize = 5;
+	s = rs2 != NULL ? rule_scratch_new(rs2) : NULL;
+	memset(&c, 0, sizeof(c));
+	if (s != NULL)
+		ruleset_match_packet(rs2, s, &p, collect_cb, &c);
+	ok(fired(&c, 5) && fired(&c, 8), "cached databases match");
+	rule_scratch_free(s);
+	ruleset_unref(rs1);
+	ruleset_unref(rs2);
+	o.vars = (const struct rule_var[]){ { "HOME_NET", "10.0.0.0/8" } };
+	o.nvars = 1;
+	rs1 = ruleset_load_string("pkt", packet_rules, &o, &st1);
+	is_int(st1.cache_hit, 0, "other vars: another cache key");
+	ruleset_unref(rs1);
+	rmtree(dir);
+}
+
+int
+main(void)
+{
+	test_confirm_table();
+	test_packets();
+	test_cache();
+	return done_testing();
+}
