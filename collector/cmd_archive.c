@@ -398,6 +398,7 @@ cmd_archive(int argc, char **argv)
 	}
 	if (datadir != NULL)
 		snprintf(o.cf.datadir, sizeof(o.cf.datadir), "%s", datadir);
+	collector_conf_free(&o.cf); /* only the datadir is needed */
 	log_init("archive", LOG_LEVEL_WARN);
 	if (optind >= argc) {
 		usage(stderr);

@@ -13,6 +13,8 @@
 #include "collector/collector_int.h"
 #include "collector/store.h"
 #include "common/log.h"
+#include "common/settings.h"
+#include "common/xmalloc.h"
 #include "common/timeutil.h"
 #include "seccloud.h"
 
@@ -23,10 +25,12 @@ usage(FILE *fp)
 	    "usage: seccloud collector [-v] [-f seccloud.conf] [-d datadir]\n"
 	    "                          [--listen udp:HOST:PORT|tcp:HOST:PORT|"
 	    "tls:HOST:PORT|unix:PATH ...]\n"
-	    "                          [--sources FILE] [--tz ZONE]\n"
+	    "                          [--policy FILE] [--rules FILE ...] "
+	    "[--no-rules] [--tz ZONE]\n"
 	    "                          [--tls-cert F --tls-key F [--tls-ca F"
 	    " [--tls-verify]]]\n"
-	    "                          [--frame-max N] [--batch-age-ms N]\n"
+	    "                          [--frame-max N] [--batch-age-ms N] "
+	    "[--user USER]\n"
 	    "       seccloud collector --stats [-f seccloud.conf] [-d datadir]\n"
 	    "\nreceive syslog, parse, tag, match, store and archive.\n"
 	    "Prints \"collector ready udp=ADDR:PORT tcp=... tls=... unix=PATH\"\n"
@@ -55,7 +59,9 @@ cmd_collector(int argc, char **argv)
 {
 	enum {
 		O_LISTEN = 256,
-		O_SOURCES,
+		O_POLICY,
+		O_RULES,
+		O_NORULES,
 		O_TZ,
 		O_CERT,
 		O_KEY,
@@ -63,12 +69,15 @@ cmd_collector(int argc, char **argv)
 		O_VERIFY,
 		O_FRAME,
 		O_AGE,
-		O_STATS
+		O_STATS,
+		O_USER
 	};
 	static const struct option opts[] = { { "help", no_argument, NULL,
 						  'h' },
 		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "sources", required_argument, NULL, O_SOURCES },
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "rules", required_argument, NULL, O_RULES },
+		{ "no-rules", no_argument, NULL, O_NORULES },
 		{ "tz", required_argument, NULL, O_TZ },
 		{ "tls-cert", required_argument, NULL, O_CERT },
 		{ "tls-key", required_argument, NULL, O_KEY },
@@ -76,12 +85,14 @@ cmd_collector(int argc, char **argv)
 		{ "tls-verify", no_argument, NULL, O_VERIFY },
 		{ "frame-max", required_argument, NULL, O_FRAME },
 		{ "batch-age-ms", required_argument, NULL, O_AGE },
-		{ "stats", no_argument, NULL, O_STATS }, { NULL, 0, NULL, 0 } };
+		{ "stats", no_argument, NULL, O_STATS },
+		{ "user", required_argument, NULL, O_USER },
+		{ NULL, 0, NULL, 0 } };
 	static struct collector_conf cf; /* large: keep off the stack */
 	struct listen_spec cli[COLLECTOR_LISTEN_MAX];
 	const char *conf_path = NULL, *datadir = NULL;
 	size_t ncli = 0;
-	int ch, verbose = 0, want_stats = 0;
+	int ch, verbose = 0, want_stats = 0, rules_given = 0, rc;
 	char *end;
 	long v;
 
@@ -112,17 +123,37 @@ cmd_collector(int argc, char **argv)
 				fprintf(stderr,
 				    "seccloud collector: bad --listen %s\n",
 				    optarg);
+				collector_conf_free(&cf);
 				return 2;
 			}
 			ncli++;
 			break;
-		case O_SOURCES:
-			snprintf(cf.sources, sizeof(cf.sources), "%s", optarg);
+		case O_POLICY:
+			snprintf(cf.policy, sizeof(cf.policy), "%s", optarg);
+			break;
+		case O_RULES:
+		case O_NORULES:
+			if (!rules_given) {
+				struct settings *s = cf.settings;
+
+				for (size_t i = 0; i < s->nrules; i++)
+					free(s->rules[i]);
+				s->nrules = 0;
+				rules_given = 1;
+			}
+			if (ch == O_RULES) {
+				struct settings *s = cf.settings;
+
+				s->rules = xreallocarray(
+				    s->rules, s->nrules + 1, sizeof(char *));
+				s->rules[s->nrules++] = xstrdup(optarg);
+			}
 			break;
 		case O_TZ:
 			if (time_parse_tzoff(optarg, &cf.tzoff) != 0) {
 				fprintf(
 				    stderr, "seccloud collector: bad --tz\n");
+				collector_conf_free(&cf);
 				return 2;
 			}
 			break;
@@ -147,6 +178,7 @@ cmd_collector(int argc, char **argv)
 				fprintf(stderr, "seccloud collector: bad %s\n",
 				    ch == O_FRAME ? "--frame-max" :
 						    "--batch-age-ms");
+				collector_conf_free(&cf);
 				return 2;
 			}
 			if (ch == O_FRAME) {
@@ -156,23 +188,31 @@ cmd_collector(int argc, char **argv)
 			} else
 				cf.batch_age_ms = (int)v;
 			break;
+		case O_USER:
+			snprintf(cf.user, sizeof(cf.user), "%s", optarg);
+			break;
 		case O_STATS:
 			want_stats = 1;
 			break;
 		default:
 			usage(stderr);
+			collector_conf_free(&cf);
 			return 2;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
+		collector_conf_free(&cf);
 		return 2;
 	}
 	if (datadir != NULL)
 		snprintf(cf.datadir, sizeof(cf.datadir), "%s", datadir);
 	log_init("collector", verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-	if (want_stats)
-		return stats(&cf);
+	if (want_stats) {
+		rc = stats(&cf);
+		collector_conf_free(&cf);
+		return rc;
+	}
 	if (ncli > 0) {
 		memcpy(cf.listen, cli, ncli * sizeof(cli[0]));
 		cf.nlisten = ncli;

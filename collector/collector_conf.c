@@ -1,15 +1,15 @@
 /*
  * collector_conf.c — the collector { } block of seccloud.conf(5):
  *
- *   datadir "/var/lib/seccloud"          # top level, shared by every role
+ *   datadir "/var/lib/seccloud"     # top level (common/settings.h): datadir,
+ *   policy "policy.conf"            # user, policy, rules, var, timezone
  *   collector {
  *       listen udp 0.0.0.0:514
  *       listen tcp 0.0.0.0:601
  *       listen tls 0.0.0.0:6514
  *       listen unix "/run/seccloud/log.sock"
  *       udp-workers 2
- *       sources "/etc/seccloud/sources.conf"  # until the policy lands
- *       timezone JST                          # year-less stamps
+ *       timezone JST                          # overrides the top level
  *       oversize truncate                     # or drop
  *       stats-interval 60s
  *       tls { cert "c.pem"; key "k.pem"; ca "ca.pem"; verify-client yes }
@@ -28,6 +28,7 @@
 
 #include "collector/collector_int.h"
 #include "common/conf.h"
+#include "common/settings.h"
 #include "common/sc_limits.h"
 #include "common/timeutil.h"
 
@@ -242,7 +243,6 @@ kw_limits(struct conf *c, const struct conf_node *n, void *ctx)
 STR_KW(kw_cert, tls_cert)
 STR_KW(kw_key, tls_key)
 STR_KW(kw_ca, tls_ca)
-STR_KW(kw_sources, sources)
 
 static int
 kw_verify(struct conf *c, const struct conf_node *n, void *ctx)
@@ -294,7 +294,6 @@ kw_oversize(struct conf *c, const struct conf_node *n, void *ctx)
 static const struct conf_keyword collector_kw[] = {
 	{ "listen", 2, 2, CONF_BLOCK_NO, 0, kw_listen },
 	{ "udp-workers", 1, 1, CONF_BLOCK_NO, 1, kw_workers },
-	{ "sources", 1, 1, CONF_BLOCK_NO, 1, kw_sources },
 	{ "timezone", 1, 1, CONF_BLOCK_NO, 1, kw_tz },
 	{ "oversize", 1, 1, CONF_BLOCK_NO, 1, kw_oversize },
 	{ "stats-interval", 1, 1, CONF_BLOCK_NO, 1, kw_stats },
@@ -303,16 +302,20 @@ static const struct conf_keyword collector_kw[] = {
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
+void
+collector_conf_free(struct collector_conf *cf)
+{
+	settings_free(cf->settings);
+	cf->settings = NULL;
+}
+
 int
 collector_conf_load(struct collector_conf *cf, const char *path)
 {
-	const struct conf_node *n;
+	struct settings *set;
 	struct conf *c;
-	int rc = 0;
 
 	memset(cf, 0, sizeof(*cf));
-	snprintf(cf->datadir, sizeof(cf->datadir), "%s", SC_LOCALSTATEDIR);
-	cf->tzoff = TIME_JST_OFFSET;
 	cf->frame_max = SC_FRAME_MAX;
 	cf->conn_max = SC_TCP_CONN_MAX;
 	cf->idle_sec = SC_TCP_IDLE_SEC;
@@ -323,26 +326,23 @@ collector_conf_load(struct collector_conf *cf, const char *path)
 	cf->batch_age_ms = SC_BATCH_AGE_MS;
 	cf->queue = SC_QUEUE_BATCHES;
 	cf->stats_sec = 60;
-	if (path == NULL)
+	if ((set = settings_load(path)) == NULL)
+		return -1; /* errors printed */
+	cf->settings = set;
+	snprintf(cf->datadir, sizeof(cf->datadir), "%s", set->datadir);
+	snprintf(cf->user, sizeof(cf->user), "%s", set->user ? set->user : "");
+	snprintf(cf->policy, sizeof(cf->policy), "%s",
+	    set->policy ? set->policy : "");
+	cf->tzoff = set->tzoff;
+	if (set->collector == NULL || (c = set->conf) == NULL)
 		return 0;
-	if ((c = conf_parse_file(path)) == NULL) {
-		fprintf(stderr, "%s: cannot open\n", path);
+	conf_walk(c, set->collector->child, collector_kw, cf);
+	if (cf->conn_buffer < cf->frame_max + 64)
+		conf_error_at(c, set->collector,
+		    "collector: conn-buffer must exceed frame-max");
+	if (conf_print_errors(c) > 0) {
+		collector_conf_free(cf);
 		return -1;
 	}
-	/* the top-level keys the collector needs (settings.h owns the rest) */
-	if ((n = conf_find(conf_root(c), "datadir")) != NULL && n->nargs == 1)
-		snprintf(cf->datadir, sizeof(cf->datadir), "%s", n->args[0]);
-	if ((n = conf_find(conf_root(c), "user")) != NULL && n->nargs == 1)
-		snprintf(cf->user, sizeof(cf->user), "%s", n->args[0]);
-	if ((n = conf_find(conf_root(c), "collector")) != NULL)
-		conf_walk(c, n->child, collector_kw, cf);
-	if (cf->conn_buffer < cf->frame_max + 64) {
-		conf_error_at(c, n, "conn-buffer must exceed frame-max");
-	}
-	if (conf_nerrors(c) > 0) {
-		conf_print_errors(c);
-		rc = -1;
-	}
-	conf_free(c);
-	return rc;
+	return 0;
 }

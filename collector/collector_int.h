@@ -108,20 +108,19 @@ struct tag_source {
 
 struct tagger;
 /*
- * Load the source list.  Until policies/policy.h lands this reads the
- * minimal form
- *   source 10.1.2.3 { muni 281000; tier I; name fw1; type firewall;
- *                     interval 15m }
- * (also a CIDR).  path NULL gives an empty tagger.  NULL with err set.
+ * Load the policy at path (policies/policy.h); path NULL gives an empty
+ * tagger (every source unknown).  NULL with err set (the policy's own
+ * errors are printed by the loader).
  */
 struct tagger *tagger_load(const char *path, char *err, size_t errlen);
 void tagger_free(struct tagger *);
-/* The source for addr (longest prefix), or NULL: unknown. Thread-safe. */
+/* The declared source at addr, or NULL. Thread-safe. */
 const struct tag_source *tagger_lookup(
     const struct tagger *, const struct addr *);
 size_t tagger_count(const struct tagger *);
 const struct tag_source *tagger_at(const struct tagger *, size_t i);
-/* Tag ev from its peer address: muni, tier, flags. */
+/* Tag ev from its peer address: 団体, tier; SC_EV_UNKNOWN_SOURCE when
+ * the address is not a declared source. */
 void tag_event(const struct tagger *, struct sc_event *);
 
 /* ---- batches and the queue (pipeline.c) ------------------------------ */
@@ -188,7 +187,14 @@ struct sc_event *batch_add(struct batch *, const uint8_t *p, size_t n,
  */
 struct store;
 struct detect;
-struct detect *detect_new(const char *const *rule_files, size_t n);
+/* Load the rule files (settings' rules and vars; cache under datadir).
+ * NULL only on allocation failure: a set that fails to load is logged
+ * and matching is off until a reload succeeds. */
+struct settings;
+struct detect *detect_new(const struct settings *, const char *datadir);
+/* Reload (SIGHUP, main thread): build beside the old one and swap. */
+int detect_reload(
+    struct detect *, const struct settings *, const char *datadir);
 void detect_free(struct detect *);
 size_t detect_batch(struct detect *, struct batch *, struct store *);
 
@@ -275,7 +281,8 @@ struct listen_spec {
 
 struct collector_conf {
 	char datadir[4096];
-	char sources[4096]; /* source list (tag.c); "" none */
+	char policy[4096]; /* policy file (tag.c); "" none */
+	struct settings *settings; /* rules, vars (owned) */
 	char user[64];
 	int tzoff;
 	struct listen_spec listen[COLLECTOR_LISTEN_MAX];
@@ -301,6 +308,7 @@ int collector_run(const struct collector_conf *);
 /* Defaults from sc_limits.h, then the collector { } block of conf_path
  * (NULL: none).  0, or -1 after printing every error. */
 int collector_conf_load(struct collector_conf *, const char *conf_path);
+void collector_conf_free(struct collector_conf *);
 /* "udp:127.0.0.1:5514", "tcp:[::1]:601", "tls::6514", "unix:/path" */
 int collector_listen_parse(const char *, struct listen_spec *);
 
@@ -335,6 +343,8 @@ void stream_worker_stop(struct stream_worker *);
 struct source_delta {
 	char addr[ADDR_STRLEN];
 	const struct tag_source *src; /* NULL: unknown */
+	char muni[SC_MUNI_LEN]; /* from tagging, "" unknown */
+	enum sc_tier tier;
 	int64_t first_us, last_us;
 	uint64_t messages, bytes, parse_failures;
 	int64_t skew_last_ms, skew_max_ms; /* signed: source - receive */

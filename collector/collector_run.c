@@ -3,12 +3,15 @@
  * bind every listener (as root if ports below 1024 need it), drop
  * privileges, start the writer, the UDP workers and the stream worker,
  * print the readiness line, and serve signals: SIGTERM/SIGINT stop and
- * flush everything, SIGHUP reloads the source list (policy) by building a
- * new tagger and swapping the pointer — no message is dropped.
+ * flush everything, SIGHUP reloads the policy and the rules by building
+ * new ones beside the old and swapping pointers — listeners, batches and
+ * the writer carry on, so no message is dropped.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@
 #include "collector/store.h"
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/privdrop.h"
 #include "common/timeutil.h"
 
 #define TAGGERS_MAX 64 /* old taggers kept until exit (reloads) */
@@ -80,11 +84,16 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		char err[512];
 		struct tagger *t;
 
-		t = tagger_load(c->conf->sources[0] ? c->conf->sources : NULL,
+		/* the files named at startup are read again; listeners and
+		 * limits keep their values until a restart */
+		if (detect_reload(c->det, c->conf->settings, c->conf->datadir))
+			log_warnx("reload: rules not loaded; keeping the "
+				  "previous rules");
+		t = tagger_load(c->conf->policy[0] ? c->conf->policy : NULL,
 		    err, sizeof(err));
 		if (t == NULL) {
 			log_warnx(
-			    "reload: %s; keeping the previous sources", err);
+			    "reload: %s; keeping the previous policy", err);
 			return;
 		}
 		if (c->nold == TAGGERS_MAX) {
@@ -94,11 +103,52 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		}
 		c->old[c->nold++] = c->tagger;
 		__atomic_store_n(&c->tagger, t, __ATOMIC_RELEASE);
-		log_info("reload: %zu sources", tagger_count(t));
+		log_info("reload: policy with %zu sources", tagger_count(t));
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
 	event_base_loopbreak(c->base);
+}
+
+/*
+ * As root, hand the data directory to the user we are about to become:
+ * the writer creates segments, appends to MANIFEST and to the SQLite WAL
+ * after the drop.  Only our own files are touched.
+ */
+static int
+own_datadir(const char *datadir, const char *user)
+{
+	static const char *const names[] = { "", "/archive", "/seccloud.db",
+		"/seccloud.db-wal", "/seccloud.db-shm", "/rules-cache",
+		"/archive/MANIFEST" };
+	struct passwd *pw;
+	char path[4096 + 512];
+	DIR *d;
+	struct dirent *de;
+
+	if (geteuid() != 0 || (pw = getpwnam(user)) == NULL)
+		return 0; /* privdrop reports a missing user */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", datadir, names[i]);
+		if (lchown(path, pw->pw_uid, pw->pw_gid) == -1 &&
+		    errno != ENOENT) {
+			log_warn("chown %s", path);
+			return -1;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/archive", datadir);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(
+		    path, sizeof(path), "%s/archive/%s", datadir, de->d_name);
+		if (lchown(path, pw->pw_uid, pw->pw_gid) == -1)
+			log_warn("chown %s", path);
+	}
+	closedir(d);
+	return 0;
 }
 
 static int
@@ -183,7 +233,7 @@ collector_run(const struct collector_conf *cf)
 		log_warn("%s", cf->datadir);
 		goto out;
 	}
-	if ((c.tagger = tagger_load(cf->sources[0] ? cf->sources : NULL, err,
+	if ((c.tagger = tagger_load(cf->policy[0] ? cf->policy : NULL, err,
 		 sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		goto out;
@@ -199,7 +249,8 @@ collector_run(const struct collector_conf *cf)
 		goto out;
 	}
 	declare_sources(&c);
-	c.det = detect_new(NULL, 0);
+	if ((c.det = detect_new(cf->settings, cf->datadir)) == NULL)
+		goto out;
 	pc.batch_max = cf->batch_max;
 	pc.arena =
 	    cf->frame_max * 2 > 1024 * 1024 ? cf->frame_max * 2 : 1024 * 1024;
@@ -216,7 +267,19 @@ collector_run(const struct collector_conf *cf)
 		goto out;
 	if (setup_listeners(&c, &env, &ready) != 0)
 		goto out;
-	/* TODO(privdrop): privdrop(cf->user) once common/privdrop.c lands. */
+	/* Everything privileged is open: sockets, store, archive. */
+	if (cf->user[0] != '\0') {
+		int dropped = 0;
+
+		if (own_datadir(cf->datadir, cf->user) != 0)
+			goto out;
+		if (privdrop(cf->user, &dropped, err, sizeof(err)) != 0) {
+			log_warnx("privdrop: %s", err);
+			goto out;
+		}
+		if (dropped)
+			log_info("running as %s", cf->user);
+	}
 	memset(&wc, 0, sizeof(wc));
 	wc.pipeline = c.pl;
 	wc.archive = c.ar;

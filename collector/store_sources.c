@@ -42,13 +42,14 @@ static const char sql_minute[] =
     "    abs(skew_max_ms) THEN excluded.skew_max_ms ELSE skew_max_ms END";
 
 static void
-bind_source(sqlite3_stmt *st, const struct tag_source *s)
+bind_source(sqlite3_stmt *st, const struct tag_source *s, const char *muni,
+    enum sc_tier tier)
 {
 	if (s == NULL) {
 		sqlite3_bind_null(st, 2);
 		sqlite3_bind_null(st, 3);
-		sqlite3_bind_text(st, 4, "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, "unknown", -1, SQLITE_STATIC);
+		store_bind_text(st, 4, muni);
+		store_bind_text(st, 5, sc_tier_name(tier));
 		sqlite3_bind_int(st, 6, 0);
 		sqlite3_bind_null(st, 7);
 		return;
@@ -73,7 +74,7 @@ store_source_seen(struct store *stp, const struct source_delta *d, int64_t *id)
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, d->addr);
-	bind_source(st, d->src);
+	bind_source(st, d->src, d->muni, d->tier);
 	sqlite3_bind_int64(st, 8, d->first_us);
 	sqlite3_bind_int64(st, 9, d->last_us);
 	sqlite3_bind_int64(st, 10, (int64_t)d->messages);
@@ -119,7 +120,7 @@ store_source_declare(struct store *stp, const struct tag_source *s)
 		return -1;
 	addr_fmt(&s->addr, a, sizeof(a));
 	store_bind_text(st, 1, a);
-	bind_source(st, s);
+	bind_source(st, s, s->muni, s->tier);
 	return store_step_done(stp, st);
 }
 

@@ -1,14 +1,9 @@
 /*
  * tag.c — tagging: the sender's address gives the event its 団体, tier
- * and source.  The one place that knows where source definitions come
- * from: until policies/policy.h is on main it reads a minimal list in the
- * conf grammar,
- *
- *   source 10.1.2.3 { muni 281000; tier I; name fw1; type firewall;
- *                     interval 15m }
- *
- * and swapping to policy_tag() changes only this file.  A tagger is
- * immutable once loaded; reload builds a new one and swaps the pointer.
+ * and source, from the policy (policies/policy.h, one longest-prefix
+ * lookup).  A tagger wraps one reference to an immutable policy plus the
+ * collector's view of its declared sources (struct tag_source, what the
+ * writer stores); reload builds a new tagger and swaps the pointer.
  */
 #include "config.h"
 
@@ -17,146 +12,63 @@
 #include <string.h>
 
 #include "collector/collector_int.h"
-#include "common/conf.h"
 #include "common/xmalloc.h"
+#include "policies/policy.h"
 
 struct tagger {
-	struct tag_source *src;
+	struct policy *policy; /* NULL: no policy, everything unknown */
+	struct tag_source *src; /* by policy_source index */
 	size_t n;
-	struct cidrset *set;
 };
 
-static int
-kw_muni(struct conf *c, const struct conf_node *n, void *ctx)
+static enum sc_tier
+tier_of(enum policy_tier t)
 {
-	struct tag_source *s = ctx;
-	const char *v = n->args[0];
+	static const enum sc_tier map[POLICY_TIER_COUNT] = {
+		[POLICY_TIER_UNKNOWN] = SC_TIER_UNKNOWN,
+		[POLICY_TIER_M] = SC_TIER_M,
+		[POLICY_TIER_L] = SC_TIER_L,
+		[POLICY_TIER_I] = SC_TIER_I,
+		[POLICY_TIER_LG] = SC_TIER_LG,
+		[POLICY_TIER_SC] = SC_TIER_SC,
+		[POLICY_TIER_DMZ] = SC_TIER_DMZ,
+		[POLICY_TIER_NET] = SC_TIER_NET,
+	};
 
-	if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
-		conf_error_at(c, n, "muni: want a 6-digit 団体コード");
-		return -1;
-	}
-	memcpy(s->muni, v, 7);
-	return 0;
+	return (unsigned)t < POLICY_TIER_COUNT ? map[t] : SC_TIER_UNKNOWN;
 }
-
-static int
-kw_tier(struct conf *c, const struct conf_node *n, void *ctx)
-{
-	struct tag_source *s = ctx;
-
-	if (sc_tier_parse(n->args[0], &s->tier) != 0) {
-		conf_error_at(c, n, "tier: unknown tier %s", n->args[0]);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-kw_name(struct conf *c, const struct conf_node *n, void *ctx)
-{
-	struct tag_source *s = ctx;
-
-	(void)c;
-	snprintf(s->name, sizeof(s->name), "%s", n->args[0]);
-	return 0;
-}
-
-static int
-kw_type(struct conf *c, const struct conf_node *n, void *ctx)
-{
-	struct tag_source *s = ctx;
-
-	(void)c;
-	snprintf(s->type, sizeof(s->type), "%s", n->args[0]);
-	return 0;
-}
-
-static int
-kw_interval(struct conf *c, const struct conf_node *n, void *ctx)
-{
-	struct tag_source *s = ctx;
-
-	return conf_arg_duration(c, n, 0, &s->interval_s);
-}
-
-static const struct conf_keyword source_kw[] = { { "muni", 1, 1, CONF_BLOCK_NO,
-						     1, kw_muni },
-	{ "municipality", 1, 1, CONF_BLOCK_NO, 1, kw_muni },
-	{ "tier", 1, 1, CONF_BLOCK_NO, 1, kw_tier },
-	{ "name", 1, 1, CONF_BLOCK_NO, 1, kw_name },
-	{ "type", 1, 1, CONF_BLOCK_NO, 1, kw_type },
-	{ "interval", 1, 1, CONF_BLOCK_NO, 1, kw_interval },
-	{ NULL, 0, 0, 0, 0, NULL } };
-
-static int
-kw_source(struct conf *c, const struct conf_node *n, void *ctx)
-{
-	struct tagger *t = ctx;
-	struct tag_source s;
-
-	memset(&s, 0, sizeof(s));
-	if (addr_parse_cidr(n->args[0], &s.addr, &s.plen) != 0) {
-		conf_error_at(c, n, "source: bad address %s", n->args[0]);
-		return -1;
-	}
-	if (conf_walk(c, n->child, source_kw, &s) != 0)
-		return -1;
-	t->src = xreallocarray(t->src, t->n + 1, sizeof(*t->src));
-	t->src[t->n++] = s;
-	return 0;
-}
-
-static int
-kw_ignore(struct conf *c, const struct conf_node *n, void *ctx)
-{
-	(void)c;
-	(void)n;
-	(void)ctx;
-	return 0;
-}
-
-static const struct conf_keyword top_kw[] = { { "source", 1, 1, CONF_BLOCK_YES,
-						  0, kw_source },
-	/* the rest of a policy file is the policy module's business */
-	{ "prefecture", 0, -1, CONF_BLOCK_OPT, 0, kw_ignore },
-	{ "municipality", 0, -1, CONF_BLOCK_OPT, 0, kw_ignore },
-	{ NULL, 0, 0, 0, 0, NULL } };
 
 struct tagger *
 tagger_load(const char *path, char *err, size_t errlen)
 {
 	struct tagger *t = xcalloc(1, sizeof(*t));
-	struct conf *c = NULL;
 
-	if (path != NULL) {
-		if ((c = conf_parse_file(path)) == NULL) {
-			snprintf(err, errlen, "%s: cannot open", path);
-			goto fail;
-		}
-		conf_walk(c, conf_root(c), top_kw, t);
-		if (conf_nerrors(c) > 0) {
-			snprintf(err, errlen, "%s", conf_error(c, 0));
-			goto fail;
-		}
-		conf_free(c);
-		c = NULL;
+	if (path == NULL)
+		return t;
+	if ((t->policy = policy_load(path)) == NULL) {
+		snprintf(
+		    err, errlen, "policy %s: not loaded (errors above)", path);
+		free(t);
+		return NULL;
 	}
-	t->set = cidrset_new();
+	t->n = policy_source_count(t->policy);
+	t->src = xcalloc(t->n ? t->n : 1, sizeof(*t->src));
 	for (size_t i = 0; i < t->n; i++) {
-		/* addr_parse_cidr gives the family's own prefix length */
-		cidrset_add(
-		    t->set, &t->src[i].addr, t->src[i].plen, (uint32_t)i);
-	}
-	if (cidrset_build(t->set) != 0) {
-		snprintf(err, errlen, "tagger: cannot build address set");
-		goto fail;
+		const struct policy_source *ps = policy_source_at(t->policy, i);
+		struct tag_source *s =
+		    &t->src[ps->index < t->n ? ps->index : i];
+
+		s->addr = ps->addr;
+		s->plen = addr_is_v4(&ps->addr) ? 32 : 128;
+		if (ps->muni != NULL)
+			memcpy(s->muni, ps->muni->code, SC_MUNI_LEN);
+		s->tier = tier_of(ps->tier);
+		snprintf(s->name, sizeof(s->name), "%s", ps->name);
+		snprintf(
+		    s->type, sizeof(s->type), "%s", ps->type ? ps->type : "");
+		s->interval_s = ps->interval_s;
 	}
 	return t;
-fail:
-	conf_free(c);
-	tagger_free(t);
-	return NULL;
 }
 
 void
@@ -164,7 +76,7 @@ tagger_free(struct tagger *t)
 {
 	if (t == NULL)
 		return;
-	cidrset_free(t->set);
+	policy_unref(t->policy);
 	free(t->src);
 	free(t);
 }
@@ -172,11 +84,14 @@ tagger_free(struct tagger *t)
 const struct tag_source *
 tagger_lookup(const struct tagger *t, const struct addr *a)
 {
-	uint32_t v;
+	struct policy_tag pt;
 
-	if (t == NULL || t->n == 0 || !cidrset_lookup(t->set, a, &v, NULL))
+	if (t == NULL || t->policy == NULL)
 		return NULL;
-	return &t->src[v];
+	policy_tag(t->policy, a, &pt);
+	if (pt.source == NULL || pt.source->index >= t->n)
+		return NULL;
+	return &t->src[pt.source->index];
 }
 
 size_t
@@ -194,14 +109,20 @@ tagger_at(const struct tagger *t, size_t i)
 void
 tag_event(const struct tagger *t, struct sc_event *ev)
 {
-	const struct tag_source *s = tagger_lookup(t, &ev->peer);
+	struct policy_tag pt;
 
-	if (s == NULL) {
-		ev->muni[0] = '\0';
-		ev->tier = SC_TIER_UNKNOWN;
+	ev->muni[0] = '\0';
+	ev->tier = SC_TIER_UNKNOWN;
+	if (t == NULL || t->policy == NULL) {
 		ev->flags |= SC_EV_UNKNOWN_SOURCE;
 		return;
 	}
-	memcpy(ev->muni, s->muni, SC_MUNI_LEN);
-	ev->tier = s->tier;
+	policy_tag(t->policy, &ev->peer, &pt);
+	if (pt.muni != NULL)
+		memcpy(ev->muni, pt.muni->code, SC_MUNI_LEN);
+	ev->tier = tier_of(pt.tier);
+	/* an address inside a 団体's ranges but not a declared source still
+	 * gets the 団体; it is counted as an unknown source all the same */
+	if (pt.source == NULL)
+		ev->flags |= SC_EV_UNKNOWN_SOURCE;
 }

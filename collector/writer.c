@@ -195,6 +195,8 @@ account(struct writer *w, const struct sc_event *ev)
 	w->ndelta++;
 	addr_fmt(&ev->peer, d->addr, sizeof(d->addr));
 	d->src = tagger_lookup(w->conf.tagger(w->conf.arg), &ev->peer);
+	memcpy(d->muni, ev->muni, SC_MUNI_LEN);
+	d->tier = ev->tier;
 	d->minute = minute;
 	d->first_us = ev->recv_us;
 found:

@@ -22,7 +22,7 @@
 #include "common/addr.h"
 #include "common/timeutil.h"
 
-#define BATCHES	21
+#define BATCHES 21
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 
@@ -144,10 +144,11 @@ main(int argc, char **argv)
 	printf("cidr: %zu prefixes (%zu distinct), build %.1f ms\n", n,
 	    cidrset_count(cs), (double)(t1 - t0) / 1000.0);
 	printf("cidr: lookup median %.1f ns, worst batch %.1f ns, %.1f%% hit "
-	    "(%d batches of %zu)\n", med, p99,
-	    100.0 * (double)hits / ((double)m * BATCHES), BATCHES, m);
+	       "(%d batches of %zu)\n",
+	    med, p99, 100.0 * (double)hits / ((double)m * BATCHES), BATCHES, m);
 	printf("cidr: baseline binary search of %zu u32: median %.1f ns; "
-	    "ratio %.2fx\n", n, bmed, med / bmed);
+	       "ratio %.2fx\n",
+	    n, bmed, med / bmed);
 	printf("cidr: peak RSS %ld KiB; target < 200 ns: %s\n", ru.ru_maxrss,
 	    med < 200 ? "met" : "NOT met");
 	(void)found;

@@ -36,8 +36,8 @@ fuzz_fw_one(int (*fn)(const char *, size_t, struct fw_flow *),
 	char *copy, line[512];
 
 	if (fuzz_fw_p == NULL) {
-		fuzz_fw_p = policy_load_string("fuzz.policy", fuzz_fw_policy,
-		    sizeof(fuzz_fw_policy) - 1);
+		fuzz_fw_p = policy_load_string(
+		    "fuzz.policy", fuzz_fw_policy, sizeof(fuzz_fw_policy) - 1);
 		if (fuzz_fw_p == NULL)
 			abort();
 		atexit(fuzz_fw_free);

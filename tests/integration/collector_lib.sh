@@ -5,6 +5,11 @@
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sc-collector.XXXXXX")
+# As root the collector drops to nobody once its sockets are open: nobody
+# must reach the data directory it is handed.
+chmod 0755 "$T"
+USERARG=
+[ "$(id -u)" -eq 0 ] && USERARG="--user nobody"
 CPID=
 cleanup() {
 	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null
@@ -24,10 +29,27 @@ wait_for() {
 	return 0
 }
 
+# A policy for the tests: loopback is 団体 242501 (tier I), 127.0.0.1 its
+# declared source "lo-fw".
+cat >"$T/policy.conf" <<'X'
+prefecture "テスト県" {
+	code 240001
+	model alpha
+}
+municipality "テスト市" {
+	code 242501
+	type city
+	tier I 127.0.0.0/8
+	source lo-fw 127.0.0.1 type fortigate interval 15m
+}
+X
+
 # start_collector ARGS... : sets CPID, UDP_PORT, TCP_PORT, TLS_PORT
+# (no rules unless the test passes --rules: startup stays fast)
 start_collector() {
 	: >"$T/err"
-	"$SECCLOUD" collector -d "$T/data" --batch-age-ms 100 "$@" \
+	"$SECCLOUD" collector -d "$T/data" --batch-age-ms 100 \
+	    --policy "$T/policy.conf" --no-rules $USERARG "$@" \
 	    2>>"$T/err" &
 	CPID=$!
 	wait_for 10 grep -q '^collector ready' "$T/err" || {

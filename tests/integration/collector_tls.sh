@@ -6,12 +6,9 @@
 #  - a private rsyslogd (own config, pid file and work dir in the temp
 #    dir, high ports) receives lines over UDP and forwards them to the
 #    collector over TCP and over TLS (its ossl driver) when installed.
-# Expect: each line arrives in the archive exactly once, tagged 281000.
+# Expect: each line arrives in the archive exactly once, tagged 242501.
 . "${top_srcdir:-.}/tests/integration/collector_lib.sh"
 
-cat >"$T/sources.conf" <<'X'
-source 127.0.0.0/8 { muni 281000; tier I; name loopback; type relay }
-X
 # a CA, a server certificate and a client certificate
 (
 	cd "$T" &&
@@ -29,7 +26,7 @@ X
 ) >/dev/null 2>&1
 ok $? "test CA and certificates"
 
-start_collector --sources "$T/sources.conf" --listen tls:127.0.0.1:0 \
+start_collector --listen tls:127.0.0.1:0 \
     --listen tcp:127.0.0.1:0 --tls-cert "$T/srv.pem" --tls-key "$T/srv.key" \
     --tls-ca "$T/ca.pem" --tls-verify
 ok $? "collector ready: $READY"
@@ -42,8 +39,8 @@ sclient() {	# sclient MESSAGE [cert args...]
 	    -CAfile "$T/ca.pem" "$@" >/dev/null 2>&1
 }
 sclient "<13>Nov 22 17:53:26 h s: TLS-CLIENT-OK" -cert "$T/cli.pem" -key "$T/cli.key"
-wait_for 10 archive_has TLS-CLIENT-OK --municipality 281000
-ok $? "s_client with a client certificate: line archived, tagged 281000"
+wait_for 10 archive_has TLS-CLIENT-OK --municipality 242501
+ok $? "s_client with a client certificate: line archived, tagged 242501"
 sclient "<13>Nov 22 17:53:26 h s: TLS-NO-CERT"
 wait_for 10 counter_at_least dropped/tls-handshake 1
 ok $? "a client without a certificate is refused and counted"
@@ -76,11 +73,11 @@ sleep_until_rs() { ss -lun 2>/dev/null | grep -q ":$RPORT "; }
 wait_for 10 sleep_until_rs
 ok $? "private rsyslogd listening on udp $RPORT"
 logger -n 127.0.0.1 -P "$RPORT" -d -t relayed "RELAY-TCP-line"
-wait_for 15 archive_has RELAY-TCP-line --municipality 281000
-ok $? "rsyslog relay over TCP: line archived, tagged 281000"
+wait_for 15 archive_has RELAY-TCP-line --municipality 242501
+ok $? "rsyslog relay over TCP: line archived, tagged 242501"
 if [ $have_ossl = 1 ]; then
 	logger -n 127.0.0.1 -P "$RPORT" -d -t relayed "RELAY-TLS-line"
-	wait_for 15 archive_has RELAY-TLS-line --municipality 281000
+	wait_for 15 archive_has RELAY-TLS-line --municipality 242501
 	ok $? "rsyslog relay over TLS (ossl, client cert): line archived"
 else
 	diag "rsyslog-openssl not installed: TLS relay skipped"
