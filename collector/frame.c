@@ -113,10 +113,11 @@ octet_frame(struct framer *fr, const uint8_t *buf, size_t len, int eof,
 	int h = octet_header(buf, len, &n);
 
 	if (h < 0) {
-		size_t used;
+		/* counted once, when the line is delivered */
+		size_t used = lf_frame(fr, buf, len, eof, fn, arg, stop);
 
-		fr->bad_count++;
-		used = lf_frame(fr, buf, len, eof, fn, arg, stop);
+		if (used > 0)
+			fr->bad_count++;
 		return used;
 	}
 	if (h == 0) {

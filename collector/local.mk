@@ -13,8 +13,10 @@ collector_libcollector_a_SOURCES = \
 	collector/store.c collector/store.h collector/store_int.h \
 	collector/store_schema.c collector/store_sources.c
 
-check_PROGRAMS += tests/unit/test_store tests/unit/test_parse
-TESTS += tests/unit/test_store tests/unit/test_parse
+check_PROGRAMS += tests/unit/test_store tests/unit/test_parse \
+	tests/unit/test_collector_frame tests/unit/test_archive
+TESTS += tests/unit/test_store tests/unit/test_parse \
+	tests/unit/test_collector_frame tests/unit/test_archive
 
 FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
 	tests/fuzz/fuzz_framing
@@ -28,5 +30,6 @@ tests_fuzz_fuzz_framing_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_malformed.sh \
 	tests/integration/collector_kill9.sh \
-	tests/integration/collector_tls.sh
+	tests/integration/collector_tls.sh \
+	tests/integration/collector_health.sh
 EXTRA_DIST += tests/integration/collector_lib.sh

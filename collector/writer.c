@@ -22,7 +22,7 @@
 #define SKEW_WARN_MS 2000 /* GL-LOG-03, S3 */
 #define SKEW_CRIT_MS 60000 /* GL-LOG-03, S2 */
 #define SKEW_ALERT_EVERY_US (600 * TIME_US_PER_SEC)
-#define HEALTH_EVERY_US (10 * TIME_US_PER_SEC)
+#define HEALTH_EVERY_US (1 * TIME_US_PER_SEC)
 #define COUNTERS_EVERY_US (2 * TIME_US_PER_SEC)
 #define DELTA_SLOTS 1024 /* distinct (source, minute) per flush */
 #define STATE_SLOTS_MIN 1024
