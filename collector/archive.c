@@ -31,6 +31,7 @@ struct archive {
 	int fd; /* -1: none open */
 	uint64_t seg, last_seg;
 	char day[11];
+	int64_t daynum; /* JST day number of the open segment */
 	uint64_t records, raw_bytes;
 	int64_t first_us, last_us;
 	char chain[65];
@@ -329,6 +330,15 @@ write_run(struct archive *a, struct sc_event *ev, size_t n)
 	return 0;
 }
 
+/* JST day number of a time: cheap enough for every event. */
+static int64_t
+jst_day(int64_t us)
+{
+	int64_t s = us / TIME_US_PER_SEC + TIME_JST_OFFSET;
+
+	return s >= 0 ? s / 86400 : (s - 86399) / 86400;
+}
+
 int
 archive_append(struct archive *a, struct sc_event *ev, size_t n)
 {
@@ -336,27 +346,27 @@ archive_append(struct archive *a, struct sc_event *ev, size_t n)
 	int rc = 0;
 
 	while (i < n) {
-		char day[32];
+		int64_t d = jst_day(ev[i].recv_us);
 		size_t j = i + 1;
+		char day[32];
 
-		time_fmt_day(ev[i].recv_us, TIME_JST_OFFSET, day, sizeof(day));
-		while (j < n) {
-			char d2[32];
-
-			time_fmt_day(
-			    ev[j].recv_us, TIME_JST_OFFSET, d2, sizeof(d2));
-			if (strcmp(d2, day) != 0)
-				break;
+		while (j < n && jst_day(ev[j].recv_us) == d)
 			j++;
+		if (a->fd == -1 || d != a->daynum ||
+		    a->raw_bytes >= ARCHIVE_SEG_MAX) {
+			time_fmt_day(
+			    ev[i].recv_us, TIME_JST_OFFSET, day, sizeof(day));
+			if (a->fd != -1)
+				seal(a);
+			if (open_segment(a, day) != 0) {
+				ctr_add(CTR_DROP_ARCHIVE, j - i);
+				rc = -1;
+				i = j;
+				continue;
+			}
+			a->daynum = d;
 		}
-		if (a->fd != -1 &&
-		    (strcmp(a->day, day) != 0 ||
-			a->raw_bytes >= ARCHIVE_SEG_MAX))
-			seal(a);
-		if (a->fd == -1 && open_segment(a, day) != 0) {
-			ctr_add(CTR_DROP_ARCHIVE, j - i);
-			rc = -1;
-		} else if (write_run(a, ev + i, j - i) != 0) {
+		if (write_run(a, ev + i, j - i) != 0) {
 			ctr_add(CTR_DROP_ARCHIVE, j - i);
 			rc = -1;
 		}

@@ -342,6 +342,7 @@ void stream_worker_stop(struct stream_worker *);
 
 struct source_delta {
 	char addr[ADDR_STRLEN];
+	struct addr a;
 	const struct tag_source *src; /* NULL: unknown */
 	char muni[SC_MUNI_LEN]; /* from tagging, "" unknown */
 	enum sc_tier tier;

@@ -33,6 +33,8 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
+#define STREAM_READ_MAX (256 * 1024) /* bytes per read(2) */
+
 struct stream_listener {
 	struct evconnlistener *lev;
 	char kind;
@@ -144,6 +146,27 @@ drain(struct conn *c, int eof)
 	}
 }
 
+#define STOP_DRAIN_US (2 * TIME_US_PER_SEC)
+
+/* At stop: read the socket dry.  1 if the peer had closed. */
+static int
+read_rest(struct conn *c, int64_t deadline)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+	int n;
+
+	while (time_mono_us() < deadline) {
+		n = evbuffer_read(in, fd, 65536);
+		if (n == 0)
+			return 1;
+		if (n < 0)
+			return 0; /* EAGAIN: nothing more for now */
+		drain(c, 0);
+	}
+	return 0;
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -245,8 +268,11 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 	ctr_add(CTR_CONNS_OPEN, 1);
 	ctr_add(CTR_CONNS_TOTAL, 1);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
-	/* read at most conn-buffer ahead of the framer */
+	/* read at most conn-buffer ahead of the framer, in big reads */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, cf->conn_buffer);
+	bufferevent_set_max_single_read(c->bev,
+	    cf->conn_buffer < STREAM_READ_MAX ? cf->conn_buffer :
+						STREAM_READ_MAX);
 	tv.tv_sec = cf->idle_sec;
 	tv.tv_usec = 0;
 	bufferevent_set_timeouts(c->bev, &tv, NULL);
@@ -420,13 +446,22 @@ stream_worker_stop(struct stream_worker *sw)
 	}
 	for (size_t i = 0; i < sw->nls; i++)
 		evconnlistener_free(sw->ls[i].lev);
-	/* what is buffered now is all that will come: frame it */
-	while (sw->conns != NULL) {
-		struct conn *c = sw->conns;
+	/* A graceful stop loses nothing a peer already sent: read what the
+	 * kernel still holds for each plain connection (bounded in time, so
+	 * a peer that never stops cannot hold us), then frame it all. */
+	{
+		int64_t deadline = time_mono_us() + STOP_DRAIN_US;
 
-		bufferevent_disable(c->bev, EV_READ);
-		drain(c, 0);
-		conn_free(c);
+		while (sw->conns != NULL) {
+			struct conn *c = sw->conns;
+			int eof = 0;
+
+			bufferevent_disable(c->bev, EV_READ);
+			if (c->in.transport != 's')
+				eof = read_rest(c, deadline);
+			drain(c, eof);
+			conn_free(c);
+		}
 	}
 	submit(sw);
 	if (sw->ev_timer)

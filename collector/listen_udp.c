@@ -73,7 +73,10 @@ udp_bind(const struct listen_spec *ls, int rcvbuf, int *fdp, char *err,
 	if (fd == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1)
 		goto syserr;
+	/* As root, past net.core.rmem_max; otherwise as much as allowed. */
 	if (rcvbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		sizeof(rcvbuf)) == -1 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) ==
 		-1)
 		log_warn("udp: SO_RCVBUF %d", rcvbuf);
@@ -118,14 +121,24 @@ deliver(struct udp_worker *w, const uint8_t *p, size_t n, uint32_t flags,
 	ctr_add(CTR_DROP_UDP_QUEUE, 1);
 }
 
+static int read_some(struct udp_worker *);
+
 static void
 on_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct udp_worker *w = arg;
+	(void)fd;
+	(void)what;
+	read_some(arg);
+}
+
+/* Up to 16 recvmmsg rounds; 1 if the socket may hold more. */
+static int
+read_some(struct udp_worker *w)
+{
+	evutil_socket_t fd = w->fd;
 	struct ingress in;
 	int n;
 
-	(void)what;
 	memset(&in, 0, sizeof(in));
 	in.transport = 'u';
 	in.tzoff = w->env.conf->tzoff;
@@ -136,7 +149,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		}
 		n = recvmmsg(fd, w->msgs, UDP_VLEN, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;
+			return 0;
 		in.recv_us = time_now_us();
 		in.tagger = w->env.tagger(w->env.arg);
 		for (int i = 0; i < n; i++) {
@@ -160,8 +173,9 @@ on_read(evutil_socket_t fd, short what, void *arg)
 			deliver(w, w->iov[i].iov_base, len, flags, &in);
 		}
 		if (n < UDP_VLEN)
-			return;
+			return 0;
 	}
+	return 1;
 }
 
 static void
@@ -183,7 +197,9 @@ udp_main(void *arg)
 	struct udp_worker *w = arg;
 
 	event_base_dispatch(w->base);
-	on_read(w->fd, EV_READ, w); /* what is queued in the socket */
+	/* what is queued in the socket: until it is empty (bounded) */
+	for (int i = 0; i < 64 && read_some(w); i++)
+		;
 	submit(w);
 	return NULL;
 }

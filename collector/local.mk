@@ -33,3 +33,8 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_tls.sh \
 	tests/integration/collector_health.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
+
+# bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh)
+BENCH_PROGS += bench/ingest/loadgen
+bench_ingest_loadgen_SOURCES = bench/ingest/loadgen.c
+EXTRA_DIST += bench/ingest/run.sh

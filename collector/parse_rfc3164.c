@@ -24,6 +24,8 @@
 
 int parse_pri(const char *s, size_t len, size_t *i, int *pri);
 
+#define BSD_STAMP_LEN 15 /* "Nov 22 17:53:26" */
+
 static int
 hostchar(int c)
 {
@@ -71,12 +73,53 @@ cisco_tail(const char *s, size_t len, size_t k)
 	return j - k - 1 >= 2 && j - k - 1 <= 5 && j < len && s[j] == ':';
 }
 
+/*
+ * A flood of lines from one sender repeats the same "Mmm dd hh:mm:ss"
+ * for a whole second: remember the last one per thread (the year choice
+ * depends on the receive time, so the cache is per hour of it).
+ */
+struct bsd_cache {
+	char stamp[BSD_STAMP_LEN];
+	int tzoff;
+	int64_t ref_hour;
+	int64_t us;
+	size_t used;
+	int valid;
+};
+static __thread struct bsd_cache bsd_cache;
+
+static int
+bsd_cached(const char *s, size_t len, int64_t ref_us, int tzoff, int64_t *us,
+    size_t *used)
+{
+	struct bsd_cache *c = &bsd_cache;
+	int64_t hour = ref_us / (3600 * TIME_US_PER_SEC);
+
+	if (len >= BSD_STAMP_LEN && c->valid && c->tzoff == tzoff &&
+	    c->ref_hour == hour && memcmp(c->stamp, s, BSD_STAMP_LEN) == 0) {
+		*us = c->us;
+		*used = c->used;
+		return 0;
+	}
+	if (time_parse_bsd(s, len, ref_us, tzoff, us, used) != 0)
+		return -1;
+	if (len >= BSD_STAMP_LEN && *used == BSD_STAMP_LEN) {
+		memcpy(c->stamp, s, BSD_STAMP_LEN);
+		c->tzoff = tzoff;
+		c->ref_hour = hour;
+		c->us = *us;
+		c->used = *used;
+		c->valid = 1;
+	}
+	return 0;
+}
+
 static int
 timestamp(struct sc_event *ev, const char *s, size_t len, size_t *i, int tzoff)
 {
 	size_t used;
 
-	if (time_parse_bsd(
+	if (bsd_cached(
 		s + *i, len - *i, ev->recv_us, tzoff, &ev->ts_us, &used) == 0 &&
 	    !cisco_tail(s, len, *i + used)) {
 		*i += used;

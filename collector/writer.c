@@ -23,7 +23,6 @@
 #define SKEW_CRIT_MS 60000 /* GL-LOG-03, S2 */
 #define SKEW_ALERT_EVERY_US (600 * TIME_US_PER_SEC)
 #define HEALTH_EVERY_US (1 * TIME_US_PER_SEC)
-#define COUNTERS_EVERY_US (2 * TIME_US_PER_SEC)
 #define DELTA_SLOTS 1024 /* distinct (source, minute) per flush */
 #define STATE_SLOTS_MIN 1024
 
@@ -177,7 +176,6 @@ account(struct writer *w, const struct sc_event *ev)
 	struct source_delta *d;
 	int64_t skew_ms = 0;
 	int has_skew = ev->ts_us != 0;
-	struct addr a;
 
 	if (w->ndelta >= DELTA_SLOTS / 2)
 		flush_deltas(w);
@@ -185,14 +183,14 @@ account(struct writer *w, const struct sc_event *ev)
 		d = &w->delta[i];
 		if (!w->delta_used[i])
 			break;
-		if (d->minute == minute && addr_parse(d->addr, &a) == 0 &&
-		    addr_cmp(&a, &ev->peer) == 0)
+		if (d->minute == minute && addr_cmp(&d->a, &ev->peer) == 0)
 			goto found;
 		i = (i + 1) & (DELTA_SLOTS - 1);
 	}
 	memset(d, 0, sizeof(*d));
 	w->delta_used[i] = 1;
 	w->ndelta++;
+	d->a = ev->peer;
 	addr_fmt(&ev->peer, d->addr, sizeof(d->addr));
 	d->src = tagger_lookup(w->conf.tagger(w->conf.arg), &ev->peer);
 	memcpy(d->muni, ev->muni, SC_MUNI_LEN);
@@ -262,7 +260,7 @@ periodic(struct writer *w, int in_txn)
 	}
 	if (!in_txn &&
 	    (mono - w->last_health >= HEALTH_EVERY_US ||
-		mono - w->last_counters >= COUNTERS_EVERY_US)) {
+		mono - w->last_counters >= w->conf.batch_age_us)) {
 		if (store_begin(w->conf.store) != 0)
 			return;
 		if (mono - w->last_health >= HEALTH_EVERY_US) {

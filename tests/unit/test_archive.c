@@ -27,7 +27,8 @@ mkevents(struct sc_event *ev, char (*text)[64], size_t n, int64_t t0,
 {
 	for (size_t i = 0; i < n; i++) {
 		memset(&ev[i], 0, sizeof(ev[i]));
-		snprintf(text[i], 64, "<13>Nov 22 17:53:26 h t: %s-%zu", tag, i);
+		snprintf(
+		    text[i], 64, "<13>Nov 22 17:53:26 h t: %s-%zu", tag, i);
 		ev[i].raw = (const uint8_t *)text[i];
 		ev[i].rawlen = strlen(text[i]);
 		ev[i].recv_us = t0 + (int64_t)i;
@@ -146,8 +147,9 @@ main(void)
 		snprintf(cmd, sizeof(cmd), "sed -i 1d '%s'", man);
 		ok(system(cmd) == 0, "drop the first manifest line");
 	}
-	ok(verify(&bad, err, sizeof(err)) == -1, "a removed manifest line "
-						 "breaks the chain (%s)",
+	ok(verify(&bad, err, sizeof(err)) == -1,
+	    "a removed manifest line "
+	    "breaks the chain (%s)",
 	    err);
 	copy_file(bak, man);
 	{
@@ -157,8 +159,9 @@ main(void)
 		    "sed -i 's/records=4 /records=3 /' '%s'", man);
 		ok(system(cmd) == 0, "edit a count in the manifest");
 	}
-	ok(verify(&bad, err, sizeof(err)) == -1, "an edited line breaks the "
-						 "chain (%s)",
+	ok(verify(&bad, err, sizeof(err)) == -1,
+	    "an edited line breaks the "
+	    "chain (%s)",
 	    err);
 	copy_file(bak, man);
 	unlink(bak);
@@ -170,8 +173,8 @@ main(void)
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			a = archive_open(dir, TIME_JST_OFFSET, err,
-			    sizeof(err));
+			a = archive_open(
+			    dir, TIME_JST_OFFSET, err, sizeof(err));
 			mkevents(ev, text, 5, day2 + 100, "crash1");
 			archive_append(a, ev, 5);
 			mkevents(ev, text, 5, day2 + 200, "crash2");
@@ -191,8 +194,8 @@ main(void)
 	}
 	/* the restart */
 	{
-		struct archive *b = archive_open(dir, TIME_JST_OFFSET, err,
-		    sizeof(err));
+		struct archive *b =
+		    archive_open(dir, TIME_JST_OFFSET, err, sizeof(err));
 
 		ok(b != NULL, "reopen after the crash");
 		ok(verify(&bad, err, sizeof(err)) == 0,
@@ -213,8 +216,9 @@ main(void)
 	{
 		char cmd[600];
 
-		snprintf(cmd, sizeof(cmd), "%s archive -d '%s' prune --before "
-					   "2026-11-22 >/dev/null",
+		snprintf(cmd, sizeof(cmd),
+		    "%s archive -d '%s' prune --before "
+		    "2026-11-22 >/dev/null",
 		    getenv("SECCLOUD") ? getenv("SECCLOUD") : "./seccloud",
 		    dir);
 		ok(system(cmd) == 0, "prune --before 2026-11-22: %s", cmd);

@@ -15,7 +15,7 @@
 #define MAXF 64
 
 struct sink {
-	char out[4096];	/* frames joined by '|', truncated ones marked '~' */
+	char out[4096]; /* frames joined by '|', truncated ones marked '~' */
 	size_t len;
 	int frames;
 };
@@ -107,8 +107,8 @@ static const struct row rows[] = {
 	    "<13>a|9999999999 x|<13>c", 0, 0, 1 },
 	{ "peer closes mid-frame", "5 <13>a20 <13>cut", MAXF, 0,
 	    "<13>a|<13>cut~", 1, 0, 0 },
-	{ "binary bytes kept", "7 <13>\xff\x00\x01", MAXF, 0,
-	    "<13>\xff", 0, 0, 0 },
+	{ "binary bytes kept", "7 <13>\xff\x00\x01", MAXF, 0, "<13>\xff", 0, 0,
+	    0 },
 };
 
 int
@@ -120,7 +120,7 @@ main(void)
 		static const size_t chunks[] = { 1, 3, 7, 4096 };
 
 		if (r == sizeof(rows) / sizeof(rows[0]) - 1)
-			inlen = 2 + 7;	/* "7 <13>\xff\0\x01" has a NUL */
+			inlen = 2 + 7; /* "7 <13>\xff\0\x01" has a NUL */
 		if (strcmp(w->name, "lf nul-terminated") == 0)
 			inlen = 7;
 		for (size_t c = 0; c < 4; c++) {
@@ -130,8 +130,8 @@ main(void)
 			run(w->in, inlen, w->max, w->drop, chunks[c], &s, &fr);
 			if (r == sizeof(rows) / sizeof(rows[0]) - 1) {
 				ok(s.frames == 1 && s.len == 7,
-				    "%s (chunk %zu): one 7-byte frame",
-				    w->name, chunks[c]);
+				    "%s (chunk %zu): one 7-byte frame", w->name,
+				    chunks[c]);
 				continue;
 			}
 			is_str(s.out, w->want, "%s (chunk %zu)", w->name,
