@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/settings.h"
 #include "common/timeutil.h"
@@ -39,44 +38,13 @@ usage(FILE *fp)
 	    "Without -p\nthe bundled example policy is used.\n");
 }
 
-/*
- * settings_sharedir() is declared in common/settings.h but not on main
- * yet: refer to it weakly and, while it is missing, look for the example
- * policy in the installed data dir and then beside the running binary's
- * source tree (build/ is a subdirectory of it).
- */
-#pragma weak settings_sharedir
-
 static char *
 example_path(void)
 {
-	static const char *const rel[] = { "..", ".", "../.." };
-	char exe[4096], *slash, *path;
-	ssize_t n;
-	size_t i;
+	char *path;
 
-	if (settings_sharedir != NULL) {
-		xasprintf(&path, "%s/%s", settings_sharedir(), EXAMPLE_POLICY);
-		return path;
-	}
-	xasprintf(&path, "%s/%s", SC_DATADIR, EXAMPLE_POLICY);
-	if (access(path, R_OK) == 0)
-		return path;
-	free(path);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			xasprintf(
-			    &path, "%s/%s/%s", exe, rel[i], EXAMPLE_POLICY);
-			if (access(path, R_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return xstrdup(EXAMPLE_POLICY);
+	xasprintf(&path, "%s/%s", settings_sharedir(), EXAMPLE_POLICY);
+	return path;
 }
 
 static struct policy *

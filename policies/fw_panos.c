@@ -117,7 +117,7 @@ fw_parse_panos(const char *msg, size_t len, struct fw_flow *out)
 	(void)fw_port(f[25].s, f[25].len, &out->dport);
 	(void)fw_proto(f[29].s, f[29].len, &out->ipproto);
 	out->action = action_of(&f[30]);
-	if (f[31].len > 0 &&
+	if (nf > 31 && f[31].len > 0 &&
 	    fw_u64(f[31].s, f[31].len, UINT64_MAX, &bytes) == 0)
 		out->bytes = bytes;
 	if (f[6].len == 19 &&

@@ -51,3 +51,7 @@ EXTRA_DIST += tests/fuzz/corpus/fw_iptables tests/fuzz/corpus/fw_fortigate \
 # The example policy is installed with its path (sharedir/policies/...).
 nobase_dist_pkgdata_DATA = policies/example/policy.conf \
 	policies/example/exceptions.conf
+
+# bench/policy: tagging + flow evaluation per event (make bench).
+BENCH_PROGS += bench/policy/bench_policy
+bench_policy_bench_policy_SOURCES = bench/policy/bench_policy.c

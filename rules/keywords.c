@@ -388,7 +388,7 @@ find_buf(const char *kw, int *is_modifier)
 static int
 kw_buffer(struct parse_ctx *ctx, struct rule *r, const char *kw)
 {
-	int mod;
+	int mod = 0;
 	const struct bufname *b = find_buf(kw, &mod);
 
 	if (b->buf != RULE_BUF_PAYLOAD)

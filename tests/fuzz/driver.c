@@ -6,7 +6,9 @@
  * Without, it replays tests/fuzz/corpus/NAME (NAME is the program's name
  * without "fuzz_"), then feeds a fixed number of deterministic mutations of
  * those inputs (byte flips, truncations, insertions, splices) and random
- * strings.  A crash or sanitizer report fails the test; the TAP lines say
+ * strings: up to MUTATIONS of them, for at most BUDGET_SECONDS (both can be
+ * set with FUZZ_MUTATIONS and FUZZ_DRIVER_SECONDS), so a slow target still
+ * finishes in bounded time.  A crash or sanitizer report fails the test; the TAP lines say
  * how much was run.  The real coverage-guided runs happen in the clang
  * --enable-fuzzing build (scripts/test-all).
  */
@@ -18,11 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define FUZZ_MAX_INPUT (256 * 1024)
-#define MUTATIONS 20000
+#define MUTATIONS 20000 /* at most, and ... */
+#define BUDGET_SECONDS 10 /* ... for at most this long */
 
 struct input {
 	uint8_t *data;
@@ -163,9 +167,16 @@ main(int argc, char **argv)
 	char dir[4096];
 	uint8_t *buf;
 	size_t i, len;
-	int mutations = MUTATIONS;
+	int mutations = MUTATIONS, done = 0;
+	long budget = BUDGET_SECONDS;
+	const char *env;
+	time_t start;
 
 	name = name ? name + 1 : argv[0];
+	if ((env = getenv("FUZZ_MUTATIONS")) != NULL)
+		mutations = (int)strtol(env, NULL, 10);
+	if ((env = getenv("FUZZ_DRIVER_SECONDS")) != NULL)
+		budget = strtol(env, NULL, 10);
 	if (strncmp(name, "fuzz_", 5) == 0)
 		name += 5;
 	if (argc > 1) {
@@ -187,7 +198,10 @@ main(int argc, char **argv)
 	}
 	printf("ok 1 - %s: %zu corpus inputs replayed\n", name, ninputs);
 	buf = malloc(FUZZ_MAX_INPUT * 2);
-	for (int m = 0; m < mutations; m++) {
+	start = time(NULL);
+	for (int m = 0; m < mutations; m++, done++) {
+		if (time(NULL) - start >= budget)
+			break;
 		uint8_t *p;
 
 		len = mutate(buf, FUZZ_MAX_INPUT);
@@ -196,7 +210,8 @@ main(int argc, char **argv)
 		LLVMFuzzerTestOneInput(p, len);
 		free(p);
 	}
-	printf("ok 2 - %s: %d mutated inputs\n", name, mutations);
+	printf("ok 2 - %s: %d mutated inputs (%ld s budget)\n", name, done,
+	    budget);
 	printf("1..2\n");
 	free(buf);
 	for (i = 0; i < ninputs; i++)
