@@ -54,8 +54,9 @@ main(int argc, char **argv)
 	double rate = 0, t0, t1;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: loadgen tcp|udp HOST PORT COUNT [SIZE] "
-				"[octet|lf] [RATE]\n");
+		fprintf(stderr,
+		    "usage: loadgen tcp|udp HOST PORT COUNT [SIZE] "
+		    "[octet|lf] [RATE]\n");
 		return 2;
 	}
 	udp = strcmp(argv[1], "udp") == 0;
@@ -89,8 +90,8 @@ main(int argc, char **argv)
 
 			for (; n < BATCH && seq + n < count; n++) {
 				iov[n].iov_base = bufs[n];
-				iov[n].iov_len = message(bufs[n],
-				    sizeof(bufs[n]), seq + n, size);
+				iov[n].iov_len = message(
+				    bufs[n], sizeof(bufs[n]), seq + n, size);
 				memset(&msgs[n], 0, sizeof(msgs[n]));
 				msgs[n].msg_hdr.msg_iov = &iov[n];
 				msgs[n].msg_hdr.msg_iovlen = 1;
@@ -142,7 +143,10 @@ main(int argc, char **argv)
 	}
 	t1 = now();
 	printf("sent %lu messages of %zu bytes over %s in %.3f s (%.0f/s)\n",
-	    seq, size, udp ? "udp" : octet ? "tcp octet-counted" : "tcp lf",
+	    seq, size,
+	    udp	      ? "udp" :
+		octet ? "tcp octet-counted" :
+			"tcp lf",
 	    t1 - t0, seq / (t1 - t0));
 	close(fd);
 	return 0;
