@@ -86,7 +86,8 @@ struct archive_record {
 
 /*
  * Fetch the raw evidence of one archive ref (an alert's archive_segment,
- * archive_record columns).  datadir is the collector's data directory.
+ * archive_record columns) — what the web view shows on an alert's page;
+ * `seccloud archive show SEGMENT RECORD` prints the same, escaped.  datadir is the collector's data directory.
  * Works on sealed segments and on the one being written (read-only, no
  * lock needed).  On success, *raw is a malloc'd copy the caller frees,
  * *rawlen its length, and rec (if not NULL) gets the record's metadata
@@ -107,17 +108,31 @@ int archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
 int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
     uint64_t *bad_segment, char *err, size_t errlen);
 
-/* ---- counters ------------------------------------------------------------ */
+/* ---- counters and the command line ------------------------------------ */
 
 /*
- * The collector's stage counters, kept in the store's counters table as
- * (role "collector", stage, name) rows and printed by `seccloud collector
- * --stats`: received/udp, received/tcp, received/tls, received/unix,
- * received/bytes, parsed/rfc5424, parsed/rfc3164, unparsed/total,
- * truncated/total, tagged/unknown, dropped/udp-queue-full,
- * dropped/oversize, dropped/bad-octet-count, dropped/conn-limit,
- * dropped/conn-buffer, archived/records, stored/batches, stored/events,
- * alerts/health.
+ * The collector's stage counters are rows (role "collector", stage, name)
+ * of the store's counters table, rewritten every batch-age (1 s) by the
+ * writer and once more at exit; `seccloud collector --stats` prints them
+ * as "stage/name value" lines.  The names (collector/counters.c):
+ *   received/udp, received/tcp, received/tls, received/unix, received/bytes
+ *   parsed/rfc5424, parsed/rfc3164, unparsed/total, truncated/total,
+ *   framing/bad-octet-count, tagged/unknown
+ *   dropped/udp-queue-full, dropped/oversize, dropped/conn-limit,
+ *   dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error
+ *   archived/records, archived/segments-sealed
+ *   stored/batches, stored/events, stored/errors
+ *   alerts/health, alerts/rules, connections/open, connections/total
+ * A summary line is logged every stats-interval (60 s).
+ *
+ * `seccloud collector` prints one readiness line on stderr once every
+ * listener is bound, with the actual ports when 0 was asked for:
+ *   collector ready udp=127.0.0.1:40001 tcp=127.0.0.1:40002 tls=... unix=PATH
+ * (one key per listener, in configuration order).
+ *
+ * Health alerts (origin SC_ORIGIN_HEALTH, gid 1): sid 9900001 GL-LOG-01
+ * source silent past its expected interval (S2); 9900003 GL-LOG-03 clock
+ * skew over 2 s (S3); 9900004 GL-LOG-03 skew over 60 s (S2).
  */
 
 #endif

@@ -14,9 +14,11 @@ collector_libcollector_a_SOURCES = \
 	collector/store_schema.c collector/store_sources.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/test_parse \
-	tests/unit/test_collector_frame tests/unit/test_archive
+	tests/unit/test_collector_frame tests/unit/test_archive \
+	tests/unit/test_collector_tag
 TESTS += tests/unit/test_store tests/unit/test_parse \
-	tests/unit/test_collector_frame tests/unit/test_archive
+	tests/unit/test_collector_frame tests/unit/test_archive \
+	tests/unit/test_collector_tag
 
 FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
 	tests/fuzz/fuzz_framing
