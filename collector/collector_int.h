@@ -356,11 +356,13 @@ struct source_delta {
 int store_source_seen(struct store *, const struct source_delta *, int64_t *id);
 /* Declare a policy source (known=1, interval) so silence can be seen. */
 int store_source_declare(struct store *, const struct tag_source *);
-/* Sources whose last_seen (or first declaration) is older than their
- * expected interval at now_us and that are not yet marked silent. */
+/* Sources whose last_seen (since_us, the collector's start, for those
+ * never seen) is older than their expected interval at now_us and that
+ * are not yet marked silent. */
 typedef void (*silent_fn)(void *arg, int64_t id, const char *addr,
     const char *muni, const char *name, int64_t last_seen, int64_t interval);
-int store_sources_overdue(struct store *, int64_t now_us, silent_fn, void *arg);
+int store_sources_overdue(
+    struct store *, int64_t now_us, int64_t since_us, silent_fn, void *arg);
 int store_source_set_silent(struct store *, int64_t id, int64_t since_us);
 int store_counter_set(struct store *, const char *role, const char *stage,
     const char *name, int64_t value, int64_t now_us);

@@ -56,25 +56,6 @@ current_tagger(void *arg)
 }
 
 static void
-declare_sources(struct collector *c)
-{
-	const struct tagger *t = c->tagger;
-
-	/* Writer is not running yet, or this is the main thread before it
-	 * starts: the store belongs to one thread at a time. */
-	if (store_begin(c->st) != 0)
-		return;
-	for (size_t i = 0; i < tagger_count(t); i++) {
-		const struct tag_source *s = tagger_at(t, i);
-
-		if ((addr_is_v4(&s->addr) && s->plen == 32) || s->plen == 128)
-			store_source_declare(c->st, s);
-	}
-	if (store_commit(c->st) != 0)
-		store_rollback(c->st);
-}
-
-static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct collector *c = arg;
@@ -248,7 +229,6 @@ collector_run(const struct collector_conf *cf)
 		log_warnx("archive: %s", err);
 		goto out;
 	}
-	declare_sources(&c);
 	if ((c.det = detect_new(cf->settings, cf->datadir)) == NULL)
 		goto out;
 	pc.batch_max = cf->batch_max;

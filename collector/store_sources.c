@@ -125,21 +125,21 @@ store_source_declare(struct store *stp, const struct tag_source *s)
 }
 
 int
-store_sources_overdue(
-    struct store *stp, int64_t now_us, silent_fn fn, void *arg)
+store_sources_overdue(struct store *stp, int64_t now_us, int64_t since_us,
+    silent_fn fn, void *arg)
 {
 	static const char sql[] =
 	    "SELECT id, addr, muni, coalesce(name, ''), last_seen,"
 	    " expected_interval FROM sources"
 	    " WHERE expected_interval IS NOT NULL AND silent_since IS NULL"
-	    " AND last_seen IS NOT NULL"
-	    " AND last_seen < ?1 - expected_interval * 1000000";
+	    " AND coalesce(last_seen, ?2) < ?1 - expected_interval * 1000000";
 	sqlite3_stmt *st = store_stmt(stp, sql);
 	int rc;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_us);
+	sqlite3_bind_int64(st, 2, since_us);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		fn(arg, sqlite3_column_int64(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),

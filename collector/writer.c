@@ -46,6 +46,8 @@ struct writer {
 	struct src_state *state;
 	size_t nstate, capstate;
 	int64_t last_sync, last_health, last_counters, last_stats;
+	const struct tagger *declared; /* sources in the store are of it */
+	int64_t start_us;
 };
 
 static uint64_t
@@ -247,6 +249,20 @@ write_counters(struct writer *w)
 		    (int64_t)ctr_get((enum ctr)c), now);
 }
 
+/* Declare the policy's sources (at start and after a reload), so a
+ * source that never sends is still watched for silence. */
+static void
+declare_sources(struct writer *w)
+{
+	const struct tagger *t = w->conf.tagger(w->conf.arg);
+
+	if (t == w->declared)
+		return;
+	for (size_t i = 0; i < tagger_count(t); i++)
+		store_source_declare(w->conf.store, tagger_at(t, i));
+	w->declared = t;
+}
+
 static void
 periodic(struct writer *w, int in_txn)
 {
@@ -264,8 +280,9 @@ periodic(struct writer *w, int in_txn)
 		if (store_begin(w->conf.store) != 0)
 			return;
 		if (mono - w->last_health >= HEALTH_EVERY_US) {
-			store_sources_overdue(
-			    w->conf.store, time_now_us(), silent_cb, w);
+			declare_sources(w);
+			store_sources_overdue(w->conf.store, time_now_us(),
+			    w->start_us, silent_cb, w);
 			w->last_health = mono;
 		}
 		write_counters(w);
@@ -313,6 +330,7 @@ writer_main(void *arg)
 
 	w->last_sync = w->last_health = w->last_counters = w->last_stats =
 	    time_mono_us();
+	w->start_us = time_now_us();
 	for (;;) {
 		b = pipeline_next(w->conf.pipeline, w->conf.batch_age_us / 2);
 		if (b != NULL) {

@@ -44,8 +44,9 @@ main(void)
 	struct addr a;
 	int fd = mkstemp(path);
 
-	ok(fd != -1 && write(fd, policy, strlen(policy)) ==
-		(ssize_t)strlen(policy), "policy file");
+	ok(fd != -1 &&
+		write(fd, policy, strlen(policy)) == (ssize_t)strlen(policy),
+	    "policy file");
 	close(fd);
 	t = tagger_load(path, err, sizeof(err));
 	ok(t != NULL, "policy loads (%s)", t ? "" : err);
@@ -92,8 +93,9 @@ main(void)
 		in.tzoff = TIME_JST_OFFSET;
 		e = batch_add(b, (const uint8_t *)line, strlen(line), 0, &in);
 		ok(e != NULL, "batch_add");
-		memset(line, 'X', sizeof(line) - 1);	/* caller reuses */
-		ok(e != NULL && e->msglen == 5 && memcmp(e->msg, "hello", 5) == 0,
+		memset(line, 'X', sizeof(line) - 1); /* caller reuses */
+		ok(e != NULL && e->msglen == 5 &&
+			memcmp(e->msg, "hello", 5) == 0,
 		    "the event points at its own copy");
 		is_str(e ? e->muni : "", "242501", "and is tagged");
 		ok(batch_add(b, (const uint8_t *)"<13>x", 5, 0, &in) != NULL,
