@@ -32,9 +32,10 @@ usage(FILE *fp)
 	    "       seccloud policy lookup ADDR [-p FILE]\n"
 	    "       seccloud policy flow SRC[:PORT] DST:PORT [tcp|udp] "
 	    "[-p FILE] [-t TIME]\n"
+	    "       seccloud policy matrix [alpha|alpha'|beta|beta']\n"
 	    "\n"
 	    "check a policy file, show the 団体, tier, source and gateway of "
-	    "an\naddress, or judge a flow against the three-tier matrix.  "
+	    "an\naddress, judge a flow, or print the three-tier flow matrix.  "
 	    "Without -p\nthe bundled example policy is used.\n");
 }
 
@@ -199,6 +200,43 @@ do_flow(const char *path, int argc, char **argv, const char *when)
 	return v.violation ? 3 : 0;
 }
 
+/* The flow matrix of a model (DOMAIN.md §C.2), one cell per line. */
+static int
+do_matrix(int argc, char **argv)
+{
+	enum policy_model m = POLICY_MODEL_ALPHA;
+	int f, t, k;
+
+	if (argc > 0 && policy_model_parse(argv[0], &m) != 0) {
+		fprintf(
+		    stderr, "seccloud policy: %s: unknown model\n", argv[0]);
+		return 2;
+	}
+	printf("%s (%s)\n", policy_model_jp(m), policy_model_en(m));
+	for (f = POLICY_TIER_M; f < POLICY_TIER_COUNT; f++) {
+		for (t = POLICY_TIER_M; t < POLICY_TIER_COUNT; t++) {
+			unsigned gw;
+			const char *text;
+			static const char cells[] = "ADGE";
+			enum policy_cell c =
+			    policy_matrix_cell(m, (enum policy_tier)f,
+				(enum policy_tier)t, &gw, &text);
+
+			printf("%-3s -> %-3s  %c  %s",
+			    policy_tier_short((enum policy_tier)f),
+			    policy_tier_short((enum policy_tier)t), cells[c],
+			    text);
+			for (k = 0; k < POLICY_GW_COUNT; k++)
+				if (gw & (1u << k))
+					printf(" [%s]",
+					    policy_gw_short(
+						(enum policy_gw_kind)k));
+			printf("\n");
+		}
+	}
+	return 0;
+}
+
 int
 cmd_policy(int argc, char **argv)
 {
@@ -244,6 +282,8 @@ cmd_policy(int argc, char **argv)
 		return do_lookup(path, argv[0]);
 	if (strcmp(sub, "flow") == 0)
 		return do_flow(path, argc, argv, when);
+	if (strcmp(sub, "matrix") == 0)
+		return do_matrix(argc, argv);
 	usage(stderr);
 	return 2;
 }

@@ -8,6 +8,7 @@ policies_libpolicies_a_SOURCES = \
 	policies/policy.c \
 	policies/policy_eval.c \
 	policies/policy_load.c \
+	policies/policy_alert.c \
 	policies/fw_int.h \
 	policies/fw_util.c \
 	policies/fw_iptables.c \
@@ -18,15 +19,18 @@ policies_libpolicies_a_SOURCES = \
 	policies/notify.c \
 	policies/notify_format.c \
 	policies/notify_memlog.c \
+	policies/report_emit.h \
+	policies/report_emit.c \
+	policies/report.c \
 	policies/cmd_policy.c \
 	policies/cmd_report.c
 
 check_PROGRAMS += tests/unit/test_policy_names tests/unit/test_policy_eval \
 	tests/unit/test_policy_load tests/unit/test_policy_fw \
-	tests/unit/test_policy_notify
+	tests/unit/test_policy_notify tests/unit/test_policy_report
 TESTS += tests/unit/test_policy_names tests/unit/test_policy_eval \
 	tests/unit/test_policy_load tests/unit/test_policy_fw \
-	tests/unit/test_policy_notify
+	tests/unit/test_policy_notify tests/unit/test_policy_report
 
 FUZZ_PROGS += tests/fuzz/fuzz_fw_iptables tests/fuzz/fuzz_fw_fortigate \
 	tests/fuzz/fuzz_fw_asa tests/fuzz/fuzz_fw_panos tests/fuzz/fuzz_policy
@@ -47,6 +51,9 @@ tests_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/fuzz/corpus/fw_iptables tests/fuzz/corpus/fw_fortigate \
 	tests/fuzz/corpus/fw_asa tests/fuzz/corpus/fw_panos \
 	tests/fuzz/corpus/policy
+
+TESTS += tests/integration/policy.sh
+EXTRA_DIST += tests/integration/policy.sh policies/README.md
 
 # The example policy is installed with its path (sharedir/policies/...).
 nobase_dist_pkgdata_DATA = policies/example/policy.conf \

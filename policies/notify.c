@@ -28,7 +28,9 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
@@ -210,6 +212,7 @@ start_webhook(struct njob *j)
 	struct evhttp_request *req;
 	struct evkeyvalq *h;
 	char pq[1024];
+	struct addr ip;
 	int port, tls;
 
 	if (u == NULL || (scheme = evhttp_uri_get_scheme(u)) == NULL ||
@@ -236,8 +239,14 @@ start_webhook(struct njob *j)
 			fail(j, "tls unavailable");
 			return;
 		}
-		SSL_set_tlsext_host_name(ssl, host);
-		SSL_set1_host(ssl, host);
+		/* The peer must prove the name (or address) in the URL. */
+		if (addr_parse(host, &ip) == 0) {
+			X509_VERIFY_PARAM_set1_ip_asc(
+			    SSL_get0_param(ssl), host);
+		} else {
+			SSL_set_tlsext_host_name(ssl, host);
+			SSL_set1_host(ssl, host);
+		}
 		bev = bufferevent_openssl_socket_new(n->base, -1, ssl,
 		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 		if (bev == NULL)
@@ -457,9 +466,16 @@ notify_new(const struct notify_config *cfg, const struct notify_sink *sink)
 		snprintf(n->hostname, sizeof(n->hostname), "-");
 	n->ssl = SSL_CTX_new(TLS_client_method());
 	if (n->ssl != NULL) {
-		SSL_CTX_set_default_verify_paths(n->ssl);
+		if (n->cfg.ca_file != NULL) {
+			if (SSL_CTX_load_verify_locations(
+				n->ssl, n->cfg.ca_file, NULL) != 1)
+				log_warnx("notify: %s: cannot load CAs",
+				    n->cfg.ca_file);
+		} else
+			SSL_CTX_set_default_verify_paths(n->ssl);
 		SSL_CTX_set_verify(n->ssl, SSL_VERIFY_PEER, NULL);
 	}
+	n->cfg.ca_file = NULL; /* not kept: the caller's string */
 	if (pipe2(n->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
 		log_warn("notify: pipe");
 		goto fail;

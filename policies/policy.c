@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,4 +230,52 @@ const struct policy_route *
 policy_route_at(const struct policy *p, size_t i)
 {
 	return i < p->nroutes ? &p->routes[i] : NULL;
+}
+
+struct policy_slot {
+	pthread_mutex_t mu;
+	struct policy *p;
+};
+
+struct policy_slot *
+policy_slot_new(struct policy *initial)
+{
+	struct policy_slot *s = xcalloc(1, sizeof(*s));
+
+	pthread_mutex_init(&s->mu, NULL);
+	s->p = initial;
+	return s;
+}
+
+struct policy *
+policy_slot_get(struct policy_slot *s)
+{
+	struct policy *p;
+
+	pthread_mutex_lock(&s->mu);
+	p = policy_ref(s->p);
+	pthread_mutex_unlock(&s->mu);
+	return p;
+}
+
+void
+policy_slot_set(struct policy_slot *s, struct policy *p)
+{
+	struct policy *old;
+
+	pthread_mutex_lock(&s->mu);
+	old = s->p;
+	s->p = p;
+	pthread_mutex_unlock(&s->mu);
+	policy_unref(old);
+}
+
+void
+policy_slot_free(struct policy_slot *s)
+{
+	if (s == NULL)
+		return;
+	policy_unref(s->p);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
 }

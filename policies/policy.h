@@ -222,6 +222,20 @@ struct policy *policy_load_string(
 struct policy *policy_ref(struct policy *);
 void policy_unref(struct policy *); /* NULL is a no-op */
 
+/*
+ * The policy in force, for a process that reloads it (SIGHUP, web admin
+ * action): readers take a reference with policy_slot_get() and drop it with
+ * policy_unref() when done with the event; policy_slot_set() puts a new
+ * policy in place (taking over the caller's reference) and drops the
+ * slot's reference to the old one, which is freed when its last reader
+ * lets go.  The mutex is held only for the pointer copy and the count.
+ */
+struct policy_slot;
+struct policy_slot *policy_slot_new(struct policy *initial);
+struct policy *policy_slot_get(struct policy_slot *); /* ref'd, or NULL */
+void policy_slot_set(struct policy_slot *, struct policy *p);
+void policy_slot_free(struct policy_slot *); /* drops its reference */
+
 /* ---- declarations, for reports and the UI ---- */
 
 const char *policy_path(const struct policy *); /* file it came from */
@@ -278,6 +292,15 @@ struct policy_tag {
  */
 int policy_tag(
     const struct policy *, const struct addr *, struct policy_tag *out);
+
+/*
+ * Tag a received message (common/event.h) by its sending host: fills
+ * ev->muni and ev->tier, and sets SC_EV_UNKNOWN_SOURCE when the peer is
+ * not a declared source.  Returns the source, or NULL.
+ */
+struct sc_event;
+const struct policy_source *policy_tag_event(
+    const struct policy *, struct sc_event *ev);
 
 /* ---- flow evaluation ---- */
 
@@ -352,6 +375,21 @@ size_t policy_verdict_format(const struct policy_verdict *,
     const struct addr *src, uint16_t sport, const struct addr *dst,
     uint16_t dport, uint8_t ipproto, char *out, size_t len);
 
+/*
+ * Fill an alert (common/event.h, origin SC_ORIGIN_POLICY) from a violation
+ * verdict, for the store and the notifier: gid 3, sid 9500001..9500005 for
+ * GL-SEP-01..05, 9500101 for GL-EXC-01, 9500201 for GL-NET-02; msg names
+ * the use case in Japanese; muni and tier are those of the attributed
+ * 団体's side; the evidence line (policy_verdict_format) is written into
+ * evbuf, which the alert points to.  Returns 0, or -1 if v is not a
+ * violation (out untouched).
+ */
+struct sc_alert;
+#define POLICY_ALERT_GID 3
+int policy_verdict_alert(const struct policy_verdict *v, const struct addr *src,
+    uint16_t sport, const struct addr *dst, uint16_t dport, uint8_t ipproto,
+    int64_t now_us, char *evbuf, size_t evlen, struct sc_alert *out);
+
 /* The matrix as data, for the UI and the tests: the cell for a model and
  * a pair of tiers (never UNKNOWN), with its gateway mask and text. */
 enum policy_cell policy_matrix_cell(enum policy_model, enum policy_tier from,
@@ -389,6 +427,15 @@ int fw_parse_fortigate(const char *msg, size_t len, struct fw_flow *out);
 int fw_parse_asa(const char *msg, size_t len, struct fw_flow *out);
 int fw_parse_panos(const char *msg, size_t len, struct fw_flow *out);
 int fw_parse(const char *msg, size_t len, struct fw_flow *out);
+
+/*
+ * For a message from a firewall: parse its body with fw_parse() and judge
+ * the flow (policy_eval_fw, the message's own time when it has one, else
+ * its receive time).  Returns 1 if the flow is a violation, 0 if not, -1
+ * if the body holds no flow.  *flow and *v are filled when >= 0.
+ */
+int policy_eval_event(const struct policy *, const struct sc_event *ev,
+    struct fw_flow *flow, struct policy_verdict *v);
 
 /* Evaluate a parsed firewall flow: policy_eval_flow, then
  * policy_verdict_blocked if the log says it was denied.  when_us is used
@@ -457,6 +504,7 @@ struct notify_config {
 	int64_t backoff_first_ms; /* 0: 1000; doubles per attempt */
 	int64_t backoff_max_ms; /* 0: 300000 */
 	int timeout_s; /* per attempt; 0: 10 */
+	const char *ca_file; /* https: trusted CAs (PEM); NULL: system's */
 };
 
 struct notify_stats {
@@ -503,5 +551,168 @@ size_t notify_format_syslog(
 /* The JSON body the webhook posts (malloc'd, NUL-terminated), or NULL. */
 char *notify_format_json(
     const struct notify_msg *, const char *muni_name, uint64_t id);
+
+/* ---- reports (policies/report*.c; DOMAIN.md §E) ---- */
+
+/*
+ * A report is first a model — plain structs filled from the store, the
+ * archive and the policy — and then rendered as HTML (Japanese, A4 print
+ * layout, JST dates, optional 和暦), CSV (UTF-8 with BOM, RFC 4180 quoting,
+ * one row per fact with its section: for 監査調書 working papers) or JSON.
+ * Strings in the model are borrowed from whoever filled it; every one of
+ * them is escaped for the output format, since many came from logs.
+ * Times are UTC us, 0 meaning "not yet" / unknown.
+ */
+enum report_format {
+	REPORT_HTML = 0,
+	REPORT_CSV,
+	REPORT_JSON,
+};
+int report_format_parse(const char *, enum report_format *);
+
+struct report_count {
+	const char *key; /* use case, category, ... */
+	uint64_t n;
+};
+
+struct report_incident {
+	int64_t id;
+	int severity;
+	const char *use_case;
+	const char *summary;
+	const char *host; /* affected host or user, pseudonymised */
+	const char *action; /* recommended action */
+	const char *channel; /* how the 団体 was told */
+	const char *status; /* 団体 response status */
+	int64_t detected_us, notified_us, acked_us, closed_us;
+};
+
+struct report_sep_finding {
+	const char *use_case; /* GL-SEP-0x */
+	const char *cell; /* the matrix cell broken */
+	const char *evidence; /* reference: alert / archive record */
+	uint64_t count;
+	int64_t first_us, last_us;
+};
+
+struct report_source {
+	const char *name, *type;
+	double coverage_pct; /* share of the period with data */
+	uint64_t silent_periods; /* GL-LOG-01 */
+	int64_t longest_silence_s;
+	double max_skew_s; /* GL-LOG-03 */
+	int64_t first_us, last_us;
+	uint64_t messages;
+};
+
+struct report_retention {
+	const char *what; /* events, alerts, archive, pcap */
+	int64_t policy_s;
+	int64_t achieved_s; /* oldest data kept; 0 unknown */
+};
+
+struct report_archive {
+	int known; /* 0: no verification result for the period */
+	int ok;
+	uint64_t segments, bad_segments;
+	int64_t verified_us;
+	const char *detail;
+};
+
+struct report_monthly {
+	char muni_code[7];
+	const char *muni_name;
+	int year, month;
+	int64_t from_us, to_us; /* [from, to) in JST month boundaries */
+	const char *soc; /* issuing SOC */
+	const char *version;
+	int64_t generated_us;
+	uint64_t by_sev[6]; /* [1..5] */
+	const struct report_count *by_use_case;
+	size_t nby_use_case;
+	const struct report_incident *incidents;
+	size_t nincidents;
+	const struct report_sep_finding *sep;
+	size_t nsep;
+	const struct report_source *sources;
+	size_t nsources;
+	const struct report_retention *retention;
+	size_t nretention;
+	struct report_archive archive;
+	int64_t sla_notify_s[6]; /* time-to-notify target per severity */
+	const char *note; /* shown under the header, may be NULL */
+};
+
+struct report_timesync {
+	const char *source;
+	double median_skew_s, max_skew_s;
+	uint64_t over_warn, over_crit; /* > 2 s, > 60 s */
+};
+
+struct report_user {
+	const char *name, *role;
+	int privileged;
+	int64_t created_us, last_login_us;
+};
+
+struct report_login {
+	int64_t ts_us;
+	const char *user, *addr, *result;
+};
+
+struct report_change {
+	int64_t ts_us;
+	const char *user, *kind, *what, *sha256, *detail;
+};
+
+struct report_exception {
+	const char *id, *muni_code, *muni_name, *owner, *reason;
+	int64_t expires_us;
+	int expired; /* at the end of the period */
+	uint64_t uses_after_expiry; /* GL-EXC-01 alerts, if known */
+};
+
+struct report_audit {
+	const char *prefecture;
+	int64_t from_us, to_us, generated_us;
+	const struct report_source *inventory; /* log inventory */
+	size_t ninventory;
+	const struct report_retention *retention;
+	size_t nretention;
+	struct report_archive archive; /* integrity proof */
+	const struct report_timesync *timesync;
+	size_t ntimesync;
+	const struct report_user *users;
+	size_t nusers;
+	const struct report_login *logins;
+	size_t nlogins;
+	const struct report_change *changes;
+	size_t nchanges;
+	const struct report_exception *exceptions;
+	size_t nexceptions;
+	const struct report_sep_finding *sep; /* separation test summary */
+	size_t nsep;
+	const char *note;
+};
+
+/* Render into out (appended; out's bound applies).  wareki adds the 和暦
+ * date beside each JST date in HTML.  0, or -1 if out is full. */
+struct buf;
+int report_monthly_render(const struct report_monthly *, enum report_format,
+    int wareki, struct buf *out);
+int report_audit_render(const struct report_audit *, enum report_format,
+    int wareki, struct buf *out);
+
+/* The exception register from the policy, as of `at`: fills up to max
+ * rows and returns how many exceptions there are. */
+size_t report_exceptions_from_policy(const struct policy *, int64_t at,
+    struct report_exception *out, size_t max);
+/* The retention rows (policy values; achieved left 0) for a 団体 (NULL:
+ * policy-wide).  Fills 4 rows. */
+void report_retention_from_policy(const struct policy *,
+    const struct policy_muni *, struct report_retention out[4]);
+/* [from, to) of a JST calendar month "YYYY-MM"; 0 or -1. */
+int report_month_range(const char *yyyymm, int *year, int *month,
+    int64_t *from_us, int64_t *to_us);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/event.h"
 #include "common/timeutil.h"
 #include "policies/policy.h"
 #include "tests/tap.h"
@@ -373,6 +374,59 @@ specials(struct policy *p)
 	f.action = FW_ACTION_ALLOW;
 	policy_eval_fw(p, &f, end_day, &v);
 	is_int(v.severity, 1, "allowed L->NET: S1");
+
+	/* The alert record for a violation */
+	{
+		struct sc_alert al;
+		char evb[256];
+
+		s = A("10.1.16.7");
+		d = A("198.51.100.7");
+		policy_eval_flow(p, &s, 1, &d, 443, 6, end_day, &v);
+		ok(policy_verdict_alert(
+		       &v, &s, 1, &d, 443, 6, 77, evb, sizeof(evb), &al) == 0,
+		    "violation makes an alert");
+		ok(al.origin == SC_ORIGIN_POLICY && al.sid == 9500002 &&
+			al.severity == 1 && strcmp(al.muni, "242012") == 0 &&
+			al.tier == SC_TIER_L && al.dport == 443 &&
+			al.ts_us == 77,
+		    "alert: origin, sid, severity, 団体, tier, port, time");
+		ok(al.evidence_len > 0 &&
+			memmem(al.evidence, al.evidence_len, "L→NET", 7),
+		    "alert evidence names the cell");
+		eval(p, "10.1.16.7", "10.1.16.8", 443, &v);
+		is_int(policy_verdict_alert(
+			   &v, &s, 1, &d, 443, 6, 0, evb, sizeof(evb), &al),
+		    -1, "no alert for an allowed flow");
+	}
+
+	/* A received firewall message: tag the sender, judge the flow */
+	{
+		static const char body[] =
+		    "%ASA-4-106023: Deny tcp src inside:10.1.16.7/50000 dst "
+		    "outside:198.51.100.7/443 by access-group \"in\" [0x0, 0x0]";
+		struct sc_event ev;
+		struct fw_flow ff;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.peer = A("10.1.16.9");
+		ev.recv_us = end_day;
+		ev.msg = body;
+		ev.msglen = sizeof(body) - 1;
+		policy_tag_event(p, &ev);
+		ok(strcmp(ev.muni, "242012") == 0 && ev.tier == SC_TIER_L &&
+			(ev.flags & SC_EV_UNKNOWN_SOURCE),
+		    "event tagged: 団体, tier, not a declared source");
+		is_int(policy_eval_event(p, &ev, &ff, &v), 1,
+		    "denied L->NET in an ASA line is a violation");
+		ok(v.severity == 4 && strcmp(v.use_case, "GL-SEP-02") == 0 &&
+			ff.dport == 443,
+		    "attempt: GL-SEP-02 at S4");
+		ev.msg = "sshd[1]: Accepted password";
+		ev.msglen = strlen(ev.msg);
+		is_int(policy_eval_event(p, &ev, &ff, &v), -1,
+		    "no flow in a non-firewall line");
+	}
 
 	/* Undeclared private space is not judged; undeclared global is NET */
 	eval(p, "192.168.1.5", "10.1.16.7", 443, &v);

@@ -9,9 +9,12 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "common/timeutil.h"
@@ -219,10 +222,67 @@ errors(void)
 	    "missing file refused");
 }
 
+/* Readers evaluate through the slot while the main thread reloads it:
+ * under ASan any use of a freed policy fails the test. */
+static struct policy_slot *slot;
+static atomic_int stop_readers;
+
+static void *
+reader(void *arg)
+{
+	struct policy_verdict v;
+	struct addr a, b;
+	long *n = arg;
+
+	addr_parse("10.1.0.7", &a);
+	addr_parse("198.51.100.7", &b);
+	while (!atomic_load(&stop_readers)) {
+		struct policy *p = policy_slot_get(slot);
+
+		if (p == NULL)
+			continue;
+		policy_eval_flow(p, &a, 1, &b, 443, 6, 0, &v);
+		if (v.violation && v.muni &&
+		    strcmp(v.muni->code, "242012") == 0)
+			(*n)++;
+		policy_unref(p);
+		sched_yield(); /* let the reloading thread run */
+	}
+	return NULL;
+}
+
+static void
+reload(void)
+{
+	static const char text[] =
+	    "prefecture \"県\" { code 240001 }\n"
+	    "municipality \"甲\" { code 242012; type city\n"
+	    " tier M 10.1.0.0/20 }\n";
+	pthread_t t[2];
+	long n[2] = { 0, 0 };
+	int i;
+
+	slot = policy_slot_new(
+	    policy_load_string("r.policy", text, sizeof(text) - 1));
+	atomic_init(&stop_readers, 0);
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, reader, &n[i]);
+	for (i = 0; i < 50; i++)
+		policy_slot_set(slot,
+		    policy_load_string("r.policy", text, sizeof(text) - 1));
+	atomic_store(&stop_readers, 1);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ok(n[0] + n[1] > 0, "readers judged flows during 50 reloads (%ld)",
+	    n[0] + n[1]);
+	policy_slot_free(slot);
+}
+
 int
 main(void)
 {
 	example();
 	errors();
+	reload();
 	return done_testing();
 }

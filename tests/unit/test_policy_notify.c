@@ -21,11 +21,16 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <jansson.h>
+#include <openssl/ec.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "common/timeutil.h"
 #include "policies/policy.h"
@@ -43,6 +48,7 @@ struct srv {
 	int hits;
 	char body[4096];
 	char path[256];
+	SSL_CTX *tls; /* serve https when set */
 };
 
 static void
@@ -77,8 +83,17 @@ srv_main(void *arg)
 	return NULL;
 }
 
+static struct bufferevent *
+srv_bevcb(struct event_base *base, void *arg)
+{
+	struct srv *s = arg;
+
+	return bufferevent_openssl_socket_new(base, -1, SSL_new(s->tls),
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
 static int
-srv_start(struct srv *s)
+srv_start(struct srv *s, SSL_CTX *tls)
 {
 	struct evhttp_bound_socket *h;
 	struct sockaddr_in sin;
@@ -86,8 +101,11 @@ srv_start(struct srv *s)
 
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->mu, NULL);
+	s->tls = tls;
 	s->base = event_base_new();
 	s->http = evhttp_new(s->base);
+	if (tls != NULL)
+		evhttp_set_bevcb(s->http, srv_bevcb, s);
 	evhttp_set_gencb(s->http, srv_handle, s);
 	h = evhttp_bind_socket_with_handle(s->http, "127.0.0.1", 0);
 	if (h == NULL)
@@ -206,7 +224,7 @@ delivery(void)
 	struct srv s;
 	struct notify_memlog *log = notify_memlog_new(64);
 	struct notify_sink sink = notify_memlog_sink(log);
-	struct notify_config cfg = { 0, 4, 20, 200, 5 };
+	struct notify_config cfg = { 0, 4, 20, 200, 5, NULL };
 	struct notify *n;
 	struct policy *p;
 	struct notify_record r;
@@ -218,7 +236,7 @@ delivery(void)
 	ssize_t got;
 	json_t *j;
 
-	ok(srv_start(&s) == 0, "http receiver on 127.0.0.1:%d", s.port);
+	ok(srv_start(&s, NULL) == 0, "http receiver on 127.0.0.1:%d", s.port);
 	udp = bound_socket(SOCK_DGRAM, &udp_port);
 	tcp = bound_socket(SOCK_STREAM, &tcp_port);
 	p = make_policy(s.port, udp_port, tcp_port);
@@ -323,7 +341,7 @@ receiver_down(void)
 {
 	struct notify_memlog *log = notify_memlog_new(256);
 	struct notify_sink sink = notify_memlog_sink(log);
-	struct notify_config cfg = { 8, 3, 20, 100, 2 };
+	struct notify_config cfg = { 8, 3, 20, 100, 2, NULL };
 	struct notify *n = notify_new(&cfg, &sink);
 	struct policy_route route;
 	struct notify_msg m = msg(1);
@@ -389,6 +407,91 @@ receiver_down(void)
 	notify_memlog_free(log);
 }
 
+/* A self-signed certificate for IP 127.0.0.1, made here with OpenSSL. */
+static SSL_CTX *
+tls_server(const char *pem_path)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+	SSL_CTX *ctx;
+	FILE *fp;
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, key);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+	    (const unsigned char *)"seccloud test", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	ext = X509V3_EXT_conf_nid(
+	    NULL, &v3, NID_subject_alt_name, "IP:127.0.0.1");
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints, "CA:TRUE");
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	X509_sign(x, key, EVP_sha256());
+	fp = fopen(pem_path, "w");
+	PEM_write_X509(fp, x);
+	fclose(fp);
+	ctx = SSL_CTX_new(TLS_server_method());
+	SSL_CTX_use_certificate(ctx, x);
+	SSL_CTX_use_PrivateKey(ctx, key);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return ctx;
+}
+
+static void
+https(void)
+{
+	char pem[] = "/tmp/seccloud-notify-XXXXXX";
+	int fd = mkstemp(pem);
+	SSL_CTX *tls;
+	struct srv s;
+	struct notify_memlog *log = notify_memlog_new(8);
+	struct notify_sink sink = notify_memlog_sink(log);
+	struct notify_config cfg = { 0, 2, 20, 40, 5, pem };
+	struct notify *n;
+	struct policy_route route;
+	struct notify_msg m = msg(1);
+	struct notify_record r;
+	char url[64];
+
+	close(fd);
+	tls = tls_server(pem);
+	ok(tls != NULL && srv_start(&s, tls) == 0, "https receiver");
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/tls", s.port);
+	memset(&route, 0, sizeof(route));
+	route.sev_mask = 0x3e;
+	route.channel = POLICY_CH_WEBHOOK;
+	route.target = url;
+	n = notify_new(&cfg, &sink);
+	notify_send_route(n, &route, &m);
+	ok(wait_records(log, 1) == 0, "https notification logged");
+	notify_memlog_get(log, 0, &r);
+	is_str(r.result, "ok", "delivered over TLS, certificate verified");
+	notify_free(n);
+	/* without the CA the certificate must be refused */
+	cfg.ca_file = NULL;
+	n = notify_new(&cfg, &sink);
+	notify_send_route(n, &route, &m);
+	ok(wait_records(log, 2) == 0, "second https notification logged");
+	notify_memlog_get(log, 1, &r);
+	ok(strncmp(r.result, "failed:", 7) == 0,
+	    "untrusted certificate refused (%s)", r.result);
+	notify_free(n);
+	srv_stop(&s);
+	is_int(srv_hits(&s), 1, "only the verified connection posted");
+	SSL_CTX_free(tls);
+	unlink(pem);
+	notify_memlog_free(log);
+}
+
 static void
 formats(void)
 {
@@ -421,6 +524,7 @@ main(void)
 	formats();
 	delivery();
 	receiver_down();
+	https();
 	libevent_global_shutdown();
 	return done_testing();
 }
