@@ -118,6 +118,9 @@ void tagger_free(struct tagger *);
 const struct tag_source *tagger_lookup(
     const struct tagger *, const struct addr *);
 size_t tagger_count(const struct tagger *);
+/* The policy behind it (valid while the tagger lives), or NULL. */
+struct policy;
+const struct policy *tagger_policy(const struct tagger *);
 const struct tag_source *tagger_at(const struct tagger *, size_t i);
 /* Tag ev from its peer address: 団体, tier; SC_EV_UNKNOWN_SOURCE when
  * the address is not a declared source. */
@@ -196,7 +199,8 @@ struct detect *detect_new(const struct settings *, const char *datadir);
 int detect_reload(
     struct detect *, const struct settings *, const char *datadir);
 void detect_free(struct detect *);
-size_t detect_batch(struct detect *, struct batch *, struct store *);
+size_t detect_batch(
+    struct detect *, struct batch *, struct store *, const struct tagger *);
 
 /* ---- archive writer (archive.c) -------------------------------------- */
 

@@ -3,7 +3,10 @@
  * batch is matched against the log rule set (rules/rules.h) with one
  * scratch and one correlator (threshold, after, xbits and grouping keep
  * their state across reloads), and each hit becomes an alert in the store
- * with the event's archive ref as its evidence.
+ * with the event's archive ref as its evidence.  Lines from the policy's
+ * firewall sources are also judged against the three-tier flow matrix
+ * (policy_eval_event): a violation becomes a policy alert (GL-SEP-*,
+ * GL-EXC-01) pointing at the same evidence.
  *
  * Runs on the writer thread, after the archive gave every event its ref
  * and inside the batch's store transaction.  Reload (SIGHUP, main thread)
@@ -22,6 +25,7 @@
 #include "common/log.h"
 #include "common/settings.h"
 #include "common/timeutil.h"
+#include "policies/policy.h"
 #include "rules/rules.h"
 
 struct detect {
@@ -166,17 +170,65 @@ on_hit(void *arg, const struct rule_hit *h)
 	return 0;
 }
 
+/* Source types whose lines carry flows (policies/fw_*.c reads them). */
+static int
+is_firewall(const char *type)
+{
+	static const char *const fw[] = { "iptables", "fortigate", "asa",
+		"panos", "firewall", NULL };
+
+	for (size_t i = 0; fw[i] != NULL; i++)
+		if (strcmp(type, fw[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t
+judge_flows(struct batch *b, struct store *st, const struct tagger *t)
+{
+	const struct policy *p = tagger_policy(t);
+	size_t n = 0;
+
+	if (p == NULL)
+		return 0;
+	for (size_t i = 0; i < b->nev; i++) {
+		const struct sc_event *ev = &b->ev[i];
+		const struct tag_source *src;
+		struct policy_verdict v;
+		struct fw_flow flow;
+		struct sc_alert al;
+		char evbuf[512];
+
+		if ((ev->flags & SC_EV_UNKNOWN_SOURCE) ||
+		    (src = tagger_lookup(t, &ev->peer)) == NULL ||
+		    !is_firewall(src->type))
+			continue;
+		if (policy_eval_event(p, ev, &flow, &v) != 1 ||
+		    policy_verdict_alert(&v, &flow.src, flow.sport, &flow.dst,
+			flow.dport, flow.ipproto, time_now_us(), evbuf,
+			sizeof(evbuf), &al) != 0)
+			continue;
+		al.archive = ev->archive; /* the raw line, by ref */
+		if (store_alert_insert(st, &al, NULL, NULL) == 0)
+			n++;
+	}
+	return n;
+}
+
 size_t
-detect_batch(struct detect *d, struct batch *b, struct store *st)
+detect_batch(
+    struct detect *d, struct batch *b, struct store *st, const struct tagger *t)
 {
 	struct ruleset *rs;
 	struct hit_ctx c;
+
+	size_t policy_alerts = judge_flows(b, st, t);
 
 	pthread_mutex_lock(&d->mu);
 	rs = d->rs != NULL ? ruleset_ref(d->rs) : NULL;
 	pthread_mutex_unlock(&d->mu);
 	if (rs == NULL)
-		return 0;
+		return policy_alerts;
 	if (d->scratch_rs != rs) {
 		/* a new set (first batch or after a reload): new scratch */
 		rule_scratch_free(d->scratch);
@@ -204,5 +256,5 @@ detect_batch(struct detect *d, struct batch *b, struct store *st)
 		ruleset_match_log(rs, d->scratch, d->corr, &m, on_hit, &c);
 	}
 	ruleset_unref(rs);
-	return c.alerts;
+	return c.alerts + policy_alerts;
 }

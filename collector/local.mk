@@ -34,7 +34,8 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_kill9.sh \
 	tests/integration/collector_tls.sh \
 	tests/integration/collector_health.sh \
-	tests/integration/collector_conf.sh
+	tests/integration/collector_conf.sh \
+	tests/integration/collector_policy.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh)

@@ -94,6 +94,12 @@ tagger_lookup(const struct tagger *t, const struct addr *a)
 	return &t->src[pt.source->index];
 }
 
+const struct policy *
+tagger_policy(const struct tagger *t)
+{
+	return t == NULL ? NULL : t->policy;
+}
+
 size_t
 tagger_count(const struct tagger *t)
 {
