@@ -42,3 +42,6 @@ EXTRA_DIST += tests/integration/collector_lib.sh
 BENCH_PROGS += bench/ingest/loadgen
 bench_ingest_loadgen_SOURCES = bench/ingest/loadgen.c
 EXTRA_DIST += bench/ingest/run.sh
+
+# the web view's queries (issue of web/)
+collector_libcollector_a_SOURCES += collector/store_web.c collector/store_web.h

@@ -167,6 +167,26 @@ const char *const store_schema_sql[] = {
 	"  kind TEXT NOT NULL," /* rules, policy, config */
 	"  what TEXT NOT NULL, sha256 TEXT, detail TEXT);"
 	"CREATE INDEX changes_ts ON changes(ts);",
+
+	/* version 2: alerts per JST day, 団体, rule and severity, kept by
+	 * triggers, so the dashboard reads a few thousand rows instead of
+	 * scanning millions of alerts (web view, issue 6) */
+	"CREATE TABLE alert_days ("
+	"  day INTEGER NOT NULL," /* (unix s + 9 h) / 86400 */
+	"  muni TEXT NOT NULL, gid INTEGER NOT NULL, sid INTEGER NOT NULL,"
+	"  severity INTEGER NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, muni, gid, sid, severity)) WITHOUT ROWID;"
+	"INSERT INTO alert_days SELECT (ts / 1000000 + 32400) / 86400, muni,"
+	"  gid, sid, severity, count(*) FROM alerts GROUP BY 1, 2, 3, 4, 5;"
+	"CREATE TRIGGER alerts_day_add AFTER INSERT ON alerts BEGIN"
+	"  INSERT INTO alert_days VALUES ((NEW.ts / 1000000 + 32400) / 86400,"
+	"  NEW.muni, NEW.gid, NEW.sid, NEW.severity, 1)"
+	"  ON CONFLICT DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER alerts_day_del AFTER DELETE ON alerts BEGIN"
+	"  UPDATE alert_days SET n = n - 1"
+	"  WHERE day = (OLD.ts / 1000000 + 32400) / 86400 AND muni = OLD.muni"
+	"  AND gid = OLD.gid AND sid = OLD.sid AND severity = OLD.severity;"
+	"  END;",
 	NULL
 };
 

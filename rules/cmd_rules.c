@@ -24,6 +24,7 @@
 #include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "rules/rules_int.h"
+#include "sensor/sensor.h"
 #include "seccloud.h"
 
 struct reasons {
@@ -116,6 +117,7 @@ print_stats(
 
 struct common_opts {
 	unsigned flags;
+	int verbose;
 	const char *conf;
 	struct settings *settings;
 	struct rule_var *vars;
@@ -170,6 +172,16 @@ cmd_check(int argc, char **argv, struct common_opts *co)
 	co->ro.on_error = on_error;
 	co->ro.on_error_arg = &rr;
 	rs = ruleset_load(files, nfiles, &co->ro, &st);
+	if (rs != NULL && co->verbose)
+		for (size_t i = 0; i < ruleset_count(rs); i++) {
+			const struct rule *r = ruleset_rule(rs, i);
+
+			if (rule_prefilter_buf(r) < 0 &&
+			    rule_is_log(r) == !!(co->flags & RULESET_LOG))
+				printf("%s:%d: sid %u: no literal for the "
+				       "prefilter\n",
+				    rule_file(r), rule_line(r), rule_sid(r));
+		}
 	print_stats(&st, &rr, co->flags);
 	ruleset_unref(rs);
 	free_reasons(&rr);
@@ -325,6 +337,57 @@ run_input(struct tester *t, FILE *in, struct rule_scratch *s,
 	return 0;
 }
 
+/* A pcap or pcapng file, by its magic number. */
+static int
+is_capture(const char *path)
+{
+	static const uint32_t magics[] = { 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d,
+		0x4d3cb2a1, 0x0a0d0d0a };
+	uint32_t m = 0;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0 || (fp = fopen(path, "rb")) == NULL)
+		return 0;
+	if (fread(&m, sizeof(m), 1, fp) != 1)
+		m = 0;
+	fclose(fp);
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (m == magics[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * rules test RULES... FILE.pcap: the packet rules run by the sensor's own
+ * pipeline (decode, reassembly, app fields, the firing model) over the
+ * capture; one EVE alert line per alert on stdout.  Midstream pickup is on
+ * so a capture that starts mid-connection still shows its alerts.
+ */
+static int
+test_capture(
+    char **rules, size_t nrules, const char *input, struct common_opts *co)
+{
+	struct ruleset *rs;
+	char err[256];
+	long n;
+
+	co->ro.flags = (co->flags & ~(unsigned)RULESET_LOG) | RULESET_PACKET |
+	    RULESET_NO_CACHE;
+	if ((rs = ruleset_load(
+		 (const char *const *)rules, nrules, &co->ro, NULL)) == NULL) {
+		free_settings(co);
+		return 1;
+	}
+	n = sensor_test_pcap(rs, &input, 1, 1, stdout, err, sizeof(err));
+	if (n < 0)
+		fprintf(stderr, "%s: %s\n", input, err);
+	else
+		fprintf(stderr, "%s: %ld alerts\n", input, n);
+	ruleset_unref(rs);
+	free_settings(co);
+	return n < 0 ? 1 : 0;
+}
+
 static int
 cmd_test(int argc, char **argv, struct common_opts *co, int expect, int arrival)
 {
@@ -345,6 +408,8 @@ cmd_test(int argc, char **argv, struct common_opts *co, int expect, int arrival)
 		nrules--;
 	if (load_settings(co) == -1)
 		return 1;
+	if (is_capture(input))
+		return test_capture(argv, (size_t)nrules, input, co);
 	co->ro.flags = co->flags | RULESET_NO_CACHE;
 	rs = ruleset_load(
 	    (const char *const *)argv, (size_t)nrules, &co->ro, NULL);
@@ -388,16 +453,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: seccloud rules [-c conf] [-p] [-s] check [FILE...]\n"
-	    "       seccloud rules [-c conf] [-p] [-e] [-a] test RULES... "
+	    "usage: seccloud rules [-f conf] [-p] [-s] [-v] check [FILE...]\n"
+	    "       seccloud rules [-f conf] [-p] [-e] [-a] test RULES... "
 	    "INPUT\n\n"
 	    "check: lint rule files (default: the rules of seccloud.conf) and\n"
 	    "       print statistics; exit 1 if any rule was rejected.\n"
 	    "test:  run a log file (syslog lines or Sagan's pipe format)\n"
 	    "       through the rules and print LINE: sid SID per alert.\n"
-	    "  -c conf  seccloud.conf for vars (default: built-in defaults)\n"
+	    "  -f conf  seccloud.conf for vars (default: built-in defaults)\n"
 	    "  -p       packet rules (default: log rules)\n"
 	    "  -s       strict: any bad rule fails\n"
+	    "  -v       check: also list the rules without a prefilter literal\n"
 	    "  -e       check #expect SID / #expect-not SID lines and that\n"
 	    "           every rule has a positive and a negative line\n"
 	    "  -a       correlation windows on arrival time, not the lines'\n"
@@ -416,10 +482,11 @@ cmd_rules(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	co.flags = RULESET_LOG;
 	optind = 1;
-	while (
-	    (ch = getopt_long(argc, argv, "+c:pseah", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:f:pseahv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
-		case 'c':
+		case 'c': /* older spelling of -f */
+		case 'f':
 			co.conf = optarg;
 			break;
 		case 'p':
@@ -434,6 +501,9 @@ cmd_rules(int argc, char **argv)
 			break;
 		case 'a':
 			arrival = 1;
+			break;
+		case 'v':
+			co.verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -464,6 +534,8 @@ cmd_rules(int argc, char **argv)
 				expect = 1;
 			else if (*o == 'a')
 				arrival = 1;
+			else if (*o == 'v')
+				co.verbose = 1;
 			else {
 				usage(stderr);
 				return 2;

@@ -277,6 +277,7 @@ static int
 cache_read(struct ruleset *rs, const char *path)
 {
 	FILE *f = fopen(path, "rb");
+	hs_database_t **dbp;
 	char magic[8];
 	uint32_t hdr[3];
 	int ok = 0;
@@ -293,13 +294,16 @@ cache_read(struct ruleset *rs, const char *path)
 				goto out;
 			continue;
 		}
-		if (hdr[0] >= RULE_BUF_COUNT || hdr[1] > 1 ||
-		    hdr[2] > 1024u * 1024 * 1024 || rs->db[hdr[0]][hdr[1]])
+		if (hdr[0] > RULE_BUF_COUNT || hdr[1] > 1 ||
+		    hdr[2] > 1024u * 1024 * 1024)
+			goto out;
+		dbp = hdr[0] == RULE_BUF_COUNT ? &rs->progdb :
+						 &rs->db[hdr[0]][hdr[1]];
+		if (*dbp != NULL)
 			goto out;
 		b = xmalloc(hdr[2]);
 		if (fread(b, 1, hdr[2], f) != hdr[2] ||
-		    hs_deserialize_database(
-			b, hdr[2], &rs->db[hdr[0]][hdr[1]]) != HS_SUCCESS) {
+		    hs_deserialize_database(b, hdr[2], dbp) != HS_SUCCESS) {
 			free(b);
 			goto out;
 		}
@@ -315,6 +319,8 @@ out:
 				hs_free_database(rs->db[b][m]);
 				rs->db[b][m] = NULL;
 			}
+		hs_free_database(rs->progdb);
+		rs->progdb = NULL;
 		rs->stats.db_bytes = 0;
 		return -1;
 	}
@@ -338,15 +344,19 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 		return;
 	}
 	fwrite(CACHE_MAGIC, 1, 8, f);
-	for (int b = 0; b < RULE_BUF_COUNT; b++)
+	for (int b = 0; b <= RULE_BUF_COUNT; b++)
 		for (int m = 0; m < 2; m++) {
 			char *bytes = NULL;
 			size_t len = 0;
 			uint32_t hdr[3];
+			/* [RULE_BUF_COUNT][0] is the program database */
+			hs_database_t *db = b < RULE_BUF_COUNT ? rs->db[b][m] :
+			    m == 0			       ? rs->progdb :
+								 NULL;
 
-			if (rs->db[b][m] == NULL)
+			if (db == NULL)
 				continue;
-			if (hs_serialize_database(rs->db[b][m], &bytes, &len) !=
+			if (hs_serialize_database(db, &bytes, &len) !=
 			    HS_SUCCESS) {
 				bad = 1;
 				continue;
@@ -376,15 +386,110 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 static void
 count_db_bytes(struct ruleset *rs)
 {
+	size_t sz = 0;
+
 	rs->stats.db_bytes = 0;
 	for (int b = 0; b < RULE_BUF_COUNT; b++)
 		for (int m = 0; m < 2; m++) {
-			size_t sz = 0;
-
+			sz = 0;
 			if (rs->db[b][m] != NULL &&
 			    hs_database_size(rs->db[b][m], &sz) == HS_SUCCESS)
 				rs->stats.db_bytes += sz;
 		}
+	sz = 0;
+	if (rs->progdb != NULL &&
+	    hs_database_size(rs->progdb, &sz) == HS_SUCCESS)
+		rs->stats.db_bytes += sz;
+}
+
+static int
+cmp_rule_idx(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a;
+	const struct rule *y = *(const struct rule *const *)b;
+
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* "%ASA*-6-3020??" -> "^(?:%ASA.*-6-3020..)$"-style alternatives. */
+static char *
+program_regex(const struct rule *r)
+{
+	size_t cap = 16;
+	char *out, *o;
+
+	for (size_t j = 0; j < r->nprograms; j++)
+		cap += strlen(r->programs[j]) * 4 + 2;
+	out = o = xmalloc(cap);
+	o += snprintf(o, cap, "^(?:");
+	for (size_t j = 0; j < r->nprograms; j++) {
+		if (j > 0)
+			*o++ = '|';
+		for (const char *p = r->programs[j]; *p != '\0'; p++) {
+			if (*p == '*') {
+				*o++ = '.';
+				*o++ = '*';
+			} else if (*p == '?')
+				*o++ = '.';
+			else if (isalnum((unsigned char)*p))
+				*o++ = *p;
+			else
+				o += snprintf(
+				    o, 5, "\\x%02x", (unsigned char)*p);
+		}
+	}
+	*o++ = ')';
+	*o++ = '$';
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Log rules without a literal but with a program are prefiltered on the
+ * program instead: one Hyperscan database over the program name (globs
+ * become anchored regexes), so a message only meets the rules of its own
+ * program.  Rules with neither stay on the generic list, in rule order.
+ */
+static int
+build_program_db(struct ruleset *rs, int cached)
+{
+	struct pats p;
+	size_t keep = 0;
+	int rv = 0;
+
+	memset(&p, 0, sizeof(p));
+	if (rs->nunf_log > 1)
+		qsort(rs->unf_log, rs->nunf_log, sizeof(*rs->unf_log),
+		    cmp_rule_idx);
+	for (size_t i = 0; i < rs->nunf_log; i++) {
+		const struct rule *r = rs->unf_log[i];
+
+		if (r->nprograms == 0) {
+			rs->unf_log[keep++] = r;
+			continue;
+		}
+		pats_add(
+		    &p, program_regex(r), HS_FLAG_DOTALL, (unsigned)r->idx);
+	}
+	rs->nunf_log = keep;
+	if (!cached && p.n > 0) {
+		hs_compile_error_t *err = NULL;
+		unsigned *fl = xreallocarray(NULL, p.n, sizeof(unsigned));
+
+		for (size_t i = 0; i < p.n; i++)
+			fl[i] = p.flags[i] | HS_FLAG_SINGLEMATCH;
+		if (hs_compile_ext_multi((const char *const *)p.expr, fl, p.ids,
+			NULL, (unsigned)p.n, HS_MODE_BLOCK, NULL, &rs->progdb,
+			&err) != HS_SUCCESS) {
+			log_warnx("rules: hyperscan (program): %s",
+			    err != NULL ? err->message : "failed");
+			hs_free_compile_error(err);
+			rv = -1;
+		}
+		free(fl);
+	}
+	pats_free(&p);
+	return rv;
 }
 
 int
@@ -433,6 +538,8 @@ ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
 	}
 	for (int b = 0; b < RULE_BUF_COUNT; b++)
 		pats_free(&pats[b]);
+	if (rv == 0 && build_program_db(rs, cached) == -1)
+		rv = -1;
 	if (rv == 0 && !cached) {
 		count_db_bytes(rs);
 		if (cache_dir != NULL)

@@ -15,12 +15,12 @@
 
 #include "rules/rules_int.h"
 
-#define CORR_DEFAULT_MAX (1024 * 1024)
+#define CORR_DEFAULT_MAX (256 * 1024) /* about 50 MB at most */
 #define US 1000000LL
 
 enum ckind { CK_THRESHOLD = 1, CK_AFTER, CK_XBIT, CK_GROUP };
 
-struct ckey {
+struct ckey { /* a multiple of 8 bytes, zero-filled */
 	uint8_t kind;
 	uint8_t track;
 	uint8_t pad[2];
@@ -28,7 +28,9 @@ struct ckey {
 	struct addr a, b;
 	char name[64]; /* xbit name or username */
 	char dantai[8];
+	uint8_t pad2[4];
 };
+_Static_assert(sizeof(struct ckey) % 8 == 0, "ckey hashes by words");
 
 struct centry {
 	struct ckey key;
@@ -38,6 +40,8 @@ struct centry {
 	uint64_t count;
 	int64_t start_us, first_us, last_us, expire_us;
 	int fired; /* threshold both: fired in this window */
+	uint64_t *users; /* after ... distinct username: hashes seen */
+	size_t nusers;
 };
 
 struct correlator {
@@ -78,6 +82,7 @@ correlator_free(struct correlator *c)
 		return;
 	for (e = c->head; e != NULL; e = next) {
 		next = e->lnext;
+		free(e->users);
 		free(e);
 	}
 	free(c->tab);
@@ -94,14 +99,19 @@ correlator_get_stats(struct correlator *c, struct correlator_stats *st)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* Keys are zero-filled structs: hash them a word at a time. */
 static uint64_t
 hash_key(const struct ckey *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL, w;
+	const unsigned char *p = (const unsigned char *)k;
 
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
+	for (size_t i = 0; i + 8 <= sizeof(*k); i += 8) {
+		memcpy(&w, p + i, 8);
+		h ^= w;
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
 	return h;
 }
 
@@ -141,6 +151,7 @@ remove_entry(struct correlator *c, struct centry *e)
 	*pp = e->hnext;
 	lru_unlink(c, e);
 	c->n--;
+	free(e->users);
 	free(e);
 }
 
@@ -210,7 +221,34 @@ track_key(struct ckey *k, int track, const struct rule_hit *h)
 	k->track = (uint8_t)track;
 }
 
-/* after: fire only once `count` matches are seen within `seconds`. */
+/* Count a user name once per window; at most `count` are remembered. */
+static int
+distinct_user(struct centry *e, const struct rule *r, const struct rule_hit *h)
+{
+	uint64_t uh = 1469598103934665603ULL;
+	const char *u = h->username != NULL ? h->username : "";
+
+	for (; *u != '\0'; u++)
+		uh = (uh ^ (uint8_t)*u) * 1099511628211ULL;
+	for (size_t i = 0; i < e->nusers; i++)
+		if (e->users[i] == uh)
+			return e->count > r->after.count;
+	if (e->nusers <= r->after.count) {
+		uint64_t *n = realloc(e->users, (e->nusers + 1) * sizeof(*n));
+
+		if (n == NULL)
+			return e->count > r->after.count;
+		e->users = n;
+		e->users[e->nusers++] = uh;
+	}
+	e->count++;
+	return e->count > r->after.count;
+}
+
+/*
+ * after: fire on every match past the first `count` within `seconds` of
+ * the first one (Sagan 1.2: "after count 5" fires from the 6th).
+ */
 static int
 check_after(struct correlator *c, const struct rule *r,
     const struct rule_hit *h, int64_t now)
@@ -228,10 +266,13 @@ check_after(struct correlator *c, const struct rule *r,
 	if (e->count == 0 ||
 	    now - e->start_us > (int64_t)r->after.seconds * US) {
 		e->count = 0;
+		e->nusers = 0;
 		e->start_us = now;
 	}
+	if (r->after.distinct_user)
+		return distinct_user(e, r, h);
 	e->count++;
-	return e->count >= r->after.count;
+	return e->count > r->after.count;
 }
 
 static int

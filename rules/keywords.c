@@ -483,7 +483,11 @@ kw_dsize(struct parse_ctx *ctx, struct rule *r, char *v)
 		r->dsize_b = b;
 		return 0;
 	}
-	if (*v == '<' || *v == '>') {
+	/* N, <N, >N, <=N ('l'), >=N ('g'), !N */
+	if ((v[0] == '<' || v[0] == '>') && v[1] == '=') {
+		r->dsize_op = v[0] == '<' ? 'l' : 'g';
+		v += 2;
+	} else if (*v == '<' || *v == '>' || *v == '!') {
 		r->dsize_op = (uint8_t)*v;
 		v++;
 	} else
@@ -709,7 +713,9 @@ parse_track(const char *s, uint8_t *track)
 }
 
 /* "type limit, track by_src, count 5, seconds 300" (any order; Sagan's
- * rules also write "300 seconds"). */
+ * rules also write "300 seconds").  after also takes our "distinct
+ * username": count distinct user names, not messages (password
+ * spraying). */
 static int
 parse_window(struct parse_ctx *ctx, const char *kw, char *v,
     struct rule_threshold *t, int want_type)
@@ -748,6 +754,10 @@ parse_window(struct parse_ctx *ctx, const char *kw, char *v,
 		} else if (strcmp(a, "seconds") == 0) {
 			if (rule_parse_u32(b, &t->seconds) == -1)
 				goto bad;
+		} else if (!want_type && strcmp(a, "distinct") == 0 &&
+		    (strcmp(b, "username") == 0 ||
+			strcmp(b, "by_username") == 0)) {
+			t->distinct_user = 1;
 		} else if (strcmp(b, "seconds") == 0) {
 			if (rule_parse_u32(a, &t->seconds) == -1)
 				goto bad;
@@ -781,7 +791,8 @@ kw_after(struct parse_ctx *ctx, struct rule *r, char *v)
 /*
  * xbits: Sagan 1.2 writes "set,NAME,EXPIRE" (the set remembers both
  * addresses), "unset|isset|isnotset,by_src|by_dst|by_both,NAME", where
- * NAME may be a&b (all) or a|b (any).  "nounified2" is an output switch:
+ * NAME may be a&b (all) or a|b (any); Suricata's
+ * "OP,NAME,track ip_src|ip_dst|ip_pair,expire N" is read too.  "nounified2" is an output switch:
  * accepted and ignored.
  */
 static int
@@ -806,7 +817,30 @@ kw_xbits(struct parse_ctx *ctx, struct rule *r, char *v)
 	}
 	if (p != NULL || n < 2)
 		goto bad;
-	if (strcmp(tok[0], "set") == 0) {
+	if (n >= 3 && strncmp(tok[2], "track ", 6) == 0) {
+		/* Suricata's form: OP,NAME,track ip_src|ip_dst|ip_pair
+		 * [,expire N]; set keeps every way, as Sagan's does */
+		if (strcmp(tok[0], "set") == 0)
+			x.op = XB_SET;
+		else if (strcmp(tok[0], "unset") == 0)
+			x.op = XB_UNSET;
+		else if (strcmp(tok[0], "isset") == 0)
+			x.op = XB_ISSET;
+		else if (strcmp(tok[0], "isnotset") == 0)
+			x.op = XB_ISNOTSET;
+		else
+			goto bad;
+		names = tok[1];
+		if (parse_track(rule_strtrim(tok[2] + 6), &x.track) == -1 ||
+		    x.track == TRACK_USER)
+			goto bad;
+		if (n == 4 &&
+		    (strncmp(tok[3], "expire ", 7) != 0 ||
+			rule_parse_u32(tok[3] + 7, &x.expire) == -1))
+			goto bad;
+		if (x.op == XB_SET && x.expire == 0)
+			goto bad;
+	} else if (strcmp(tok[0], "set") == 0) {
 		x.op = XB_SET;
 		x.track = TRACK_BOTH;
 		names = tok[1];
@@ -856,6 +890,86 @@ fail:
 		free(x.names[i]);
 	free(x.names);
 	return -1;
+}
+
+static const char *
+var_or_text(struct parse_ctx *ctx, const char *s)
+{
+	if (*s == '$')
+		return rule_vars_get(ctx->vars, s + 1);
+	return s;
+}
+
+static int
+hhmm(const char *s, int16_t *out)
+{
+	if (strlen(s) != 4 || strspn(s, "0123456789") != 4)
+		return -1;
+	*out = (int16_t)((s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+	    (s[2] - '0') * 10 + (s[3] - '0'));
+	return *out / 100 > 23 || *out % 100 > 59 ? -1 : 0;
+}
+
+/*
+ * alert_time: days 12345, hours 0700-1800 (Sagan's aetas; values may be
+ * $VARS): fire only on those weekdays (0 Sunday) within those hours, read
+ * in JST from the receive time; "1800-0700" runs past midnight, into the
+ * next day's morning as Sagan's does.
+ */
+static int
+kw_alert_time(struct parse_ctx *ctx, struct rule *r, char *v)
+{
+	char *p = v, *item;
+
+	r->at_days = 0x7f;
+	r->at_start = 0;
+	r->at_end = 2359;
+	while (p != NULL) {
+		char *a, *b;
+		const char *val;
+
+		item = p;
+		p = strchr(p, ',');
+		if (p != NULL)
+			*p++ = '\0';
+		item = rule_strtrim(item);
+		a = item;
+		b = item + strcspn(item, " \t");
+		if (*b != '\0')
+			*b++ = '\0';
+		b = rule_strtrim(b);
+		if ((val = var_or_text(ctx, b)) == NULL)
+			return rule_fail(ctx, RULE_REJ_BAD_VAR,
+			    "alert_time: undefined variable %s", b);
+		if (strcmp(a, "days") == 0) {
+			r->at_days = 0;
+			for (const char *d = val; *d != '\0'; d++) {
+				if (*d < '0' || *d > '6')
+					goto bad;
+				r->at_days |= (uint8_t)(1u << (*d - '0'));
+			}
+		} else if (strcmp(a, "hours") == 0) {
+			char s1[8], s2[8];
+			const char *dash = strchr(val, '-');
+
+			if (dash == NULL || dash - val != 4 ||
+			    strlen(dash) != 5)
+				goto bad;
+			memcpy(s1, val, 4);
+			s1[4] = '\0';
+			memcpy(s2, dash + 1, 5);
+			if (hhmm(s1, &r->at_start) == -1 ||
+			    hhmm(s2, &r->at_end) == -1)
+				goto bad;
+		} else
+			goto bad;
+	}
+	if (r->at_days == 0)
+		goto bad;
+	return 0;
+bad:
+	return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+	    "alert_time: wants \"days 0123456, hours HHMM-HHMM\"");
 }
 
 static int
@@ -932,6 +1046,7 @@ static const struct keyword keywords[] = {
 	{ "threshold",		kw_threshold,	KW_VAL, NULL },
 	{ "after",		kw_after,	KW_VAL | KW_LOG, NULL },
 	{ "xbits",		kw_xbits,	KW_VAL | KW_LOG, NULL },
+	{ "alert_time",		kw_alert_time,	KW_VAL | KW_LOG, NULL },
 	/* Sagan keywords accepted and ignored: they do not change whether
 	 * a rule fires. */
 	{ "normalize",		kw_noop,	KW_LOG | KW_IGNORE,
@@ -958,8 +1073,7 @@ static const struct keyword keywords[] = {
 	  "country_code: needs a GeoIP database" },
 	{ "dynamic_load",	NULL,		KW_REFUSE,
 	  "dynamic_load: loads other rule files at run time" },
-	{ "alert_time",		NULL,		KW_REFUSE,
-	  "alert_time: time-of-day rules are not supported yet" },
+
 	{ "blacklist",		NULL,		KW_REFUSE,
 	  "blacklist: needs Sagan's blacklist files" },
 	{ "intel",		NULL,		KW_REFUSE,

@@ -3,6 +3,7 @@
  * `seccloud rules test` and the benchmarks: RFC 3164 ("<PRI>Mmm dd
  * hh:mm:ss host tag[pid]: msg", PRI optional), RFC 5424, or Sagan's FIFO
  * format ("host|facility|priority|level|tag|date|time|program|msg").
+ * Year-less BSD stamps are read in JST, the zone of the appliance.
  * The collector has the real parsers; this is the rule author's reader.
  */
 #include "config.h"
@@ -59,10 +60,18 @@ parse_sagan(const char *s, size_t len, struct rule_logline *out)
 	if (parse_ip(f[0], n[0], &out->host) == -1)
 		return -1;
 	out->m.host = &out->host;
-	snprintf(name, sizeof(name), "%.*s", (int)n[1], f[1]);
-	out->m.facility = rule_facility_code(name);
-	snprintf(name, sizeof(name), "%.*s", (int)n[3], f[3]);
-	out->m.level = rule_level_code(name);
+	out->m.facility = -1;
+	out->m.level = -1;
+	if (n[1] < sizeof(name)) {
+		memcpy(name, f[1], n[1]);
+		name[n[1]] = '\0';
+		out->m.facility = rule_facility_code(name);
+	}
+	if (n[3] < sizeof(name)) {
+		memcpy(name, f[3], n[3]);
+		name[n[3]] = '\0';
+		out->m.level = rule_level_code(name);
+	}
 	out->m.program = f[7];
 	out->m.programlen = n[7];
 	out->m.msg = p;
@@ -166,8 +175,8 @@ parse_syslog(
 		out->m.msg = p;
 		out->m.msglen = (size_t)(end - p);
 	} else {
-		if (time_parse_bsd(
-			p, (size_t)(end - p), ref_us, 0, &us, &used) == 0 ||
+		if (time_parse_bsd(p, (size_t)(end - p), ref_us,
+			TIME_JST_OFFSET, &us, &used) == 0 ||
 		    time_parse_rfc3339(p, (size_t)(end - p), &us, &used) == 0) {
 			out->ts_us = us;
 			p += used;

@@ -154,32 +154,63 @@ rule_find_addr(
 	return 0;
 }
 
-/* A user name after the usual words ("for invalid user X", "user=X",
- * "for X from"), copied into out. */
+static size_t
+user_token(const char *p, const char *end, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '<'))
+		p++;
+	while (p + n < end && n + 1 < outlen &&
+	    (isalnum((unsigned char)p[n]) || strchr("._-@$\\", p[n]) != NULL))
+		n++;
+	if (n == 1 && p[0] == '-')
+		return 0; /* Windows "-": no account */
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * A user name after the usual words of sshd, PAM, dovecot, postfix and
+ * Windows ("for invalid user X", "user=<X>", "sasl_username=X",
+ * "Account Name: X" — the last one, which is the target account).
+ */
 static const char *
 find_user(const char *s, size_t len, char *out, size_t outlen)
 {
-	static const char *const keys[] = { "invalid user ", "user=", "user ",
-		"USER=", "for ", "account " };
+	static const char *const keys[] = { "invalid user ",
+		"sasl_username=", "user=", "ruser=", "for user ",
+		"password for ", "publickey for ", "logname=", "USER=", "user ",
+		"from=<", "for " };
+	const char *end = s + len, *p, *last = NULL;
 
+	for (p = s;
+	     (p = memmem(p, (size_t)(end - p), "Account Name:", 13)) != NULL;
+	     p += 13)
+		last = p + 13;
+	if (last != NULL && user_token(last, end, out, outlen) > 0)
+		return out;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		size_t kl = strlen(keys[k]);
-		const char *p = memmem(s, len, keys[k], kl);
-		size_t n = 0;
 
-		if (p == NULL)
-			continue;
-		p += kl;
-		while (p + n < s + len && n + 1 < outlen &&
-		    (isalnum((unsigned char)p[n]) || strchr("._-@$\\", p[n])))
-			n++;
-		if (n == 0)
-			continue;
-		memcpy(out, p, n);
-		out[n] = '\0';
-		return out;
+		p = memmem(s, len, keys[k], kl);
+		if (p != NULL && user_token(p + kl, end, out, outlen) > 0)
+			return out;
 	}
 	return NULL;
+}
+
+/* Sagan treats a parsed loopback address as "none": the host is used. */
+static int
+is_loopback(const struct addr *a)
+{
+	static const uint8_t v4lo[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+		0xff, 127, 0, 0, 1 };
+	static const uint8_t v6lo[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 1 };
+
+	return memcmp(a->b, v4lo, 16) == 0 || memcmp(a->b, v6lo, 16) == 0;
 }
 
 static int
@@ -192,7 +223,8 @@ addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 	h->has_src = h->has_dst = 0;
 	h->sport = h->dport = 0;
 	if (r->parse_src > 0 &&
-	    rule_find_addr(m->msg, m->msglen, r->parse_src, &h->src, &port)) {
+	    rule_find_addr(m->msg, m->msglen, r->parse_src, &h->src, &port) &&
+	    !is_loopback(&h->src)) {
 		h->has_src = 1;
 		if (r->parse_port)
 			h->sport = port;
@@ -201,7 +233,8 @@ addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 		h->has_src = 1;
 	}
 	if (r->parse_dst > 0 &&
-	    rule_find_addr(m->msg, m->msglen, r->parse_dst, &h->dst, &port)) {
+	    rule_find_addr(m->msg, m->msglen, r->parse_dst, &h->dst, &port) &&
+	    !is_loopback(&h->dst)) {
 		h->has_dst = 1;
 		if (r->parse_port)
 			h->dport = port;
@@ -213,6 +246,28 @@ addresses(const struct rule *r, const struct rule_logmsg *m, struct rule_hit *h)
 	    h->has_dst ? &h->dst : NULL, h->dport);
 }
 
+/* alert_time: is the receive time (JST) inside the rule's window? */
+static int
+time_ok(const struct rule *r, int64_t recv_us)
+{
+	int64_t secs = recv_us / 1000000 + 9 * 3600, days;
+	int wday, now, prev;
+
+	if (r->at_days == 0)
+		return 1;
+	days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	wday = (int)(((days % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+	now = (int)((secs - days * 86400) / 3600 * 100 +
+	    (secs - days * 86400) % 3600 / 60);
+	prev = (wday + 6) % 7;
+	if (r->at_start <= r->at_end)
+		return (r->at_days & (1u << wday)) && now >= r->at_start &&
+		    now <= r->at_end;
+	/* past midnight: the evening of a listed day or the morning after */
+	return ((r->at_days & (1u << wday)) && now >= r->at_start) ||
+	    ((r->at_days & (1u << prev)) && now <= r->at_end);
+}
+
 static int
 confirm_log(
     const struct rule *r, struct rule_scratch *s, const struct rule_logmsg *m)
@@ -221,12 +276,58 @@ confirm_log(
 		return 0;
 	if (r->level >= 0 && r->level != m->level)
 		return 0;
-	if (!program_ok(r, m))
+	if (!program_ok(r, m) || !time_ok(r, m->recv_us))
 		return 0;
 	if (rule_confirm_elems(r, s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg,
 		m->msglen) != 1)
 		return 0;
 	return meta_ok(r, m);
+}
+
+/* Confirm and correlate one candidate: 1 fired, 0 not, -1 stop. */
+static int
+fire_log(const struct rule *r, struct rule_scratch *s, struct correlator *corr,
+    const struct rule_logmsg *m, rule_hit_cb cb, void *ctx)
+{
+	struct rule_hit h;
+
+	if (!r->is_log || !confirm_log(r, s, m))
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.rule = r;
+	if (!addresses(r, m, &h))
+		return 0;
+	h.username = find_user(m->msg, m->msglen, s->user, sizeof(s->user));
+	if (corr != NULL) {
+		if (!correlator_decide(corr, r, &h, m->dantai, m->recv_us))
+			return 0;
+	} else {
+		/* no state: xbit conditions are false, the rest fires */
+		for (size_t j = 0; j < r->nxbits; j++)
+			if (r->xbits[j].op == XB_ISSET ||
+			    r->xbits[j].op == XB_ISNOTSET)
+				return 0;
+		h.group_count = 1;
+		h.group_first_us = h.group_last_us = m->recv_us;
+		h.group_new = 1;
+	}
+	if (cb != NULL && cb(ctx, &h) != 0)
+		return -1;
+	return 1;
+}
+
+/* Rules without a literal, prefiltered on this message's program. */
+static int
+add_by_program(const struct ruleset *rs, struct rule_scratch *s,
+    const struct rule_logmsg *m)
+{
+	if (m->program == NULL || rs->progdb == NULL)
+		return 0;
+	if (hs_scan(rs->progdb, m->program,
+		(unsigned)(m->programlen < UINT32_MAX ? m->programlen : 0), 0,
+		s->hs, rule_scratch_on_match, s) != HS_SUCCESS)
+		return -1;
+	return 0;
 }
 
 int
@@ -242,42 +343,28 @@ ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
 	if (rule_scratch_scan(
 		s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg, m->msglen) == -1)
 		return -1;
-	for (size_t i = 0; i < rs->nunf_log; i++)
-		rule_scratch_add(s, rs->unf_log[i]->idx);
+	if (add_by_program(rs, s, m) == -1) {
+		rule_scratch_reset(s);
+		return -1;
+	}
 	rule_scratch_sort(s);
-	for (size_t i = 0; i < s->ncand; i++) {
-		const struct rule *r = rs->rules[s->cand[i]];
-		struct rule_hit h;
+	/* Merge the sorted candidates with the sorted generic unfiltered
+	 * list (disjoint sets), so rules fire in rule order. */
+	for (size_t i = 0, u = 0; i < s->ncand || u < rs->nunf_log;) {
+		const struct rule *r;
+		int rv;
 
-		if (!r->is_log || !confirm_log(r, s, m))
-			continue;
-		memset(&h, 0, sizeof(h));
-		h.rule = r;
-		if (!addresses(r, m, &h))
-			continue;
-		h.username =
-		    find_user(m->msg, m->msglen, s->user, sizeof(s->user));
-		if (corr != NULL &&
-		    !correlator_decide(corr, r, &h, m->dantai, m->recv_us))
-			continue;
-		if (corr == NULL && r->nxbits > 0) {
-			int cond = 0;
-
-			for (size_t j = 0; j < r->nxbits; j++)
-				if (r->xbits[j].op == XB_ISSET ||
-				    r->xbits[j].op == XB_ISNOTSET)
-					cond = 1;
-			if (cond)
-				continue;
-		}
-		if (corr == NULL) {
-			h.group_count = 1;
-			h.group_first_us = h.group_last_us = m->recv_us;
-			h.group_new = 1;
-		}
-		hits++;
-		if (cb != NULL && cb(ctx, &h) != 0)
+		if (u == rs->nunf_log ||
+		    (i < s->ncand && s->cand[i] < rs->unf_log[u]->idx))
+			r = rs->rules[s->cand[i++]];
+		else
+			r = rs->unf_log[u++];
+		rv = fire_log(r, s, corr, m, cb, ctx);
+		if (rv < 0) { /* fired, and the callback said stop */
+			hits++;
 			break;
+		}
+		hits += rv;
 	}
 	rule_scratch_reset(s);
 	return hits;

@@ -84,7 +84,7 @@ rule_parse_i32(const char *s, int32_t *out)
 	return 0;
 }
 
-/* Glob with '*' and '?', case-insensitive (Sagan's program match). */
+/* Glob with '*' and '?', case-sensitive as Sagan's program match is. */
 int
 rule_glob_match(const char *p, const char *s, size_t n)
 {
@@ -96,10 +96,7 @@ rule_glob_match(const char *p, const char *s, size_t n)
 		if (*p == '*') {
 			star = p++;
 			star_i = i;
-		} else if (*p != '\0' &&
-		    (*p == '?' ||
-			tolower((unsigned char)*p) ==
-			    tolower((unsigned char)s[i]))) {
+		} else if (*p != '\0' && (*p == '?' || *p == s[i])) {
 			p++;
 			i++;
 		} else if (star != NULL) {

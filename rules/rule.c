@@ -187,6 +187,14 @@ rule_match_dsize(const struct rule *r, size_t n)
 		return n < r->dsize_a;
 	case '>':
 		return n > r->dsize_a;
+	case 'l':
+		return n <= r->dsize_a;
+	case 'g':
+		return n > 0 && n >= r->dsize_a; /* as '!': needs a payload */
+	case '!':
+		/* Like Suricata, a "not N" test needs a payload to test:
+		 * dsize:!9 does not match an empty ACK (test-dsize-values). */
+		return n > 0 && n != r->dsize_a;
 	case '-':
 		return n > r->dsize_a && n < r->dsize_b;
 	default:

@@ -17,7 +17,7 @@
  * Two domains.  A set is loaded for logs (RULESET_LOG: the collector) or for
  * packets (RULESET_PACKET: the sensor).  A rule is a log rule if its proto
  * is `syslog` or it uses a log keyword (program, facility, level,
- * meta_content, parse_*, after, xbits, threshold without packets ...), a
+ * meta_content, parse_*, after, xbits, ...), a
  * packet rule if its proto is an app-layer one (http, dns, tls) or it uses
  * a packet keyword (flow, dsize, sticky buffers); a rule that says neither
  * (`alert any any any -> any any (content:"x"; sid:1;)`, as most of
@@ -27,6 +27,25 @@
  * Errors.  Each bad rule gives one line "file:line: sid N: reason" (sid 0
  * if none could be read), is skipped and counted by reason; with
  * RULESET_STRICT any bad rule makes ruleset_load() fail.
+ *
+ * Sagan semantics kept (measured against Sagan 1.2, bench/rules/): program
+ * is an exact, case-sensitive name or a glob, `|` separating
+ * alternatives; "after: count N" fires from the (N+1)th match within the
+ * window of the first; threshold "limit" lets the first N through; a
+ * parsed 127.0.0.1/::1 counts as no address.  Deliberate differences:
+ * threshold also applies to matches that passed `after` (Sagan 1.2 ignores
+ * it then), xbits isset by_src works after "set,NAME,EXPIRE" (Sagan 1.2
+ * never fires it), unknown keywords reject the rule (Sagan ignores them).
+ * Extensions: "after: track by_src, count N, seconds S, distinct username"
+ * counts distinct user names (password spraying); track by_username;
+ * threshold "type threshold"/"both" keep Snort's meaning; alert_time hours
+ * are JST; xbits also in Suricata's "OP,NAME,track ip_src,expire N" form.
+ *
+ * Prefilter.  A rule's fast_pattern or longest positive content, else its
+ * pcre when Hyperscan accepts it, is its pattern in the database of its
+ * buffer; log rules with neither are prefiltered on their program (a
+ * database of program globs); the rest are evaluated for every message or
+ * packet of their protocol.
  */
 #ifndef SC_RULES_H
 #define SC_RULES_H
@@ -235,7 +254,10 @@ int rule_confirm(const struct rule *, struct rule_scratch *, enum rule_buf buf,
  * Match ids are rule indices (ruleset_rule()); a match only names a
  * candidate, which must then pass header, flow, dsize and rule_confirm()
  * for each buffer in rule_buffers().  The scratch below fits every
- * database of the set.
+ * database of the set.  Block databases report each rule at most once per
+ * scan (HS_FLAG_SINGLEMATCH); the stream database reports every match end,
+ * so a stream keeps naming its candidates packet after packet.  The
+ * caller opens, scans and closes its own streams (hs_open_stream ...).
  */
 const struct hs_database *ruleset_hs_db(
     const struct ruleset *, enum rule_buf, int mode);
@@ -323,7 +345,7 @@ int ruleset_match_packet(const struct ruleset *, struct rule_scratch *,
 /* ---- correlation (logs) ------------------------------------------------ */
 
 struct correlator_limits {
-	size_t max_entries; /* threshold/after/xbits/group entries; 0: 1M */
+	size_t max_entries; /* threshold/after/xbits/group entries; 0: 256k */
 };
 
 struct correlator_stats {

@@ -75,6 +75,7 @@ enum rule_thr_type { THR_NONE, THR_LIMIT, THR_THRESHOLD, THR_BOTH };
 struct rule_threshold {
 	uint8_t type; /* enum rule_thr_type; THR_NONE: absent */
 	uint8_t track;
+	uint8_t distinct_user; /* after: count distinct user names */
 	uint32_t count;
 	uint32_t seconds;
 };
@@ -125,7 +126,7 @@ struct rule {
 
 	/* packet */
 	unsigned flow;
-	uint8_t dsize_op; /* 0 none, '=', '<', '>', '-' (range) */
+	uint8_t dsize_op; /* 0 none, = < > l(<=) g(>=) ! -(a<>b) */
 	uint32_t dsize_a, dsize_b;
 
 	/* log */
@@ -139,6 +140,10 @@ struct rule {
 	struct rule_threshold threshold, after;
 	struct rule_xbit *xbits;
 	size_t nxbits;
+	/* alert_time: fire only on these weekdays (bit 0 Sunday) and
+	 * between these HHMM (JST, may wrap past midnight); 0: always */
+	uint8_t at_days;
+	int16_t at_start, at_end;
 };
 
 struct ruleset {
@@ -151,8 +156,9 @@ struct ruleset {
 	/* unfiltered rules: packets by proto, logs in one list */
 	const struct rule **unf_pkt[RULE_PROTO_COUNT];
 	size_t nunf_pkt[RULE_PROTO_COUNT];
-	const struct rule **unf_log;
+	const struct rule **unf_log; /* no literal and no program */
 	size_t nunf_log;
+	hs_database_t *progdb; /* no literal: prefilter on the program */
 	uint32_t *dropped; /* rules whose pattern Hyperscan refused */
 	size_t ndropped;
 };

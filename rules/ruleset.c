@@ -328,6 +328,7 @@ ruleset_unref(struct ruleset *rs)
 	for (int p = 0; p < RULE_PROTO_COUNT; p++)
 		free(rs->unf_pkt[p]);
 	free(rs->unf_log);
+	hs_free_database(rs->progdb);
 	free(rs->dropped);
 	free(rs);
 }

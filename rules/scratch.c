@@ -29,6 +29,9 @@ rule_scratch_new(const struct ruleset *rs)
 			    hs_alloc_scratch(rs->db[b][m], &s->hs) !=
 				HS_SUCCESS)
 				goto fail;
+	if (rs->progdb != NULL &&
+	    hs_alloc_scratch(rs->progdb, &s->hs) != HS_SUCCESS)
+		goto fail;
 	s->md = pcre2_match_data_create(32, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
@@ -101,7 +104,18 @@ cmp_u32(const void *a, const void *b)
 void
 rule_scratch_sort(struct rule_scratch *s)
 {
-	qsort(s->cand, s->ncand, sizeof(*s->cand), cmp_u32);
+	if (s->ncand > 32) {
+		qsort(s->cand, s->ncand, sizeof(*s->cand), cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < s->ncand; i++) { /* few: insertion sort */
+		uint32_t v = s->cand[i];
+		size_t j = i;
+
+		for (; j > 0 && s->cand[j - 1] > v; j--)
+			s->cand[j] = s->cand[j - 1];
+		s->cand[j] = v;
+	}
 }
 
 void

@@ -23,6 +23,7 @@ static const struct rule_var packet_defaults[] = {
 	{ "HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]" },
 	{ "EXTERNAL_NET", "!$HOME_NET" },
 	{ "HTTP_SERVERS", "$HOME_NET" },
+	{ "ADMIN_NET", "$HOME_NET" },
 	{ "SMTP_SERVERS", "$HOME_NET" },
 	{ "SQL_SERVERS", "$HOME_NET" },
 	{ "DNS_SERVERS", "$HOME_NET" },
@@ -53,6 +54,8 @@ static const struct rule_var log_defaults[] = {
 	{ "HOME_NET", "any" },
 	{ "EXTERNAL_NET", "any" },
 	{ "HTTP_SERVERS", "any" },
+	/* where administrators may log in from (GL-INT-04) */
+	{ "ADMIN_NET", "[10.0.0.0/8,172.16.0.0/12,192.168.0.0/16]" },
 	{ "SSH_PORT", "22" },
 	{ "HTTP_PORT", "80" },
 	{ "HTTPS_PORT", "443" },
@@ -71,6 +74,9 @@ static const struct rule_var log_defaults[] = {
 	{ "RSYNC_PORT", "873" },
 	{ "SQUID_PORT", "3128" },
 	{ "HTTP_PORTS", "80" },
+	/* aetas-groups, used by alert_time (our times are JST) */
+	{ "SAGAN_HOURS", "0700-1800" },
+	{ "SAGAN_DAYS", "12345" },
 	/* misc-groups, used by meta_content */
 	{ "RFC1918",
 	    "10.,192.168.,172.16.,172.17.,172.18.,172.19.,172.20.,"

@@ -47,6 +47,15 @@ static const char log_rules[] =
     "threshold, track by_username, count 2, seconds 60; sid:9;)\n"
     "alert syslog any any -> any any (msg:\"fac\"; facility: auth; level: "
     "info; sid:10;)\n"
+    "alert syslog any any -> any any (msg:\"suricata set\"; program:ids; "
+    "content:\"mark\"; xbits:set,marked,track ip_dst,expire 60; "
+    "parse_src_ip: 1; parse_dst_ip: 2; sid:12;)\n"
+    "alert syslog any any -> any any (msg:\"suricata isset\"; program:ids; "
+    "content:\"check\"; xbits:isset,marked,track ip_dst; parse_src_ip: "
+    "1; parse_dst_ip: 2; sid:13;)\n"
+    "alert syslog any any -> any any (msg:\"office hours\"; program:vpn; "
+    "content:\"login\"; alert_time: days $SAGAN_DAYS, hours 0900-1700; "
+    "sid:14;)\n"
     "alert syslog 10.0.0.0/8 any -> any any (msg:\"dst\"; program:fw; "
     "content:\"deny\"; parse_src_ip: 1; parse_dst_ip: 2; parse_port; "
     "sid:11;)\n";
@@ -139,8 +148,9 @@ test_after(void)
 
 	ok(!feed("app", m, 1000, 4, NULL), "after: 1st held");
 	ok(!feed("app", m, 1001, 4, NULL), "after: 2nd held");
-	ok(feed("app", m, 1002, 4, NULL), "after: 3rd fires");
-	ok(feed("app", m, 1003, 4, NULL), "after: 4th fires");
+	ok(!feed("app", m, 1001, 4, NULL), "after: 3rd held (count 3)");
+	ok(feed("app", m, 1002, 4, NULL), "after: 4th fires, as Sagan");
+	ok(feed("app", m, 1003, 4, NULL), "after: 5th fires");
 	ok(!feed("app", m, 1100, 4, NULL), "after: window over, held again");
 }
 
@@ -151,6 +161,13 @@ test_xbits(void)
 	    "isnotset before any set");
 	ok(!feed("web", "attack from 192.0.2.1", 2000, 6, NULL),
 	    "isset before any set");
+	ok(!feed("ids", "check 192.0.2.9 -> 198.51.100.1", 1990, 13, NULL),
+	    "suricata form: isset by dst before set");
+	feed("ids", "mark 192.0.2.8 -> 198.51.100.1", 1991, 12, NULL);
+	ok(feed("ids", "check 192.0.2.9 -> 198.51.100.1", 1992, 13, NULL),
+	    "suricata form: isset by the same dst");
+	ok(!feed("ids", "check 192.0.2.9 -> 198.51.100.2", 1993, 13, NULL),
+	    "suricata form: another dst");
 	ok(feed("scanner", "probe by 192.0.2.1", 2001, 5, NULL),
 	    "set rule fires (program glob)");
 	ok(feed("web", "attack from 192.0.2.1", 2002, 6, NULL),
@@ -219,6 +236,18 @@ test_fields(void)
 	    "grouped: first and last seen");
 }
 
+/* alert_time reads the receive time in JST: 2026-11-24 is a Tuesday. */
+static void
+test_alert_time(void)
+{
+	ok(feed("vpn", "login ok", 1795482000, 14, NULL),
+	    "Tuesday 10:00 JST is inside days 12345, 0900-1700");
+	ok(!feed("vpn", "login ok", 1795510800, 14, NULL),
+	    "Tuesday 18:00 JST is outside");
+	ok(!feed("vpn", "login ok", 1795309200, 14, NULL),
+	    "Sunday 10:00 JST is outside");
+}
+
 static void
 test_eviction(void)
 {
@@ -249,7 +278,7 @@ main(void)
 	memset(&o, 0, sizeof(o));
 	o.flags = RULESET_LOG | RULESET_NO_CACHE;
 	rs = ruleset_load_string("log", log_rules, &o, NULL);
-	if (!ok(rs != NULL && ruleset_count(rs) == 11, "log rules load"))
+	if (!ok(rs != NULL && ruleset_count(rs) == 14, "log rules load"))
 		return done_testing();
 	scr = rule_scratch_new(rs);
 	corr = correlator_new(NULL);
@@ -261,6 +290,7 @@ main(void)
 	test_after();
 	test_xbits();
 	test_fields();
+	test_alert_time();
 	test_eviction();
 	correlator_free(corr);
 	rule_scratch_free(scr);

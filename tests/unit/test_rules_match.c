@@ -233,6 +233,57 @@ test_packets(void)
 	ruleset_unref(rs);
 }
 
+/* dsize forms of suricata-verify's test-dsize-values. */
+static void
+test_dsize(void)
+{
+	static const struct {
+		const char *expr;
+		size_t n;
+		int want;
+	} t[] = {
+		{ "10", 10, 1 },
+		{ "10", 9, 0 },
+		{ "<10", 9, 1 },
+		{ "<10", 10, 0 },
+		{ "<=10", 10, 1 },
+		{ "<=10", 11, 0 },
+		{ ">8", 9, 1 },
+		{ ">8", 8, 0 },
+		{ ">=10", 10, 1 },
+		{ ">=10", 9, 0 },
+		{ "8<>20", 9, 1 },
+		{ "8<>20", 8, 0 },
+		{ "8<>20", 20, 0 },
+		{ "!9", 10, 1 },
+		{ "!9", 9, 0 },
+		/* Suricata: !N and >=N need a payload; <N and <=N do not. */
+		{ "!9", 0, 0 },
+		{ ">=0", 0, 0 },
+		{ "<10", 0, 1 },
+		{ "<=10", 0, 1 },
+		{ "0", 0, 1 },
+	};
+	struct ruleset_opts o;
+	char text[128];
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ruleset *rs;
+
+		snprintf(text, sizeof(text),
+		    "alert tcp any any -> any any (dsize:%s; sid:1;)",
+		    t[i].expr);
+		rs = ruleset_load_string("d", text, &o, NULL);
+		ok(rs != NULL && ruleset_count(rs) == 1 &&
+			rule_match_dsize(ruleset_rule(rs, 0), t[i].n) ==
+			    t[i].want,
+		    "dsize:%s with %zu -> %d", t[i].expr, t[i].n, t[i].want);
+		ruleset_unref(rs);
+	}
+}
+
 static void
 rmtree(const char *dir)
 {
@@ -287,8 +338,14 @@ test_cache(void)
 		ruleset_match_packet(rs2, s, &p, collect_cb, &c);
 	ok(fired(&c, 5) && fired(&c, 8), "cached databases match");
 	rule_scratch_free(s);
+	/* reload: a reader keeps its reference while the owner drops its
+	 * own; the set lives until the last unref (ASan checks the rest) */
+	ok(rs1 != NULL && ruleset_ref(rs1) == rs1, "ref returns the set");
+	ruleset_unref(rs1);
+	ok(ruleset_count(rs1) == 11, "still usable with one reference left");
 	ruleset_unref(rs1);
 	ruleset_unref(rs2);
+	ruleset_unref(NULL);
 	o.vars = (const struct rule_var[]){ { "HOME_NET", "10.0.0.0/8" } };
 	o.nvars = 1;
 	rs1 = ruleset_load_string("pkt", packet_rules, &o, &st1);
@@ -297,10 +354,75 @@ test_cache(void)
 	rmtree(dir);
 }
 
+static int
+log_fires(
+    const struct ruleset *rs, const char *prog, const char *msg, uint32_t sid)
+{
+	struct rule_scratch *s = rule_scratch_new(rs);
+	struct rule_logmsg m;
+	struct collect c;
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	m.msg = msg;
+	m.msglen = strlen(msg);
+	m.program = prog;
+	m.programlen = prog != NULL ? strlen(prog) : 0;
+	m.facility = m.level = -1;
+	if (s != NULL)
+		ruleset_match_log(rs, s, NULL, &m, collect_cb, &c);
+	rule_scratch_free(s);
+	return fired(&c, sid);
+}
+
+/* Rules without a literal are prefiltered on the program (a database of
+ * their globs), also when the databases come from the cache. */
+static void
+test_program_prefilter(void)
+{
+	static const char text[] =
+	    "alert any any any -> any any (program: %ASA*-6-3020??; sid:1;)\n"
+	    "alert any any any -> any any (program: sshd|dropbear; "
+	    "content:!\"Accepted\"; sid:2;)\n"
+	    "alert any any any -> any any (content:!\"x\"; sid:3;)\n";
+	char dir[] = "/tmp/test_rules_progXXXXXX";
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+
+	if (!ok(mkdtemp(dir) != NULL, "temp dir"))
+		return;
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG;
+	o.cache_dir = dir;
+	for (int pass = 0; pass < 2; pass++) {
+		struct ruleset *rs = ruleset_load_string("p", text, &o, &st);
+
+		if (!ok(rs != NULL, "pass %d loads", pass))
+			continue;
+		is_int(st.cache_hit, pass, "pass %d cache hit", pass);
+		is_int(st.unfiltered, 3, "three rules without a literal");
+		ok(log_fires(rs, "%ASA-6-302013", "Built", 1),
+		    "glob program matches");
+		ok(!log_fires(rs, "%ASA-6-30201", "Built", 1),
+		    "glob needs both ?");
+		ok(!log_fires(rs, "%asa-6-302013", "Built", 1),
+		    "program match is case-sensitive (Sagan)");
+		ok(log_fires(rs, "dropbear", "Bad", 2) &&
+			!log_fires(rs, "dropbear", "Accepted", 2),
+		    "alternatives and a negated content");
+		ok(log_fires(rs, NULL, "y", 3) && !log_fires(rs, "a", "x", 3),
+		    "no program: on the generic list");
+		ruleset_unref(rs);
+	}
+	rmtree(dir);
+}
+
 int
 main(void)
 {
 	test_confirm_table();
+	test_dsize();
+	test_program_prefilter();
 	test_packets();
 	test_cache();
 	return done_testing();

@@ -191,6 +191,11 @@ test_rejects(void)
 	rejects("alert tcp any any -> any any (xbits: flip,x; sid:56;)",
 	    "t.rules:1: sid 56: xbits: cannot read this form",
 	    RULE_REJ_BAD_VALUE);
+	rejects("alert any any any -> any any (alert_time: days 8, hours "
+		"0700-1800; sid:58;)",
+	    "t.rules:1: sid 58: alert_time: wants \"days 0123456, hours "
+	    "HHMM-HHMM\"",
+	    RULE_REJ_BAD_VALUE);
 	rejects("pass tcp any any -> any any (sid:57;)",
 	    "t.rules:1: sid 57: unsupported action \"pass\"",
 	    RULE_REJ_UNSUPPORTED);

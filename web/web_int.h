@@ -1,0 +1,205 @@
+/*
+ * web_int.h — what the files of web/ share: the server state, the request
+ * context every handler gets, the route table's shape, the one output
+ * helper (web_html) with its escapers, the message catalogue, and the
+ * accounts code (passwords, sessions, CSRF, login throttling).
+ *
+ * Reading order: server.c (routes, dispatch, headers, sessions), html.c
+ * (escaping and layout), then one page_*.c per screen and api.c.
+ */
+#ifndef SC_WEB_INT_H
+#define SC_WEB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "collector/store_web.h"
+#include "common/buf.h"
+
+/* Sessions: idle and absolute lifetime; login throttling. */
+#define WEB_SESSION_IDLE_SEC (30 * 60)
+#define WEB_SESSION_MAX_SEC (12 * 3600)
+#define WEB_LOGIN_WINDOW_SEC (15 * 60)
+#define WEB_LOGIN_FAILS_USER 5 /* per account per window */
+#define WEB_LOGIN_FAILS_ADDR 20 /* per client address per window */
+#define WEB_THROTTLE_SLOTS 1024 /* tracked accounts + addresses */
+#define WEB_PAGE_MAX (8 * 1024 * 1024) /* one response body */
+#define WEB_INBOX_PAGE 50
+
+/* scrypt parameters for new hashes: N = 2^15, r 8, p 1 (32 MiB). */
+#define WEB_SCRYPT_LOGN 15
+#define WEB_SCRYPT_R 8
+#define WEB_SCRYPT_P 1
+
+/* Roles, as a bit set for the route table. */
+#define ROLE_ADMIN 0x01
+#define ROLE_ANALYST 0x02
+#define ROLE_MUNICIPAL 0x04
+#define ROLE_AUDITOR 0x08
+#define ROLE_ANY 0x0f
+#define ROLE_STAFF (ROLE_ADMIN | ROLE_ANALYST) /* may triage anything */
+#define ROLE_PUBLIC 0 /* no session needed */
+
+struct web_throttle_slot {
+	char key[80]; /* "u:name" or "a:addr" */
+	int64_t window_start; /* us */
+	int fails;
+};
+
+struct web {
+	struct event_base *base;
+	struct evhttp *http;
+	void *ssl_ctx; /* SSL_CTX *, NULL: plain HTTP */
+	struct store *st;
+	const char *datadir;
+	int timeout;
+	struct web_throttle_slot throttle[WEB_THROTTLE_SLOTS];
+};
+
+struct web_req;
+typedef void (*web_handler)(struct web_req *);
+
+#define WR_API 0x01 /* JSON errors, CSRF from the X-CSRF-Token header */
+
+struct web_route {
+	int method; /* EVHTTP_REQ_GET / _POST */
+	const char *pattern; /* "/alerts/#", "#" an integer segment */
+	web_handler fn;
+	int roles; /* ROLE_PUBLIC or a set of ROLE_* */
+	int flags;
+};
+
+struct web_req {
+	struct web *w;
+	struct evhttp_request *req;
+	const struct web_route *route;
+	int64_t now; /* us */
+	int64_t id; /* the '#' of the pattern */
+	char name[STORE_WEB_NAME_MAX]; /* '*' segment */
+	struct evkeyvalq query; /* parsed query string */
+	struct evkeyvalq form; /* parsed POST body */
+	char *body; /* raw POST body, NUL-ended */
+	size_t bodylen;
+	int en; /* English (else Japanese) */
+	int role; /* ROLE_*, 0 without a session */
+	struct store_web_user user;
+	char csrf[72];
+	char sid_hash[72];
+	const char *scope; /* municipal: own 団体, or NULL */
+	char addr[64]; /* client address */
+	struct buf out;
+};
+
+/* server.c */
+extern const struct web_route web_routes[];
+void web_request_cb(struct evhttp_request *, void *);
+/* The route for path and method (fills r->id / r->name), or NULL; *known
+ * says whether the path exists for another method. */
+const struct web_route *web_route_find(
+    struct web_req *, const char *path, int method, int *known);
+const char *web_role_name(int role);
+int web_role_parse(const char *);
+/* Query / form fields: NULL when absent or empty. */
+const char *web_q(struct web_req *, const char *key);
+const char *web_f(struct web_req *, const char *key);
+/* Finish: set type, send out with code. */
+void web_send(struct web_req *, int code, const char *type);
+void web_redirect(struct web_req *, const char *location);
+/* An error page (HTML) or {"error": ...} (API), code 4xx/5xx. */
+void web_error(struct web_req *, int code, const char *msg);
+void web_send_json(struct web_req *, int code, json_t *);
+void web_audit(struct web_req *, const char *action, const char *target,
+    const char *detail, const char *result);
+
+/* html.c: the one output helper.
+ *   %s  C string, HTML-escaped (NULL prints nothing)
+ *   %S  bytes (const char *, size_t), HTML-escaped
+ *   %d  int          %D  int64_t
+ *   %u  C string, URL-encoded (query component), then safe in attributes
+ *   %t  int64_t time in us -> "YYYY-MM-DD HH:mm JST" ("—" for 0)
+ *   %r  trusted markup built by this program (never data)
+ *   %%  a percent sign
+ */
+void web_html(struct buf *, const char *fmt, ...);
+void web_esc_html(struct buf *, const char *, size_t);
+void web_esc_url(struct buf *, const char *, size_t);
+/* Escaped hex + ASCII dump of a payload, 16 bytes a line. */
+void web_hexdump(struct buf *, const uint8_t *, size_t);
+void web_page_begin(struct web_req *, const char *title, const char *nav);
+void web_page_end(struct web_req *);
+const char *web_sev_class(int sev);
+const char *web_sev_label(struct web_req *, int sev);
+/* Field of a JSON row: "" / 0 when absent or null. */
+const char *js(const json_t *, const char *key);
+int64_t ji(const json_t *, const char *key);
+
+/* i18n.c: English key -> Japanese unless the request is in English. */
+const char *tr(const struct web_req *, const char *en);
+
+/* auth.c */
+int web_pw_hash(const char *pw, char *out, size_t outlen);
+int web_pw_verify(const char *pw, const char *encoded);
+int web_random_hex(char *out, size_t nbytes); /* 2n+1 out */
+void web_sha256_hex(const char *s, char out[65]);
+int web_ct_equal(const char *a, const char *b);
+int web_session_load(struct web_req *);
+void page_login(struct web_req *);
+void page_login_post(struct web_req *);
+void page_logout(struct web_req *);
+
+/* pages */
+void page_root(struct web_req *);
+void page_inbox(struct web_req *);
+void page_alert(struct web_req *);
+void page_alert_triage(struct web_req *);
+void page_alert_comment(struct web_req *);
+void page_sources(struct web_req *);
+void page_dashboard(struct web_req *);
+void page_reports(struct web_req *);
+void page_report(struct web_req *);
+void page_rules(struct web_req *);
+void page_rules_reload(struct web_req *);
+void page_users(struct web_req *);
+void page_users_add(struct web_req *);
+void page_user_disable(struct web_req *);
+void page_user_passwd(struct web_req *);
+void page_audit(struct web_req *);
+void page_static(struct web_req *);
+
+/* shared by pages and API */
+int web_filter_from_query(struct web_req *, struct store_web_filter *);
+/* Evidence bytes of one alert row (see page_alert.c). */
+int web_evidence_read(struct web *, const json_t *alert, struct buf *out);
+int web_rules_reload(struct web_req *, char *msg, size_t len);
+int web_triage_do(struct web_req *, int64_t id, const char *action,
+    const char *reason, const char *note);
+
+/* api.c */
+void api_me(struct web_req *);
+void api_groups(struct web_req *);
+void api_group(struct web_req *);
+void api_group_triage(struct web_req *);
+void api_group_comment(struct web_req *);
+void api_sources(struct web_req *);
+void api_dashboard(struct web_req *);
+void api_rules(struct web_req *);
+void api_rules_reload(struct web_req *);
+void api_users(struct web_req *);
+void api_audit(struct web_req *);
+void api_reports(struct web_req *);
+void api_munis(struct web_req *);
+
+/* static_data.c (generated from web/static/) */
+struct web_asset {
+	const char *name;
+	const char *type;
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct web_asset web_assets[];
+
+#endif
