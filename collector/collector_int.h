@@ -194,12 +194,13 @@ struct detect;
  * NULL only on allocation failure: a set that fails to load is logged
  * and matching is off until a reload succeeds. */
 struct settings;
-struct detect *detect_new(const struct settings *, const char *datadir);
+struct detect *collector_detect_new(
+    const struct settings *, const char *datadir);
 /* Reload (SIGHUP, main thread): build beside the old one and swap. */
-int detect_reload(
+int collector_detect_reload(
     struct detect *, const struct settings *, const char *datadir);
-void detect_free(struct detect *);
-size_t detect_batch(
+void collector_detect_free(struct detect *);
+size_t collector_detect_batch(
     struct detect *, struct batch *, struct store *, const struct tagger *);
 
 /* ---- archive writer (archive.c) -------------------------------------- */

@@ -67,7 +67,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 		/* the files named at startup are read again; listeners and
 		 * limits keep their values until a restart */
-		if (detect_reload(c->det, c->conf->settings, c->conf->datadir))
+		if (collector_detect_reload(
+			c->det, c->conf->settings, c->conf->datadir))
 			log_warnx("reload: rules not loaded; keeping the "
 				  "previous rules");
 		t = tagger_load(c->conf->policy[0] ? c->conf->policy : NULL,
@@ -229,7 +230,7 @@ collector_run(const struct collector_conf *cf)
 		log_warnx("archive: %s", err);
 		goto out;
 	}
-	if ((c.det = detect_new(cf->settings, cf->datadir)) == NULL)
+	if ((c.det = collector_detect_new(cf->settings, cf->datadir)) == NULL)
 		goto out;
 	pc.batch_max = cf->batch_max;
 	pc.arena =
@@ -307,7 +308,7 @@ out:
 	pipeline_free(c.pl);
 	archive_close(c.ar);
 	store_close(c.st);
-	detect_free(c.det);
+	collector_detect_free(c.det);
 	tagger_free(c.tagger);
 	for (size_t i = 0; i < c.nold; i++)
 		tagger_free(c.old[i]);

@@ -73,7 +73,7 @@ load(const struct settings *s, const char *datadir)
 }
 
 struct detect *
-detect_new(const struct settings *s, const char *datadir)
+collector_detect_new(const struct settings *s, const char *datadir)
 {
 	struct detect *d = calloc(1, sizeof(*d));
 	struct correlator_limits lim = { 0 };
@@ -87,7 +87,8 @@ detect_new(const struct settings *s, const char *datadir)
 }
 
 int
-detect_reload(struct detect *d, const struct settings *s, const char *datadir)
+collector_detect_reload(
+    struct detect *d, const struct settings *s, const char *datadir)
 {
 	struct ruleset *rs = load(s, datadir), *old;
 
@@ -102,7 +103,7 @@ detect_reload(struct detect *d, const struct settings *s, const char *datadir)
 }
 
 void
-detect_free(struct detect *d)
+collector_detect_free(struct detect *d)
 {
 	if (d == NULL)
 		return;
@@ -216,7 +217,7 @@ judge_flows(struct batch *b, struct store *st, const struct tagger *t)
 }
 
 size_t
-detect_batch(
+collector_detect_batch(
     struct detect *d, struct batch *b, struct store *st, const struct tagger *t)
 {
 	struct ruleset *rs;

@@ -311,7 +311,7 @@ write_batch(struct writer *w, struct batch *b)
 	for (size_t i = 0; i < b->nev; i++)
 		account(w, &b->ev[i]);
 	flush_deltas(w);
-	alerts = detect_batch(
+	alerts = collector_detect_batch(
 	    w->conf.detect, b, w->conf.store, w->conf.tagger(w->conf.arg));
 	ctr_add(CTR_ALERTS_RULES, alerts);
 	if (store_commit(w->conf.store) != 0) {
