@@ -1,14 +1,49 @@
 # collector/ — listeners, parsing, tagging, pipeline, store, archive (issue 7).
 noinst_LIBRARIES += collector/libcollector.a
 collector_libcollector_a_SOURCES = \
-	collector/cmd_collector.c \
-	collector/cmd_archive.c \
+	collector/collector.h collector/collector_int.h \
+	collector/cmd_collector.c collector/cmd_archive.c \
+	collector/collector_run.c collector/collector_conf.c \
+	collector/counters.c \
+	collector/parse.c collector/parse_rfc5424.c collector/parse_rfc3164.c \
+	collector/frame.c collector/tag.c collector/pipeline.c \
+	collector/listen_udp.c collector/listen_stream.c \
+	collector/writer.c collector/detect.c \
+	collector/archive.c collector/archive_read.c collector/archive_verify.c \
 	collector/store.c collector/store.h collector/store_int.h \
-	collector/store_schema.c
+	collector/store_schema.c collector/store_sources.c
 
-check_PROGRAMS += tests/unit/test_store
-TESTS += tests/unit/test_store
+check_PROGRAMS += tests/unit/test_store tests/unit/test_parse \
+	tests/unit/test_collector_frame tests/unit/test_archive \
+	tests/unit/test_collector_tag
+TESTS += tests/unit/test_store tests/unit/test_parse \
+	tests/unit/test_collector_frame tests/unit/test_archive \
+	tests/unit/test_collector_tag
 
+FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
+	tests/fuzz/fuzz_framing
+tests_fuzz_fuzz_rfc5424_SOURCES = tests/fuzz/fuzz_rfc5424.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_rfc5424_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_rfc3164_SOURCES = tests/fuzz/fuzz_rfc3164.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_rfc3164_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_framing_SOURCES = tests/fuzz/fuzz_framing.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_framing_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+TESTS += tests/integration/collector_logger.sh \
+	tests/integration/collector_malformed.sh \
+	tests/integration/collector_kill9.sh \
+	tests/integration/collector_tls.sh \
+	tests/integration/collector_health.sh \
+	tests/integration/collector_conf.sh \
+	tests/integration/collector_policy.sh
+EXTRA_DIST += tests/integration/collector_lib.sh
+
+# bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh)
+BENCH_PROGS += bench/ingest/loadgen
+bench_ingest_loadgen_SOURCES = bench/ingest/loadgen.c
+EXTRA_DIST += bench/ingest/run.sh
+
+# the web view's queries (issue of web/)
 collector_libcollector_a_SOURCES += collector/store_web.c collector/store_web.h
 
 # Reports and the notification log (issue 5): read queries filling the

@@ -1,0 +1,153 @@
+/*
+ * loadgen.c — a syslog load generator for bench/ingest: sends N messages
+ * of about SIZE bytes to a collector over TCP (one connection, LF or
+ * octet-counted framing) or UDP (sendmmsg, optionally paced to a rate),
+ * and prints what it sent and how long it took.  Each message carries its
+ * sequence number so receivers can be checked for loss.
+ *
+ *   loadgen tcp|udp HOST PORT COUNT [SIZE] [octet|lf] [RATE msgs/s]
+ */
+#define _GNU_SOURCE 1
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 256
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One message: a realistic sshd line padded to size. */
+static size_t
+message(char *out, size_t cap, unsigned long seq, size_t size)
+{
+	int n = snprintf(out, cap,
+	    "<38>Nov 22 17:53:26 bastion01 sshd[4121]: Failed password for "
+	    "invalid user admin from 203.0.113.7 port 51514 ssh2 seq=%lu ",
+	    seq);
+	size_t len = (size_t)n;
+
+	while (len < size && len + 1 < cap)
+		out[len++] = 'x';
+	return len;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	unsigned long count, seq = 0;
+	size_t size = 120;
+	int udp, octet = 0, fd;
+	double rate = 0, t0, t1;
+
+	if (argc < 5) {
+		fprintf(stderr,
+		    "usage: loadgen tcp|udp HOST PORT COUNT [SIZE] "
+		    "[octet|lf] [RATE]\n");
+		return 2;
+	}
+	udp = strcmp(argv[1], "udp") == 0;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)strtoul(argv[3], NULL, 10));
+	if (inet_pton(AF_INET, argv[2], &sin.sin_addr) != 1)
+		return 2;
+	count = strtoul(argv[4], NULL, 10);
+	if (argc > 5)
+		size = strtoul(argv[5], NULL, 10);
+	if (argc > 6)
+		octet = strcmp(argv[6], "octet") == 0;
+	if (argc > 7)
+		rate = strtod(argv[7], NULL);
+	if (size < 100 || size > 8000)
+		size = 120;
+	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("connect");
+		return 1;
+	}
+	t0 = now();
+	if (udp) {
+		static char bufs[BATCH][8192];
+		struct mmsghdr msgs[BATCH];
+		struct iovec iov[BATCH];
+
+		while (seq < count) {
+			int n = 0, sent;
+
+			for (; n < BATCH && seq + n < count; n++) {
+				iov[n].iov_base = bufs[n];
+				iov[n].iov_len = message(
+				    bufs[n], sizeof(bufs[n]), seq + n, size);
+				memset(&msgs[n], 0, sizeof(msgs[n]));
+				msgs[n].msg_hdr.msg_iov = &iov[n];
+				msgs[n].msg_hdr.msg_iovlen = 1;
+			}
+			sent = sendmmsg(fd, msgs, n, 0);
+			if (sent < 0) {
+				if (errno == ECONNREFUSED || errno == ENOBUFS)
+					continue;
+				perror("sendmmsg");
+				return 1;
+			}
+			seq += sent;
+			if (rate > 0) {
+				double due = t0 + seq / rate;
+
+				while (now() < due)
+					;
+			}
+		}
+	} else {
+		static char buf[1 << 20];
+		size_t len = 0;
+
+		while (seq < count) {
+			char m[8192];
+			size_t ml = message(m, sizeof(m), seq, size);
+			int hl = 0;
+
+			if (len + ml + 16 > sizeof(buf)) {
+				if (write(fd, buf, len) != (ssize_t)len) {
+					perror("write");
+					return 1;
+				}
+				len = 0;
+			}
+			if (octet)
+				hl = snprintf(buf + len, 16, "%zu ", ml);
+			memcpy(buf + len + hl, m, ml);
+			len += hl + ml;
+			if (!octet)
+				buf[len++] = '\n';
+			seq++;
+		}
+		if (len > 0 && write(fd, buf, len) != (ssize_t)len) {
+			perror("write");
+			return 1;
+		}
+		shutdown(fd, SHUT_WR);
+	}
+	t1 = now();
+	printf("sent %lu messages of %zu bytes over %s in %.3f s (%.0f/s)\n",
+	    seq, size,
+	    udp	      ? "udp" :
+		octet ? "tcp octet-counted" :
+			"tcp lf",
+	    t1 - t0, seq / (t1 - t0));
+	close(fd);
+	return 0;
+}

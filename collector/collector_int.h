@@ -1,0 +1,377 @@
+/*
+ * collector_int.h — what the collector's files share: framing, counters,
+ * tagging, batches and the queue to the writer, the archive writer, the
+ * listeners and the daemon's configuration.  Not for other folders.
+ *
+ * Threads: N UDP workers and one stream worker (TCP, TLS, unix) each run
+ * their own event_base; they frame, parse and tag into the batch they own,
+ * and hand full (or old) batches to the one writer thread through a
+ * bounded queue.  The writer archives, stores, checks source health and
+ * gives the batch back.  Nothing on this path allocates per message.
+ */
+#ifndef SC_COLLECTOR_INT_H
+#define SC_COLLECTOR_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector/collector.h"
+#include "common/event.h"
+
+/* ---- framing (frame.c) ---------------------------------------------- */
+
+enum { FRAME_DETECT = 0, FRAME_OCTET, FRAME_LF };
+
+struct framer {
+	size_t max; /* frame-max */
+	int drop_oversize; /* drop instead of truncating */
+	int mode; /* FRAME_* */
+	size_t skip; /* rest of an oversize counted frame */
+	int skip_lf; /* rest of an oversize LF frame */
+	uint64_t truncated, dropped_oversize, bad_count;
+};
+
+/* Gets each frame (a view valid during the call); 0, or -1 to stop. */
+typedef int (*frame_fn)(void *arg, const uint8_t *p, size_t n, uint32_t fl);
+
+void framer_init(struct framer *, size_t max, int drop_oversize);
+/*
+ * Deliver the complete frames in buf[0..len) (all of it when eof) and
+ * return the bytes consumed; the caller keeps the rest for next time.
+ */
+size_t framer_scan(struct framer *, const uint8_t *buf, size_t len, int eof,
+    frame_fn, void *arg);
+
+/* ---- counters (counters.c) ------------------------------------------ */
+
+enum ctr {
+	CTR_RX_UDP,
+	CTR_RX_TCP,
+	CTR_RX_TLS,
+	CTR_RX_UNIX,
+	CTR_RX_BYTES,
+	CTR_PARSED_5424,
+	CTR_PARSED_3164,
+	CTR_UNPARSED,
+	CTR_TRUNCATED,
+	CTR_BAD_COUNT,
+	CTR_UNKNOWN_SRC,
+	CTR_DROP_UDP_QUEUE,
+	CTR_DROP_OVERSIZE,
+	CTR_DROP_CONN_LIMIT,
+	CTR_DROP_CONN_BUFFER,
+	CTR_DROP_TLS_HANDSHAKE,
+	CTR_DROP_ARCHIVE,
+	CTR_ARCHIVED,
+	CTR_SEGMENTS_SEALED,
+	CTR_STORED_BATCHES,
+	CTR_STORED_EVENTS,
+	CTR_STORE_ERRORS,
+	CTR_ALERTS_HEALTH,
+	CTR_ALERTS_RULES,
+	CTR_CONNS_OPEN,
+	CTR_CONNS_TOTAL,
+	CTR_MAX
+};
+struct ctr_name {
+	const char *stage, *name;
+};
+extern const struct ctr_name ctr_names[CTR_MAX];
+extern uint64_t collector_ctr[CTR_MAX]; /* atomics */
+
+static inline void
+ctr_add(enum ctr c, uint64_t n)
+{
+	__atomic_fetch_add(&collector_ctr[c], n, __ATOMIC_RELAXED);
+}
+static inline uint64_t
+ctr_get(enum ctr c)
+{
+	return __atomic_load_n(&collector_ctr[c], __ATOMIC_RELAXED);
+}
+/* "received=N parsed=N unparsed=N dropped=N archived=N stored=N" */
+size_t ctr_summary(char *out, size_t len);
+
+/* ---- tagging (tag.c) ------------------------------------------------- */
+
+/* What the policy says about one source address. */
+struct tag_source {
+	struct addr addr;
+	int plen;
+	char muni[SC_MUNI_LEN];
+	enum sc_tier tier;
+	char name[64];
+	char type[32];
+	int64_t interval_s; /* expected interval; 0: not checked */
+};
+
+struct tagger;
+/*
+ * Load the policy at path (policies/policy.h); path NULL gives an empty
+ * tagger (every source unknown).  NULL with err set (the policy's own
+ * errors are printed by the loader).
+ */
+struct tagger *tagger_load(const char *path, char *err, size_t errlen);
+void tagger_free(struct tagger *);
+/* The declared source at addr, or NULL. Thread-safe. */
+const struct tag_source *tagger_lookup(
+    const struct tagger *, const struct addr *);
+size_t tagger_count(const struct tagger *);
+/* The policy behind it (valid while the tagger lives), or NULL. */
+struct policy;
+const struct policy *tagger_policy(const struct tagger *);
+const struct tag_source *tagger_at(const struct tagger *, size_t i);
+/* Tag ev from its peer address: 団体, tier; SC_EV_UNKNOWN_SOURCE when
+ * the address is not a declared source. */
+void tag_event(const struct tagger *, struct sc_event *);
+
+/* ---- batches and the queue (pipeline.c) ------------------------------ */
+
+struct batch {
+	struct sc_event *ev;
+	size_t nev, maxev;
+	uint8_t *arena; /* frames are copied here */
+	size_t used, cap;
+	int64_t opened_us; /* monotonic, when the first event came */
+	struct batch *next;
+};
+
+struct pipeline;
+
+struct pipeline_conf {
+	size_t batch_max; /* events per batch */
+	size_t arena; /* bytes per batch */
+	size_t queue_max; /* batches in flight */
+	int64_t batch_age_us;
+};
+
+struct pipeline *pipeline_new(const struct pipeline_conf *);
+void pipeline_free(struct pipeline *);
+/*
+ * An empty batch for a worker.  wait: block until one is free (stream
+ * workers: backpressure); otherwise NULL when the queue is full (UDP:
+ * the caller drops and counts).
+ */
+struct batch *pipeline_get(struct pipeline *, int wait);
+/* Hand a batch to the writer (empty ones go straight back). */
+void pipeline_submit(struct pipeline *, struct batch *);
+/* Writer: the next full batch, or NULL after timeout_us or at shutdown. */
+struct batch *pipeline_next(struct pipeline *, int64_t timeout_us);
+void pipeline_release(struct pipeline *, struct batch *);
+/* No more batches will be submitted: the writer drains and stops. */
+void pipeline_close(struct pipeline *);
+int pipeline_closed(struct pipeline *);
+
+/* Where a frame came from, and how to read and tag it. */
+struct ingress {
+	struct addr peer;
+	uint16_t port;
+	uint8_t transport; /* 'u', 't', 's', 'x' */
+	int64_t recv_us;
+	const struct tagger *tagger;
+	int tzoff;
+};
+
+/*
+ * Append one frame to b: copy it into the arena, parse, tag, count.
+ * Returns the event, or NULL if the batch is full (submit, take another).
+ */
+struct sc_event *batch_add(struct batch *, const uint8_t *p, size_t n,
+    uint32_t flags, const struct ingress *);
+
+/* ---- detection plug point (detect.c) --------------------------------- */
+
+/*
+ * RULE ENGINE PLUG POINT.  Called by the writer for each batch after the
+ * archive has given every event its ref and before the store transaction
+ * commits: match every event against the loaded rule set and record the
+ * alerts with store_alert_insert().  Returns the number of alerts.
+ */
+struct store;
+struct detect;
+/* Load the rule files (settings' rules and vars; cache under datadir).
+ * NULL only on allocation failure: a set that fails to load is logged
+ * and matching is off until a reload succeeds. */
+struct settings;
+struct detect *collector_detect_new(
+    const struct settings *, const char *datadir);
+/* Reload (SIGHUP, main thread): build beside the old one and swap. */
+int collector_detect_reload(
+    struct detect *, const struct settings *, const char *datadir);
+void collector_detect_free(struct detect *);
+size_t collector_detect_batch(
+    struct detect *, struct batch *, struct store *, const struct tagger *);
+
+/* ---- archive writer (archive.c) -------------------------------------- */
+
+struct archive;
+struct archive *archive_open(
+    const char *datadir, int tzoff, char *err, size_t errlen);
+/* Append events as one zstd frame, setting each ev->archive. 0 or -1. */
+int archive_append(struct archive *, struct sc_event *ev, size_t n);
+int archive_sync(struct archive *);
+/* Seal the open segment (if any records) and close. */
+void archive_close(struct archive *);
+/* Seal segments past max bytes or a JST day boundary. */
+int archive_maybe_rotate(struct archive *, int64_t now_us);
+
+/* Internal read side shared by archive_read.c, verify and search. */
+#define ARCHIVE_REC_HDR 42
+#define ARCHIVE_SEG_MAX (256ULL * 1024 * 1024)
+struct seg_reader;
+struct seg_reader *seg_reader_open(const char *path, uint64_t segment);
+/* 1 and the next record (views valid until the next call), 0 at the end,
+ * -1 on corruption (a torn last frame reads as the end with *torn set). */
+int seg_reader_next(struct seg_reader *, struct archive_record *);
+int seg_reader_torn(const struct seg_reader *);
+/* File offset just past the last complete frame read so far. */
+size_t seg_reader_good_end(const struct seg_reader *);
+void seg_reader_close(struct seg_reader *);
+
+/* Segment file names: DATADIR/archive/YYYY-MM-DD.SSSSSSSSSSSSSSSS.zst */
+int archive_seg_path(const char *datadir, uint64_t seg, char *out, size_t len);
+int archive_manifest_path(const char *datadir, char *out, size_t len);
+
+/* One line of MANIFEST. */
+struct manifest_entry {
+	int pruned; /* a "prune" line */
+	uint64_t segment;
+	char day[11];
+	uint64_t records, bytes;
+	int64_t first_us, last_us;
+	char sha256[65];
+	char chain[65];
+	int line;
+};
+extern const char *const manifest_genesis; /* chain before the first */
+/* Read MANIFEST, checking the chain; *out malloc'd (free it).  0; -1 with
+ * err; -2 with err when the chain breaks (the entries before the break are
+ * returned). */
+int manifest_read(const char *datadir, struct manifest_entry **out, size_t *n,
+    char *err, size_t errlen);
+/* Append a line and return its chain hex.  prev: the previous chain. */
+int manifest_append(
+    const char *datadir, const char *prev_chain, struct manifest_entry *e);
+int sha256_file(const char *path, char hex[65], uint64_t *bytes);
+
+/* ---- the writer thread (writer.c) ------------------------------------ */
+
+struct writer_conf {
+	struct pipeline *pipeline;
+	struct archive *archive;
+	struct store *store;
+	struct detect *detect;
+	/* the current tagger (it changes on SIGHUP) */
+	const struct tagger *(*tagger)(void *arg);
+	void *arg;
+	int64_t batch_age_us;
+	int64_t stats_every_us; /* the periodic stats log line; 0: off */
+};
+struct writer;
+struct writer *writer_start(const struct writer_conf *);
+/* Wait for the writer to drain a closed pipeline and stop. */
+void writer_join(struct writer *);
+
+/* ---- the daemon (collector.c, listen_udp.c, listen_stream.c) ---------- */
+
+#define COLLECTOR_LISTEN_MAX 16
+
+struct listen_spec {
+	char kind; /* 'u' udp, 't' tcp, 's' tls, 'x' unix */
+	char host[256];
+	char port[16];
+	char path[108]; /* unix */
+};
+
+struct collector_conf {
+	char datadir[4096];
+	char policy[4096]; /* policy file (tag.c); "" none */
+	struct settings *settings; /* rules, vars (owned) */
+	char user[64];
+	int tzoff;
+	struct listen_spec listen[COLLECTOR_LISTEN_MAX];
+	size_t nlisten;
+	size_t frame_max;
+	int drop_oversize;
+	size_t conn_max;
+	int idle_sec;
+	size_t conn_buffer;
+	int udp_rcvbuf;
+	int udp_workers;
+	size_t batch_max;
+	int batch_age_ms;
+	size_t queue;
+	int stats_sec;
+	char tls_cert[4096], tls_key[4096], tls_ca[4096];
+	int tls_verify;
+};
+
+struct collector; /* the running daemon */
+/* Run until SIGTERM/SIGINT; 0 after a clean stop, 1 on startup errors. */
+int collector_run(const struct collector_conf *);
+/* Defaults from sc_limits.h, then the collector { } block of conf_path
+ * (NULL: none).  0, or -1 after printing every error. */
+int collector_conf_load(struct collector_conf *, const char *conf_path);
+void collector_conf_free(struct collector_conf *);
+/* "udp:127.0.0.1:5514", "tcp:[::1]:601", "tls::6514", "unix:/path" */
+int collector_listen_parse(const char *, struct listen_spec *);
+
+/* The state the listeners share with the daemon. */
+struct worker_env {
+	const struct collector_conf *conf;
+	struct pipeline *pipeline;
+	const struct tagger *(*tagger)(void *arg);
+	void *arg;
+};
+
+struct udp_worker;
+/* Bind (fd -1) or join the port of fd with SO_REUSEPORT.  -1 on error. */
+int udp_bind(
+    const struct listen_spec *, int rcvbuf, int *fd, char *err, size_t errlen);
+struct udp_worker *udp_worker_start(const struct worker_env *, int fd);
+void udp_worker_stop(struct udp_worker *);
+
+struct stream_worker;
+/* One thread for every TCP, TLS and unix listener and their connections. */
+struct stream_worker *stream_worker_new(
+    const struct worker_env *, char *err, size_t errlen);
+/* Listen; *bound gets "host:port" (or the path) actually bound. */
+int stream_worker_listen(struct stream_worker *, const struct listen_spec *,
+    char *bound, size_t boundlen, char *err, size_t errlen);
+int stream_worker_start(struct stream_worker *);
+/* Stop reading, deliver buffered frames, submit the batch, join. */
+void stream_worker_stop(struct stream_worker *);
+
+/* ---- the store writes of the collector (store_sources.c) ------------- */
+
+struct source_delta {
+	char addr[ADDR_STRLEN];
+	struct addr a;
+	const struct tag_source *src; /* NULL: unknown */
+	char muni[SC_MUNI_LEN]; /* from tagging, "" unknown */
+	enum sc_tier tier;
+	int64_t first_us, last_us;
+	uint64_t messages, bytes, parse_failures;
+	int64_t skew_last_ms, skew_max_ms; /* signed: source - receive */
+	int has_skew;
+	int64_t minute;
+};
+/* Upsert the source row and its minute; *id gets its id. 0 or -1. */
+int store_source_seen(struct store *, const struct source_delta *, int64_t *id);
+/* Declare a policy source (known=1, interval) so silence can be seen. */
+int store_source_declare(struct store *, const struct tag_source *);
+/* Sources whose last_seen (since_us, the collector's start, for those
+ * never seen) is older than their expected interval at now_us and that
+ * are not yet marked silent. */
+typedef void (*silent_fn)(void *arg, int64_t id, const char *addr,
+    const char *muni, const char *name, int64_t last_seen, int64_t interval);
+int store_sources_overdue(
+    struct store *, int64_t now_us, int64_t since_us, silent_fn, void *arg);
+int store_source_set_silent(struct store *, int64_t id, int64_t since_us);
+int store_counter_set(struct store *, const char *role, const char *stage,
+    const char *name, int64_t value, int64_t now_us);
+/* Print the counters table as "stage/name value" lines. */
+int store_counters_print(struct store *, const char *role, void *fp);
+
+#endif

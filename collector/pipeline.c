@@ -1,0 +1,242 @@
+/*
+ * pipeline.c — batches and the bounded queue between the workers and the
+ * one writer thread.
+ *
+ * A batch is an array of events plus an arena the frames are copied into,
+ * so the hot path never allocates per message: batches are allocated on
+ * first need, up to queue_max, and recycled.  A worker owns one batch at a
+ * time; full or old batches go to the writer in FIFO order.  When every
+ * batch is in flight, stream workers wait (they stop reading: the kernel
+ * pushes back on the sender) and UDP workers drop and count.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector/collector_int.h"
+#include "common/timeutil.h"
+
+struct pipeline {
+	struct pipeline_conf conf;
+	pthread_mutex_t mu;
+	pthread_cond_t can_get; /* a batch was released */
+	pthread_cond_t can_write; /* a batch was submitted */
+	struct batch *free;
+	struct batch *head, *tail; /* full, FIFO */
+	size_t allocated;
+	int closed;
+};
+
+struct pipeline *
+pipeline_new(const struct pipeline_conf *conf)
+{
+	struct pipeline *pl = calloc(1, sizeof(*pl));
+
+	if (pl == NULL)
+		return NULL;
+	pl->conf = *conf;
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->can_get, NULL);
+	pthread_cond_init(&pl->can_write, NULL);
+	return pl;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	if (b == NULL)
+		return;
+	free(b->ev);
+	free(b->arena);
+	free(b);
+}
+
+void
+pipeline_free(struct pipeline *pl)
+{
+	struct batch *b, *n;
+
+	if (pl == NULL)
+		return;
+	for (b = pl->free; b != NULL; b = n) {
+		n = b->next;
+		batch_free(b);
+	}
+	for (b = pl->head; b != NULL; b = n) {
+		n = b->next;
+		batch_free(b);
+	}
+	pthread_mutex_destroy(&pl->mu);
+	pthread_cond_destroy(&pl->can_get);
+	pthread_cond_destroy(&pl->can_write);
+	free(pl);
+}
+
+static struct batch *
+batch_new(const struct pipeline_conf *c)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->ev = calloc(c->batch_max, sizeof(*b->ev));
+	b->arena = malloc(c->arena);
+	if (b->ev == NULL || b->arena == NULL) {
+		batch_free(b);
+		return NULL;
+	}
+	b->maxev = c->batch_max;
+	b->cap = c->arena;
+	return b;
+}
+
+struct batch *
+pipeline_get(struct pipeline *pl, int wait)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		if (pl->free != NULL) {
+			b = pl->free;
+			pl->free = b->next;
+			break;
+		}
+		if (pl->allocated < pl->conf.queue_max) {
+			pthread_mutex_unlock(&pl->mu);
+			if ((b = batch_new(&pl->conf)) == NULL)
+				return NULL;
+			pthread_mutex_lock(&pl->mu);
+			pl->allocated++;
+			break;
+		}
+		if (!wait)
+			break;
+		pthread_cond_wait(&pl->can_get, &pl->mu);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	if (b != NULL) {
+		b->nev = b->used = 0;
+		b->opened_us = 0;
+		b->next = NULL;
+	}
+	return b;
+}
+
+void
+pipeline_submit(struct pipeline *pl, struct batch *b)
+{
+	if (b->nev == 0) {
+		pipeline_release(pl, b);
+		return;
+	}
+	pthread_mutex_lock(&pl->mu);
+	b->next = NULL;
+	if (pl->tail != NULL)
+		pl->tail->next = b;
+	else
+		pl->head = b;
+	pl->tail = b;
+	pthread_cond_signal(&pl->can_write);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+struct batch *
+pipeline_next(struct pipeline *pl, int64_t timeout_us)
+{
+	struct batch *b;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_us / 1000000;
+	ts.tv_nsec += (timeout_us % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&pl->mu);
+	while (pl->head == NULL && !pl->closed) {
+		if (pthread_cond_timedwait(&pl->can_write, &pl->mu, &ts) ==
+		    ETIMEDOUT)
+			break;
+	}
+	b = pl->head;
+	if (b != NULL) {
+		pl->head = b->next;
+		if (pl->head == NULL)
+			pl->tail = NULL;
+		b->next = NULL;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return b;
+}
+
+void
+pipeline_release(struct pipeline *pl, struct batch *b)
+{
+	pthread_mutex_lock(&pl->mu);
+	b->next = pl->free;
+	pl->free = b;
+	pthread_cond_signal(&pl->can_get);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+void
+pipeline_close(struct pipeline *pl)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->closed = 1;
+	pthread_cond_broadcast(&pl->can_write);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+int
+pipeline_closed(struct pipeline *pl)
+{
+	int c;
+
+	pthread_mutex_lock(&pl->mu);
+	c = pl->closed && pl->head == NULL;
+	pthread_mutex_unlock(&pl->mu);
+	return c;
+}
+
+struct sc_event *
+batch_add(struct batch *b, const uint8_t *p, size_t n, uint32_t flags,
+    const struct ingress *in)
+{
+	struct sc_event *ev;
+	uint8_t *copy;
+
+	if (b->nev >= b->maxev || b->cap - b->used < n)
+		return NULL;
+	copy = b->arena + b->used;
+	memcpy(copy, p, n);
+	b->used += n;
+	if (b->nev == 0)
+		b->opened_us = time_mono_us();
+	ev = &b->ev[b->nev++];
+	memset(ev, 0, sizeof(*ev));
+	ev->recv_us = in->recv_us;
+	ev->peer = in->peer;
+	ev->peer_port = in->port;
+	ev->transport = in->transport;
+	ev->raw = copy;
+	ev->rawlen = n;
+	ev->flags = flags;
+	if (parse_syslog(ev, in->tzoff) != 0)
+		ctr_add(CTR_UNPARSED, 1);
+	else if (ev->flags & SC_EV_RFC5424)
+		ctr_add(CTR_PARSED_5424, 1);
+	else
+		ctr_add(CTR_PARSED_3164, 1);
+	if (flags & SC_EV_TRUNCATED)
+		ctr_add(CTR_TRUNCATED, 1);
+	tag_event(in->tagger, ev);
+	if (ev->flags & SC_EV_UNKNOWN_SOURCE)
+		ctr_add(CTR_UNKNOWN_SRC, 1);
+	return ev;
+}
