@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -97,6 +98,24 @@ on_signal(evutil_socket_t sig, short what, void *arg)
  * the writer creates segments, appends to MANIFEST and to the SQLite WAL
  * after the drop.  Only our own files are touched.
  */
+/* Write our pid, replacing a stale file atomically. 0 or -1. */
+static int
+write_pidfile(const char *path)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *fp;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(fp, "%ld\n", (long)getpid());
+	if (fclose(fp) != 0 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 own_datadir(const char *datadir, const char *user)
 {
@@ -203,6 +222,7 @@ collector_run(const struct collector_conf *cf)
 	struct event *sigs[4] = { NULL, NULL, NULL, NULL };
 	const int signos[4] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct buf ready;
+	char pidfile[PATH_MAX] = "";
 	char err[512], path[4200];
 	int rc = 1;
 
@@ -278,6 +298,13 @@ collector_run(const struct collector_conf *cf)
 		if (sigs[i] == NULL || event_add(sigs[i], NULL) != 0)
 			goto out;
 	}
+	/* The web view's rule reload signals the pid written here. */
+	if ((size_t)snprintf(pidfile, sizeof(pidfile), "%s/collector.pid",
+		cf->datadir) >= sizeof(pidfile) ||
+	    write_pidfile(pidfile) == -1) {
+		log_warn("%s", pidfile);
+		pidfile[0] = '\0';
+	}
 	fprintf(stderr, "collector ready%s\n", buf_cstr(&ready));
 	fflush(stderr);
 	event_base_dispatch(c.base);
@@ -313,5 +340,7 @@ out:
 	for (size_t i = 0; i < c.nold; i++)
 		tagger_free(c.old[i]);
 	buf_free(&ready);
+	if (pidfile[0] != '\0')
+		unlink(pidfile);
 	return rc;
 }
