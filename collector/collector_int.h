@@ -70,6 +70,8 @@ enum ctr {
 	CTR_STORE_ERRORS,
 	CTR_ALERTS_HEALTH,
 	CTR_ALERTS_RULES,
+	CTR_ALERTS_SENSOR,
+	CTR_SENSOR_BAD,
 	CTR_CONNS_OPEN,
 	CTR_CONNS_TOTAL,
 	CTR_MAX
@@ -92,6 +94,21 @@ ctr_get(enum ctr c)
 }
 /* "received=N parsed=N unparsed=N dropped=N archived=N stored=N" */
 size_t ctr_summary(char *out, size_t len);
+
+/* ---- alerts from our sensors (sensor_alert.c) ------------------------ */
+
+struct store;
+struct batch;
+/* True if the event is a sensor alert (APP-NAME seccloud-sensor with an
+ * alert@32473 element). */
+int collector_is_sensor_alert(const struct sc_event *);
+/* Fill al from a sensor alert; the strings and evidence go into the
+ * caller's buffers.  0, or -1 if the element lacks a sid or msg. */
+int collector_sensor_alert(const struct sc_event *, struct sc_alert *al,
+    char *msg, size_t msglen, char *cls, size_t clslen, uint8_t *payload,
+    size_t paylen, char *extra, size_t extralen);
+/* Store the batch's sensor alerts; returns how many were stored. */
+size_t collector_sensor_alerts(struct batch *, struct store *);
 
 /* ---- tagging (tag.c) ------------------------------------------------- */
 

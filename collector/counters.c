@@ -36,6 +36,8 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_STORE_ERRORS] = { "stored", "errors" },
 	[CTR_ALERTS_HEALTH] = { "alerts", "health" },
 	[CTR_ALERTS_RULES] = { "alerts", "rules" },
+	[CTR_ALERTS_SENSOR] = { "alerts", "sensor" },
+	[CTR_SENSOR_BAD] = { "dropped", "sensor-alert-malformed" },
 	[CTR_CONNS_OPEN] = { "connections", "open" },
 	[CTR_CONNS_TOTAL] = { "connections", "total" },
 };

@@ -8,15 +8,15 @@ collector_libcollector_a_SOURCES = \
 	collector/parse.c collector/parse_rfc5424.c collector/parse_rfc3164.c \
 	collector/frame.c collector/tag.c collector/pipeline.c \
 	collector/listen_udp.c collector/listen_stream.c \
-	collector/writer.c collector/detect.c \
+	collector/writer.c collector/detect.c collector/sensor_alert.c \
 	collector/archive.c collector/archive_read.c collector/archive_verify.c \
 	collector/store.c collector/store.h collector/store_int.h \
 	collector/store_schema.c collector/store_sources.c
 
-check_PROGRAMS += tests/unit/test_store tests/unit/test_parse \
+check_PROGRAMS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
 	tests/unit/test_collector_frame tests/unit/test_archive \
 	tests/unit/test_collector_tag
-TESTS += tests/unit/test_store tests/unit/test_parse \
+TESTS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
 	tests/unit/test_collector_frame tests/unit/test_archive \
 	tests/unit/test_collector_tag
 

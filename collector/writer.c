@@ -314,6 +314,7 @@ write_batch(struct writer *w, struct batch *b)
 	alerts = collector_detect_batch(
 	    w->conf.detect, b, w->conf.store, w->conf.tagger(w->conf.arg));
 	ctr_add(CTR_ALERTS_RULES, alerts);
+	ctr_add(CTR_ALERTS_SENSOR, collector_sensor_alerts(b, w->conf.store));
 	if (store_commit(w->conf.store) != 0) {
 		store_rollback(w->conf.store);
 		ctr_add(CTR_STORE_ERRORS, 1);
