@@ -378,6 +378,10 @@ struct source_delta {
 int store_source_seen(struct store *, const struct source_delta *, int64_t *id);
 /* Declare a policy source (known=1, interval) so silence can be seen. */
 int store_source_declare(struct store *, const struct tag_source *);
+/* Refresh the municipalities table (names shown by the web view and
+ * reports) from the policy. */
+struct policy;
+int store_municipalities_sync(struct store *, const struct policy *);
 /* Sources whose last_seen (since_us, the collector's start, for those
  * never seen) is older than their expected interval at now_us and that
  * are not yet marked silent. */

@@ -25,7 +25,7 @@
 #include "common/log.h"
 #include "sensor/sensor.h"
 
-#define SA_VALUE_MAX	512
+#define SA_VALUE_MAX 512
 
 /*
  * Find PARAM="value" inside the SD element that starts with `id` in sd, and
@@ -53,19 +53,20 @@ sd_param(const char *sd, size_t sdlen, const char *id, const char *param,
 		while (i < sdlen && sd[i] == ' ')
 			i++;
 		name = i;
-		while (i < sdlen && sd[i] != '=' && sd[i] != ']' && sd[i] != ' ')
+		while (
+		    i < sdlen && sd[i] != '=' && sd[i] != ']' && sd[i] != ' ')
 			i++;
 		if (i + 1 >= sdlen || sd[i] != '=' || sd[i + 1] != '"')
 			return -1;
 		i += 2;
-		int want = i - 2 - name == plen &&
-		    memcmp(sd + name, param, plen) == 0;
+		int want =
+		    i - 2 - name == plen && memcmp(sd + name, param, plen) == 0;
 		while (i < sdlen && sd[i] != '"') {
 			char ch = sd[i];
 
 			if (ch == '\\' && i + 1 < sdlen &&
 			    (sd[i + 1] == '"' || sd[i + 1] == '\\' ||
-			    sd[i + 1] == ']'))
+				sd[i + 1] == ']'))
 				ch = sd[++i];
 			if (want && o + 1 < outlen)
 				out[o++] = ch;
@@ -143,8 +144,9 @@ sd_usecase(const char *s, char *out, size_t outlen)
 int
 collector_is_sensor_alert(const struct sc_event *ev)
 {
-	return ev->applen == 15 && memcmp(ev->app, "seccloud-sensor", 15) == 0 &&
-	    ev->sdlen > 0 && memmem(ev->sd, ev->sdlen, "[alert@32473", 12);
+	return ev->applen == 15 &&
+	    memcmp(ev->app, "seccloud-sensor", 15) == 0 && ev->sdlen > 0 &&
+	    memmem(ev->sd, ev->sdlen, "[alert@32473", 12);
 }
 
 int
@@ -160,15 +162,15 @@ collector_sensor_alert(const struct sc_event *ev, struct sc_alert *al,
 
 	memset(al, 0, sizeof(*al));
 	al->origin = SC_ORIGIN_PACKET;
-	al->sid = (uint32_t)sd_num(sd, n, "alert@32473", "sid", 1, 4294967295L,
-	    0);
-	if (al->sid == 0 || sd_param(sd, n, "alert@32473", "msg", msg,
-	    msglen) == -1)
+	al->sid =
+	    (uint32_t)sd_num(sd, n, "alert@32473", "sid", 1, 4294967295L, 0);
+	if (al->sid == 0 ||
+	    sd_param(sd, n, "alert@32473", "msg", msg, msglen) == -1)
 		return -1;
-	al->gid = (uint32_t)sd_num(sd, n, "alert@32473", "gid", 0, 4294967295L,
-	    1);
-	al->rev = (uint32_t)sd_num(sd, n, "alert@32473", "rev", 0, 4294967295L,
-	    1);
+	al->gid =
+	    (uint32_t)sd_num(sd, n, "alert@32473", "gid", 0, 4294967295L, 1);
+	al->rev =
+	    (uint32_t)sd_num(sd, n, "alert@32473", "rev", 0, 4294967295L, 1);
 	/* Suricata's severity 1 (highest) .. 4 maps to S2 .. S5: S1 is kept
 	 * for what the matrix or an analyst calls critical. */
 	sev = sd_num(sd, n, "alert@32473", "severity", 1, 4, 3);
@@ -193,24 +195,31 @@ collector_sensor_alert(const struct sc_event *ev, struct sc_alert *al,
 	if (sd_param(sd, n, "alert@32473", "dst", v, sizeof(v)) == 0 &&
 	    addr_parse(v, &al->dst) == 0)
 		al->has_dst = 1;
-	al->sport = (uint16_t)sd_num(sd, n, "alert@32473", "sport", 0, 65535, 0);
-	al->dport = (uint16_t)sd_num(sd, n, "alert@32473", "dport", 0, 65535, 0);
+	al->sport =
+	    (uint16_t)sd_num(sd, n, "alert@32473", "sport", 0, 65535, 0);
+	al->dport =
+	    (uint16_t)sd_num(sd, n, "alert@32473", "dport", 0, 65535, 0);
 	if (sd_param(sd, n, "alert@32473", "proto", v, sizeof(v)) == 0)
 		al->ipproto = strcmp(v, "TCP") == 0 ? 6 :
-		    strcmp(v, "UDP") == 0 ? 17 : strcmp(v, "ICMP") == 0 ? 1 :
-		    strcmp(v, "IPV6-ICMP") == 0 ? 58 : 0;
+		    strcmp(v, "UDP") == 0	    ? 17 :
+		    strcmp(v, "ICMP") == 0	    ? 1 :
+		    strcmp(v, "IPV6-ICMP") == 0	    ? 58 :
+						      0;
 	/* The 団体 of the alert: the municipal end, source first. */
 	if (sd_param(sd, n, "alert@32473", "src_dantai", v, sizeof(v)) == 0 &&
 	    strlen(v) == 6) {
 		memcpy(al->muni, v, 7);
-		if (sd_param(sd, n, "alert@32473", "src_tier", v,
-		    sizeof(v)) == 0 && sc_tier_parse(v, &tier) == 0)
+		if (sd_param(sd, n, "alert@32473", "src_tier", v, sizeof(v)) ==
+			0 &&
+		    sc_tier_parse(v, &tier) == 0)
 			al->tier = tier;
-	} else if (sd_param(sd, n, "alert@32473", "dst_dantai", v,
-	    sizeof(v)) == 0 && strlen(v) == 6) {
+	} else if (sd_param(sd, n, "alert@32473", "dst_dantai", v, sizeof(v)) ==
+		0 &&
+	    strlen(v) == 6) {
 		memcpy(al->muni, v, 7);
-		if (sd_param(sd, n, "alert@32473", "dst_tier", v,
-		    sizeof(v)) == 0 && sc_tier_parse(v, &tier) == 0)
+		if (sd_param(sd, n, "alert@32473", "dst_tier", v, sizeof(v)) ==
+			0 &&
+		    sc_tier_parse(v, &tier) == 0)
 			al->tier = tier;
 	} else {
 		memcpy(al->muni, ev->muni, SC_MUNI_LEN);
@@ -222,11 +231,14 @@ collector_sensor_alert(const struct sc_event *ev, struct sc_alert *al,
 	}
 	if (sd_param(sd, n, "alert@32473", "dir", dir, sizeof(dir)) == -1)
 		dir[0] = '\0';
-	snprintf(extra, extralen, "{\"pcap_cnt\":%ld,\"flow_id\":%ld,"
-	    "\"dir\":\"%s\"}", sd_num(sd, n, "alert@32473", "pcap_cnt", 0,
-	    0x7fffffffL, 0), sd_num(sd, n, "alert@32473", "flow_id", 0,
-	    0x7fffffffL, 0), strcmp(dir, "to_client") == 0 ? "to_client" :
-	    strcmp(dir, "to_server") == 0 ? "to_server" : "");
+	snprintf(extra, extralen,
+	    "{\"pcap_cnt\":%ld,\"flow_id\":%ld,"
+	    "\"dir\":\"%s\"}",
+	    sd_num(sd, n, "alert@32473", "pcap_cnt", 0, 0x7fffffffL, 0),
+	    sd_num(sd, n, "alert@32473", "flow_id", 0, 0x7fffffffL, 0),
+	    strcmp(dir, "to_client") == 0     ? "to_client" :
+		strcmp(dir, "to_server") == 0 ? "to_server" :
+						"");
 	al->extra_json = extra;
 	al->archive = ev->archive;
 	return 0;
@@ -248,14 +260,14 @@ collector_sensor_alerts(struct batch *b, struct store *st)
 		if (!collector_is_sensor_alert(ev))
 			continue;
 		if (collector_sensor_alert(ev, &al, msg, sizeof(msg), cls,
-		    sizeof(cls), payload, sizeof(payload), extra,
-		    sizeof(extra)) == -1) {
+			sizeof(cls), payload, sizeof(payload), extra,
+			sizeof(extra)) == -1) {
 			ctr_add(CTR_SENSOR_BAD, 1);
 			if (ratelim_ok(&rl, &sup))
 				log_warnx("sensor %s: alert without a sid or "
-				    "msg, kept as a plain message (%llu "
-				    "similar suppressed)", addr_fmt(&ev->peer,
-				    peer, sizeof(peer)),
+					  "msg, kept as a plain message (%llu "
+					  "similar suppressed)",
+				    addr_fmt(&ev->peer, peer, sizeof(peer)),
 				    (unsigned long long)sup);
 			continue;
 		}

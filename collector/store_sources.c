@@ -11,6 +11,8 @@
 
 #include "collector/collector_int.h"
 #include "collector/store_int.h"
+#include "common/timeutil.h"
+#include "policies/policy.h"
 
 static const char sql_seen[] =
     "INSERT INTO sources (addr, name, type, muni, tier, known,"
@@ -204,4 +206,33 @@ store_counters_print(struct store *stp, const char *role, void *fpv)
 		    (long long)sqlite3_column_int64(st, 2));
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_municipalities_sync(struct store *stp, const struct policy *p)
+{
+	struct store *st = stp;
+	int64_t now = time_now_us();
+
+	if (p == NULL)
+		return 0;
+	for (size_t i = 0; i < policy_muni_count(p); i++) {
+		const struct policy_muni *m = policy_muni_at(p, i);
+		sqlite3_stmt *s = store_stmt(st,
+		    "INSERT INTO municipalities "
+		    "(code, name, type, model, updated) VALUES (?1, ?2, ?3, ?4, "
+		    "?5) ON CONFLICT (code) DO UPDATE SET name = ?2, type = ?3, "
+		    "model = ?4, updated = ?5");
+
+		if (s == NULL)
+			return -1;
+		store_bind_text(s, 1, m->code);
+		store_bind_text(s, 2, m->name);
+		store_bind_text(s, 3, policy_muni_type_short(m->type));
+		store_bind_text(s, 4, policy_model_short(m->model));
+		sqlite3_bind_int64(s, 5, now);
+		if (store_step_done(st, s) == -1)
+			return -1;
+	}
+	return 0;
 }

@@ -260,6 +260,7 @@ declare_sources(struct writer *w)
 		return;
 	for (size_t i = 0; i < tagger_count(t); i++)
 		store_source_declare(w->conf.store, tagger_at(t, i));
+	store_municipalities_sync(w->conf.store, tagger_policy(t));
 	w->declared = t;
 }
 

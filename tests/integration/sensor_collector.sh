@@ -56,6 +56,10 @@ is "$(sqlite3 "$T/data/seccloud.db" "SELECT hex(evidence) FROM alerts \
     WHERE sid = 9100002")" 504153532068756E746572320D0A \
     "the FTP alert's evidence is the packet payload (PASS hunter2 CRLF)"
 
+itest_poll 10 sh -c "sqlite3 '$T/data/seccloud.db' \"SELECT name FROM municipalities WHERE code='242501'\" | grep -q ."
+is "$(sqlite3 "$T/data/seccloud.db" "SELECT name FROM municipalities WHERE \
+    code = '242501'")" "架空中央市" "the policy's 団体 names are in the store"
+
 itest_stop col TERM
 is "$?" 0 "collector stops cleanly"
 "$SECCLOUD" archive verify -d "$T/data" >"$T/verify.out" 2>&1
