@@ -47,11 +47,12 @@ parse_time(const char *msg, size_t len, struct fw_flow *out)
 
 	if (fw_kv(msg, len, "eventtime", &v, &vl) == 0 &&
 	    fw_u64(v, vl, UINT64_MAX, &n) == 0) {
-		if (vl >= 18)
+		/* ns (FortiOS 7), us, or s; anything past year 9999 is junk */
+		if (vl >= 18 && n / 1000 <= 253402300799999999ULL)
 			out->time_us = (int64_t)(n / 1000);
-		else if (vl >= 15)
+		else if (vl >= 15 && vl < 18 && n <= 253402300799999999ULL)
 			out->time_us = (int64_t)n;
-		else
+		else if (vl < 15 && n <= 253402300799ULL)
 			out->time_us = (int64_t)n * TIME_US_PER_SEC;
 		return;
 	}
