@@ -32,7 +32,7 @@ EXTRA_DIST += tests/integration/web_lib.sh
 TESTS += tests/integration/web_headers.sh tests/integration/web_limits.sh \
 	tests/integration/web_auth.sh tests/integration/web_isolation.sh \
 	tests/integration/web_triage.sh tests/integration/web_xss.sh \
-	tests/integration/web_tls.sh
+	tests/integration/web_tls.sh tests/browser/run.sh
 
 check_PROGRAMS += tests/unit/test_web
 TESTS += tests/unit/test_web
