@@ -81,11 +81,24 @@ int
 archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
     uint64_t *bad, char *err, size_t errlen)
 {
+	struct archive_verify_result res;
+	int rc = archive_verify_ex(datadir, from_us, to_us, &res, err, errlen);
+
+	*bad = res.bad;
+	return rc;
+}
+
+int
+archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
+    struct archive_verify_result *res, char *err, size_t errlen)
+{
 	struct manifest_entry *m = NULL;
 	uint64_t expect = 1, maxseg = 0;
+	uint64_t *bad = &res->bad;
 	size_t n = 0, i;
 	int rc;
 
+	memset(res, 0, sizeof(*res));
 	*bad = 0;
 	rc = manifest_read(datadir, &m, &n, err, errlen);
 	if (rc == -2) {
@@ -116,8 +129,15 @@ archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
 			if (m[j].pruned && m[j].segment == e->segment &&
 			    strcmp(m[j].sha256, e->sha256) == 0)
 				pruned_later = 1;
-		if (pruned_later || !in_range(e->day, from_us, to_us))
+		if (pruned_later)
 			continue;
+		if (res->held++ == 0)
+			memcpy(
+			    res->oldest_day, e->day, sizeof(res->oldest_day));
+		memcpy(res->newest_day, e->day, sizeof(res->newest_day));
+		if (!in_range(e->day, from_us, to_us))
+			continue;
+		res->checked++;
 		if (check_segment(datadir, e, err, errlen) != 0) {
 			*bad = e->segment;
 			goto fail;

@@ -296,6 +296,16 @@ int manifest_append(
     const char *datadir, const char *prev_chain, struct manifest_entry *e);
 int sha256_file(const char *path, char hex[65], uint64_t *bytes);
 
+/* archive_verify (collector.h), with what it saw: segments checked in the
+ * range, sealed segments held (not pruned) and the JST days of the oldest
+ * and newest of them ("" if none; filled up to the first bad one). */
+struct archive_verify_result {
+	uint64_t checked, held, bad;
+	char oldest_day[11], newest_day[11];
+};
+int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
+    struct archive_verify_result *res, char *err, size_t errlen);
+
 /* ---- the writer thread (writer.c) ------------------------------------ */
 
 struct writer_conf {

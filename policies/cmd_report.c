@@ -31,9 +31,10 @@
 #include "seccloud.h"
 
 #define REPORT_MAX (64 * 1024 * 1024)
-#define PENDING_NOTE                                                                                     \
-	"注: 保持期間の実績値はアラートのみ計測 (最古の保存アラートから); " \
-	"イベント・アーカイブ・PCAP は未計測です。"
+#define PENDING_NOTE                                                                                    \
+	"注: 保持期間の実績値はアラート (最古の保存アラートから) と "         \
+	"生ログアーカイブ (最新の検証・削除記録の最古保持日から) を計測; " \
+	"イベント・PCAP は未計測です。"
 
 static void
 usage(FILE *fp)

@@ -70,8 +70,12 @@ EXTRA_DIST += tests/integration/report_store.sh
 check_PROGRAMS += tests/integration/report_fixture
 
 # Notifications from the collector to a real local webhook receiver.
-TESTS += tests/integration/collector_notify.sh
+TESTS += tests/integration/collector_notify.sh \
+	tests/integration/archive_evidence.sh
 EXTRA_DIST += tests/integration/collector_notify.sh \
+	tests/integration/archive_evidence.sh \
 	tests/integration/webhook_receiver.py
 check_PROGRAMS += tests/unit/test_store_groups
 TESTS += tests/unit/test_store_groups
+check_PROGRAMS += tests/unit/test_store_archive
+TESTS += tests/unit/test_store_archive

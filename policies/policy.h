@@ -635,6 +635,7 @@ struct report_retention {
 	const char *what; /* events, alerts, archive, pcap */
 	int64_t policy_s;
 	int64_t achieved_s; /* oldest data kept; 0 unknown */
+	char note[192]; /* where the figure comes from, the last prune */
 };
 
 struct report_archive {

@@ -109,20 +109,21 @@ sec_retention(struct emit *e, const struct report_retention *r, size_t n)
 {
 	static const struct col cols[] = { { "kind", "対象" },
 		{ "kind_ja", "区分" }, { "policy_days", "規定 (日)" },
-		{ "achieved_days", "実績 (日)" }, { "status", "判定" } };
+		{ "achieved_days", "実績 (日)" }, { "status", "判定" },
+		{ "note", "根拠・削除記録" } };
 	size_t i;
 
-	emit_table(e, "retention", "ログ保存期間 (規定と実績)", cols, 5);
+	emit_table(e, "retention", "ログ保存期間 (規定と実績)", cols, 6);
 	for (i = 0; i < n; i++) {
 		const char *st = r[i].achieved_s == 0 ? "不明" :
 		    r[i].achieved_s >= r[i].policy_s  ? "達成" :
 							"蓄積中/未達";
-		struct cell c[5] = { C_STR(r[i].what),
+		struct cell c[6] = { C_STR(r[i].what),
 			C_STR(retention_ja(r[i].what)),
 			C_INT(r[i].policy_s / 86400),
 			r[i].achieved_s ? C_INT(r[i].achieved_s / 86400) :
 					  C_STR("-"),
-			C_STR(st) };
+			C_STR(st), C_STR(r[i].note) };
 
 		emit_row(e, c);
 	}

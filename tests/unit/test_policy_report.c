@@ -36,8 +36,9 @@ static const struct report_sep_finding sep[] = { { "GL-SEP-02",
 static const struct report_source srcs[] = { { "chuo-fw-lgwan", "asa", 99.5, 1,
     1200, 0.4, 0, 0, 123456, 3 } };
 static struct report_retention ret[] = { { "events", 395 * 86400LL,
-					     400 * 86400LL },
-	{ "archive", 1826 * 86400LL, 200 * 86400LL } };
+					     400 * 86400LL, "" },
+	{ "archive", 1826 * 86400LL, 200 * 86400LL,
+	    "最古保持 2026-05-15 <削除> 記録" } };
 
 static void
 fixture(struct report_monthly *r)
@@ -119,6 +120,8 @@ monthly_html(void)
 		strstr(s, "<td>達成</td>"),
 	    "retention verdicts");
 	ok(strstr(s, "99.5%") != NULL, "source coverage");
+	ok(strstr(s, "最古保持 2026-05-15 &lt;削除&gt; 記録") != NULL,
+	    "retention note shown, escaped");
 	buf_free(&b);
 }
 

@@ -324,8 +324,8 @@ check_monthly(int64_t g_access, int64_t g_sep, int64_t g_log)
 	store_rpt_free(k);
 
 	{
-		struct report_retention ret[2] = { { "events", 10, 0 },
-			{ "alerts", 10, 0 } };
+		struct report_retention ret[2] = { { "events", 10, 0, "" },
+			{ "alerts", 10, 0, "" } };
 
 		ok(store_report_retention(st, MUNI_A, T0 + DAY, ret, 2) == 0,
 		    "retention read");
