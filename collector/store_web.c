@@ -411,6 +411,7 @@ struct where {
 	int n;
 	int full; /* more values than WHERE_VALS: refuse the query */
 	char like[512]; /* the LIKE pattern of the free text */
+	char phrase[512]; /* the FTS5 phrase of the free text */
 };
 
 static void
@@ -471,8 +472,68 @@ where_like(struct where *w, const char *q)
 	where_text(w, " OR g.dst LIKE ? ESCAPE '\\')", w->like);
 }
 
+/* Characters (not bytes) in a UTF-8 string. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * Free text through the trigram index (schema v3), when it can serve: q
+ * has at least 3 characters (a trigram index cannot look up fewer) and
+ * matches fewer than STORE_WEB_FTS_DENSE groups in all.  Then the inbox
+ * sorts those few groups; a term found everywhere is served better by the
+ * LIKE walk newest-first, which stops at the first page.  q becomes one
+ * FTS5 phrase ("..." with " doubled), so every character is literal, as
+ * with LIKE.  1: clause added; 0: use LIKE (also when the store has no
+ * index or the phrase does not fit).
+ */
+static int
+where_fts(struct store *st, struct where *w, const char *q)
+{
+	sqlite3_stmt *s;
+	size_t k = 0;
+	int rc, n;
+
+	if (utf8_chars(q) < 3)
+		return 0;
+	w->phrase[k++] = '"';
+	for (const char *p = q; *p; p++) {
+		if (k + 4 >= sizeof(w->phrase))
+			return 0;
+		if (*p == '"')
+			w->phrase[k++] = '"';
+		w->phrase[k++] = *p;
+	}
+	w->phrase[k++] = '"';
+	w->phrase[k] = '\0';
+	s = store_stmt(st,
+	    "SELECT count(*) FROM (SELECT rowid FROM alert_groups_fts "
+	    "WHERE alert_groups_fts MATCH ?1 LIMIT ?2)");
+	if (s == NULL)
+		return 0;
+	store_bind_text(s, 1, w->phrase);
+	sqlite3_bind_int(s, 2, STORE_WEB_FTS_DENSE);
+	rc = sqlite3_step(s);
+	n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : STORE_WEB_FTS_DENSE;
+	sqlite3_reset(s);
+	if (n >= STORE_WEB_FTS_DENSE)
+		return 0;
+	where_text(w,
+	    " AND g.id IN (SELECT rowid FROM alert_groups_fts "
+	    "WHERE alert_groups_fts MATCH ?)",
+	    w->phrase);
+	return 1;
+}
+
 static void
-where_filter(struct where *w, const struct store_web_filter *f)
+where_filter(
+    struct store *st, struct where *w, const struct store_web_filter *f)
 {
 	if (f->scope != NULL)
 		where_text(w, " AND g.muni = ?", f->scope);
@@ -494,7 +555,7 @@ where_filter(struct where *w, const struct store_web_filter *f)
 		where_int(w, " AND g.last_seen >= ?", f->from_us);
 	if (f->to_us > 0)
 		where_int(w, " AND g.first_seen <= ?", f->to_us);
-	if (f->q != NULL)
+	if (f->q != NULL && !where_fts(st, w, f->q))
 		where_like(w, f->q);
 	if (f->after_id > 0) {
 		where_int(w, " AND (g.last_seen, g.id) < (?", f->after_ts);
@@ -519,7 +580,7 @@ store_web_groups(struct store *st, const struct store_web_filter *f)
 	    "g.last_seen, t.status, t.close_reason "
 	    "FROM alert_groups g JOIN triage t ON t.group_id = g.id "
 	    "LEFT JOIN municipalities m ON m.code = g.muni WHERE 1");
-	where_filter(w, f);
+	where_filter(st, w, f);
 	buf_printf(&w->sql, " ORDER BY g.last_seen DESC, g.id DESC LIMIT %d",
 	    f->limit > 0 && f->limit <= 500 ? f->limit : 50);
 	if (w->full) {

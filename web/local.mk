@@ -37,8 +37,8 @@ TESTS += tests/integration/web_headers.sh tests/integration/web_limits.sh \
 	tests/integration/web_tls.sh tests/integration/web_reports.sh \
 	tests/browser/run.sh
 
-check_PROGRAMS += tests/unit/test_web
-TESTS += tests/unit/test_web
+check_PROGRAMS += tests/unit/test_web tests/unit/test_store_web_search
+TESTS += tests/unit/test_web tests/unit/test_store_web_search
 
 FUZZ_PROGS += tests/fuzz/fuzz_web_escape
 tests_fuzz_fuzz_web_escape_SOURCES = tests/fuzz/fuzz_web_escape.c $(FUZZ_DRIVER)
