@@ -181,34 +181,44 @@ counts(struct store *st, struct store_rpt *k, struct report_monthly *r)
 
 /* ---- incidents ---- */
 
-static const char SQL_INCIDENTS[] =
-    "SELECT g.id, g.severity, g.usecase, g.msg, g.src, g.dst, "
-    "g.first_seen, t.status, t.close_reason, t.acknowledged_at, "
-    "t.escalated_at, t.closed_at, "
-    "(SELECT min(n.sent) FROM notifications n WHERE n.group_id = g.id), "
-    "(SELECT n.channel FROM notifications n WHERE n.group_id = g.id "
-    " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "
-    "(SELECT n.result FROM notifications n WHERE n.group_id = g.id "
-    " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "
-    "(SELECT min(n.acknowledged) FROM notifications n "
-    " WHERE n.group_id = g.id) "
-    "FROM alert_groups g LEFT JOIN triage t ON t.group_id = g.id "
+#define SQL_INCIDENTS_SELECT                                                  \
+	"SELECT g.id, g.severity, g.usecase, g.msg, g.src, g.dst, "           \
+	"g.first_seen, t.status, t.close_reason, t.acknowledged_at, "         \
+	"t.escalated_at, t.closed_at, "                                       \
+	"(SELECT min(n.sent) FROM notifications n WHERE n.group_id = g.id), " \
+	"(SELECT n.channel FROM notifications n WHERE n.group_id = g.id "     \
+	" ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "                   \
+	"(SELECT n.result FROM notifications n WHERE n.group_id = g.id "      \
+	" ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "                   \
+	"(SELECT min(n.acknowledged) FROM notifications n "                   \
+	" WHERE n.group_id = g.id), g.muni "                                  \
+	"FROM alert_groups g LEFT JOIN triage t ON t.group_id = g.id "
+
+static const char SQL_INCIDENTS[] = SQL_INCIDENTS_SELECT
     "WHERE g.muni = ?1 AND g.first_seen < ?3 AND g.last_seen >= ?2 "
     "ORDER BY g.severity, g.first_seen, g.id";
+/* every 団体 (the audit pack's incident-handling records) */
+static const char SQL_INCIDENTS_ALL[] = SQL_INCIDENTS_SELECT
+    "WHERE ?1 IS NULL AND g.first_seen < ?3 AND g.last_seen >= ?2 "
+    "ORDER BY g.severity, g.first_seen, g.id";
 
+/* The incidents of muni (NULL: every 団体) in [from, to). */
 static int
-incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
+incidents(struct store *st, struct store_rpt *k, const char *muni,
+    int64_t from_us, int64_t to_us, const struct report_incident **out,
+    size_t *nout)
 {
 	struct report_incident *v = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = store_stmt(st, SQL_INCIDENTS)) == NULL)
+	if ((s = store_stmt(
+		 st, muni != NULL ? SQL_INCIDENTS : SQL_INCIDENTS_ALL)) == NULL)
 		return -1;
-	bind_muni(s, 1, r->muni_code);
-	sqlite3_bind_int64(s, 2, r->from_us);
-	sqlite3_bind_int64(s, 3, r->to_us);
+	bind_muni(s, 1, muni);
+	sqlite3_bind_int64(s, 2, from_us);
+	sqlite3_bind_int64(s, 3, to_us);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *src = col(k, s, 4), *dst = col(k, s, 5);
 		const char *status = col(k, s, 7), *reason = col(k, s, 8);
@@ -218,12 +228,18 @@ incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
 		v = grow(v, &cap, n, sizeof(*v));
 		x = &v[n++];
 		x->id = col_i64(s, 0);
+		x->muni = col(k, s, 16);
 		x->severity = sqlite3_column_int(s, 1);
 		x->use_case = col(k, s, 2);
 		x->summary = col(k, s, 3);
 		x->host = src && *src ? src : dst;
 		x->detected_us = col_i64(s, 6);
-		x->acked_us = col_i64(s, 9);
+		/* 団体確認: the 団体's acknowledgement of the notification
+		 * (store_notify_ack); without one, the triage
+		 * acknowledgement */
+		x->acked_us = sqlite3_column_type(s, 15) != SQLITE_NULL ?
+		    col_i64(s, 15) :
+		    col_i64(s, 9);
 		x->closed_us = col_i64(s, 11);
 		x->notified_us = col_i64(s, 12);
 		if (status == NULL)
@@ -241,8 +257,8 @@ incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
 		x->channel = chan;
 	}
 	keep(k, v);
-	r->incidents = v;
-	r->nincidents = n;
+	*out = v;
+	*nout = n;
 	return step_end(st, s, rc, "incidents");
 }
 
@@ -602,7 +618,9 @@ store_report_monthly(
     struct store *st, struct store_rpt *k, struct report_monthly *r)
 {
 	memset(r->by_sev, 0, sizeof(r->by_sev));
-	if (counts(st, k, r) == -1 || incidents(st, k, r) == -1 ||
+	if (counts(st, k, r) == -1 ||
+	    incidents(st, k, r->muni_code, r->from_us, r->to_us, &r->incidents,
+		&r->nincidents) == -1 ||
 	    sep_findings(st, k, r->muni_code, r->from_us, r->to_us, &r->sep,
 		&r->nsep) == -1 ||
 	    sources(st, k, r->muni_code, r->from_us, r->to_us, &r->sources,
@@ -832,6 +850,8 @@ store_report_audit(
 	if (sources(st, k, NULL, a->from_us, a->to_us, &a->inventory,
 		&a->ninventory, &a->timesync, &a->ntimesync) == -1 ||
 	    users(st, k, a) == -1 || logins(st, k, a) == -1 ||
+	    incidents(st, k, NULL, a->from_us, a->to_us, &a->incidents,
+		&a->nincidents) == -1 ||
 	    changes(st, k, a) == -1 ||
 	    sep_findings(
 		st, k, NULL, a->from_us, a->to_us, &a->sep, &a->nsep) == -1)

@@ -260,6 +260,10 @@ audit(const struct ropts *o)
 	int rc;
 
 	memset(&a, 0, sizeof(a));
+	/* DOMAIN.md §D.2 defaults, as in the monthly report */
+	a.sla_notify_s[1] = 30 * 60;
+	a.sla_notify_s[2] = 60 * 60;
+	a.sla_notify_s[3] = 24 * 3600;
 	if (o->from == NULL || o->to == NULL ||
 	    time_parse_arg(o->from, &a.from_us) != 0 ||
 	    time_parse_arg(o->to, &a.to_us) != 0 || a.to_us < a.from_us) {

@@ -602,6 +602,7 @@ struct report_count {
 
 struct report_incident {
 	int64_t id;
+	const char *muni; /* 団体コード (the audit pack lists every 団体) */
 	int severity;
 	const char *use_case;
 	const char *summary;
@@ -707,6 +708,11 @@ struct report_audit {
 	const struct report_retention *retention;
 	size_t nretention;
 	struct report_archive archive; /* integrity proof */
+	/* incident-handling records: detection -> notification ->
+	 * acknowledgement -> closure, every 団体 (§E.2 item 6) */
+	const struct report_incident *incidents;
+	size_t nincidents;
+	int64_t sla_notify_s[6];
 	const struct report_timesync *timesync;
 	size_t ntimesync;
 	const struct report_user *users;

@@ -261,31 +261,41 @@ span(int64_t a, int64_t b)
 	return a && b && b >= a ? (b - a) / TIME_US_PER_SEC : -1;
 }
 
+/* The incident list; with_muni adds the 団体 (the audit pack's list spans
+ * every 団体). */
 static void
-monthly_incidents(struct emit *e, const struct report_monthly *r)
+sec_incidents(struct emit *e, const struct report_incident *inc, size_t n,
+    const int64_t sla_notify_s[6], int with_muni)
 {
-	static const struct col cols[] = { { "id", "ID" },
-		{ "severity", "重要度" }, { "use_case", "ユースケース" },
-		{ "summary", "概要" }, { "host", "対象" },
-		{ "detected", "検知" }, { "notified", "通知" },
-		{ "channel", "通知手段" }, { "acknowledged", "団体確認" },
-		{ "closed", "完了" }, { "time_to_notify_s", "通知所要" },
+	static const struct col cols[] = { { "municipality", "団体コード" },
+		{ "id", "ID" }, { "severity", "重要度" },
+		{ "use_case", "ユースケース" }, { "summary", "概要" },
+		{ "host", "対象" }, { "detected", "検知" },
+		{ "notified", "通知" }, { "channel", "通知手段" },
+		{ "acknowledged", "団体確認" }, { "closed", "完了" },
+		{ "time_to_notify_s", "通知所要" },
 		{ "time_to_ack_s", "確認所要" }, { "sla", "SLA" },
 		{ "status", "対応状況" }, { "action", "推奨対応" } };
+	const struct col *cv = with_muni ? cols : cols + 1;
+	size_t nc = with_muni ? 16 : 15;
 	char sev[8][4];
 	size_t i;
 
-	emit_table(e, "incidents", "インシデント一覧", cols, 15);
-	for (i = 0; i < r->nincidents; i++) {
-		const struct report_incident *x = &r->incidents[i];
+	emit_table(e, "incidents",
+	    with_muni ? "インシデント対応記録 (検知→通知→確認→完了)" :
+			"インシデント一覧",
+	    cv, nc);
+	for (i = 0; i < n; i++) {
+		const struct report_incident *x = &inc[i];
 		int s = x->severity >= 1 && x->severity <= 5 ? x->severity : 5;
 		int64_t ttn = span(x->detected_us, x->notified_us);
-		const char *sla = r->sla_notify_s[s] == 0 ? "-" :
-		    ttn < 0				  ? "未通知" :
-		    ttn <= r->sla_notify_s[s]		  ? "達成" :
-							    "超過";
-		struct cell c[15];
+		const char *sla = sla_notify_s[s] == 0 ? "-" :
+		    ttn < 0			       ? "未通知" :
+		    ttn <= sla_notify_s[s]	       ? "達成" :
+							 "超過";
+		struct cell all[16], *c = all + 1;
 
+		all[0] = C_STR(x->muni ? x->muni : "");
 		snprintf(sev[i % 8], sizeof(sev[0]), "S%d", s);
 		c[0] = C_INT(x->id);
 		c[1] = C_STR(sev[i % 8]);
@@ -302,9 +312,9 @@ monthly_incidents(struct emit *e, const struct report_monthly *r)
 		c[12] = C_STR(sla);
 		c[13] = C_STR(x->status);
 		c[14] = C_STR(x->action);
-		emit_row(e, c);
+		emit_row(e, with_muni ? all : c);
 	}
-	emit_table_end(e, r->nincidents, "インシデントなし");
+	emit_table_end(e, n, "インシデントなし");
 }
 
 int
@@ -319,7 +329,7 @@ report_monthly_render(const struct report_monthly *r, enum report_format fmt,
 	emit_begin(&e, fmt, wareki, out, title, "monthly");
 	monthly_header(&e, r);
 	monthly_summary(&e, r);
-	monthly_incidents(&e, r);
+	sec_incidents(&e, r->incidents, r->nincidents, r->sla_notify_s, 0);
 	sec_sep(&e, r->sep, r->nsep);
 	sec_sources(
 	    &e, "sources", "ログ送信元の稼働状況", r->sources, r->nsources);
@@ -451,6 +461,7 @@ report_audit_render(const struct report_audit *a, enum report_format fmt,
 	audit_timesync(&e, a);
 	audit_users(&e, a);
 	audit_changes(&e, a);
+	sec_incidents(&e, a->incidents, a->nincidents, a->sla_notify_s, 1);
 	audit_exceptions(&e, a);
 	sec_sep(&e, a->sep, a->nsep);
 	return emit_end(&e);

@@ -69,4 +69,9 @@ like "$out" 'login_failed: bad password' "failed login"
 like "$out" '"sha256": "0123abcd"' "policy change"
 like "$out" 'kita-fw \[10.12.16.1\] \(242519\)' "inventory: every source"
 like "$out" '"result": "不整合あり"' "audit pack: integrity proof shows the bad run"
+out=$("$SECCLOUD" report audit --from 2026-11-01 --to 2026-11-30 \
+    -d "$tmp/data" --format csv)
+like "$out" 'incidents,242501,1,S1,GL-SEP-02,GL-SEP-02,10\.11\.16\.5,2026-11-10 00:00 JST,2026-11-10 00:02 JST,webhook,2026-11-10 00:20 JST,2026-11-10 01:30 JST,120,1080,達成,closed: true_positive' \
+    "audit pack: incident timeline detection -> notification -> ack -> closure"
+like "$out" 'incidents,242519,3,S1,GL-SEP-02,GL-SEP-02,10\.12\.16\.5,2026-11-10 00:00 JST,-,,-,-,-,-,未通知,new' "audit pack: every 団体's incidents, the unnotified one too"
 done_testing
