@@ -21,7 +21,7 @@ policies_libpolicies_a_SOURCES = \
 	policies/notify_memlog.c \
 	policies/report_emit.h \
 	policies/report_emit.c \
-	policies/report.c \
+	policies/report.c policies/report_actions.c \
 	policies/cmd_policy.c \
 	policies/cmd_report.c
 

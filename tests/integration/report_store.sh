@@ -47,6 +47,14 @@ like "$out" 'retention,archive,[^,]*,1826,183,蓄積中/未達,最古保持 2026
     "archive kept 183 days (oldest kept 2026-06-01, month end 2026-12-01)"
 like "$out" '最終削除 2026-11-25 00:00:00 JST \(cli:root\): 2026-06-01 より前 31 セグメント 4567 件' \
     "what the last prune removed"
+like "$out" 'top_risks,1,S1,GL-SEP-02,GL-SEP-02,対応完了,三層分離の違反です' \
+    "executive summary: top risk with its recommended action"
+like "$out" 'requests,2,S2,GL-ACCESS-01,10\.11\.32\.7,対象アカウント' \
+    "executive summary: the open incident is a request to the 団体"
+like "$out" 'annex_contacts,架空中央市,S1-S2,webhook,http://127\.0\.0\.1:8088/242501' \
+    "annex: the 団体's own notification route"
+like "$out" 'annex_contacts,SOC 全体,S1,syslog,udp://127\.0\.0\.1:5514' \
+    "annex: the SOC-wide routes"
 out10=$("$SECCLOUD" report monthly --municipality 242501 --month 2026-10 \
     -d "$tmp/data" --format csv)
 like "$out10" 'not recorded' "October: archive verification not recorded"
