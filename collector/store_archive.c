@@ -62,3 +62,27 @@ store_archive_pruned(struct store *st, const struct store_archive_prune *p)
 	store_bind_text(s, 8, p->by ? p->by : "unknown");
 	return store_step_done(st, s);
 }
+
+int
+store_archive_verified_range(
+    struct store *st, const char *by, int64_t from_us, int64_t to_us)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "SELECT count(*) FROM archive_verifications WHERE by = ?1 "
+	    "AND range_from = ?2 AND range_to = ?3");
+	int rc, n = 0;
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, by);
+	sqlite3_bind_int64(s, 2, from_us);
+	sqlite3_bind_int64(s, 3, to_us);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n = sqlite3_column_int(s, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return n > 0;
+}

@@ -37,5 +37,9 @@ struct store_archive_prune {
 int store_archive_verified(
     struct store *, const struct store_archive_verification *);
 int store_archive_pruned(struct store *, const struct store_archive_prune *);
+/* Whether a run by `by` covering exactly [from_us, to_us) is recorded:
+ * 1 yes, 0 no, -1 error (logged). */
+int store_archive_verified_range(
+    struct store *, const char *by, int64_t from_us, int64_t to_us);
 
 #endif

@@ -5,7 +5,9 @@
 # (segments checked, who ran it, the oldest day held); the month's report
 # says 正常 with that count; a segment altered on disk makes verify exit 1
 # and record a bad run naming that segment, and the report then says
-# 不整合あり with the segment; a prune records what it removed.
+# 不整合あり with the segment; a prune records what it removed.  The
+# collector's own daily check records one run (by "collector") over one
+# whole JST day before today, and a restart does not repeat it.
 . "${top_srcdir:-.}/tests/integration/collector_lib.sh"
 
 start_collector --listen tcp:127.0.0.1:0
@@ -14,24 +16,36 @@ printf 'EVIDENCE-1\nEVIDENCE-2\nEVIDENCE-3\n' >"$T/lines"
 logger -n 127.0.0.1 -P "$TCP_PORT" -T --rfc3164 -p local7.notice -f "$T/lines"
 wait_for 10 archive_has EVIDENCE-3
 ok $? "three lines archived"
+sql() { sqlite3 -cmd ".timeout 5000" "$T/data/seccloud.db" "$1"; }
+daily_row() { [ "$(sql "SELECT count(*) FROM archive_verifications WHERE by = 'collector'")" -ge 1 ]; }
+wait_for 10 daily_row
+ok $? "the collector's daily check recorded its run"
+now=$(($(date +%s) * 1000000))
+is "$(sql "SELECT result, range_to - range_from, (range_to / 1000000 + 9 * 3600) % 86400, range_to <= $now FROM archive_verifications WHERE by = 'collector'")" \
+    "ok|86400000000|0|1" "ok, over one whole JST day that has ended"
 stop_collector
 ok $? "clean stop (the segment is sealed)"
+start_collector --listen tcp:127.0.0.1:0
+ok $? "restarted"
+stop_collector
+is "$(sql "SELECT max(n) FROM (SELECT count(*) AS n FROM archive_verifications WHERE by = 'collector' GROUP BY range_from)")" 1 \
+    "a restart does not check the same day again"
 
-sql() { sqlite3 -cmd ".timeout 5000" "$T/data/seccloud.db" "$1"; }
 out=$("$SECCLOUD" archive -d "$T/data" verify)
 is "$?" 0 "verify: intact"
 like "$out" 'archive verify: ok \([1-9][0-9]* segments checked\)' "says how many"
-is "$(sql "SELECT count(*) FROM archive_verifications")" 1 "one run recorded"
-is "$(sql "SELECT result, first_bad IS NULL, by FROM archive_verifications")" \
+CLI="by LIKE 'cli:%'"
+is "$(sql "SELECT count(*) FROM archive_verifications WHERE $CLI")" 1 "one run recorded"
+is "$(sql "SELECT result, first_bad IS NULL, by FROM archive_verifications WHERE $CLI")" \
     "ok|1|cli:$(id -un)" "ok, no bad segment, run by this user"
-segs=$(sql "SELECT segments FROM archive_verifications")
+segs=$(sql "SELECT segments FROM archive_verifications WHERE $CLI")
 [ "$segs" -ge 1 ] 2>/dev/null
 ok $? "segments checked recorded ($segs)"
-day=$(sql "SELECT strftime('%Y-%m-%d', ts / 1000000 + 9 * 3600, 'unixepoch') FROM archive_verifications")
+day=$(sql "SELECT strftime('%Y-%m-%d', ts / 1000000 + 9 * 3600, 'unixepoch') FROM archive_verifications WHERE $CLI")
 month=$(printf '%s' "$day" | cut -c1-7)
 seg=$(ls "$T/data/archive" | grep '\.zst$' | head -1)
 segday=$(printf '%s' "$seg" | cut -c1-10)
-is "$(sql "SELECT oldest_day FROM archive_verifications")" "$segday" \
+is "$(sql "SELECT oldest_day FROM archive_verifications WHERE $CLI")" "$segday" \
     "the oldest day held"
 
 report() {
@@ -41,8 +55,8 @@ report() {
 out=$(report)
 ok $? "monthly report for $month"
 like "$out" 'archive,result,正常 \(改ざんなし\)' "report: archive ok"
-like "$out" "1 回の検証がすべて正常 \\(最終: cli:$(id -un), $segs セグメント\\)" \
-    "report: runs, who, segments"
+like "$out" "[12] 回の検証がすべて正常 \\(最終: cli:$(id -un), $segs セグメント\\)" \
+    "report: runs (the collector's daily one too if in this month), who, segments"
 
 # alter the sealed segment: one byte in the middle
 num=$(printf '%s' "$seg" | cut -c12-27 | sed 's/^0*//')
