@@ -3,7 +3,8 @@
 # webhook receiver (tests/integration/webhook_receiver.py, python3's
 # http.server), along the policy's route for the 団体.
 # Expect:
-# - 200 FortiGate lines of one forbidden flow (GL-SEP-02, S1) in one group
+# - 10000 FortiGate lines of one forbidden flow (GL-SEP-02, S1) in one
+#   group
 #   give exactly ONE webhook POST with the rule, 団体, severity and group
 #   id; the receiver's first answer is 500, so it is retried, and the
 #   notification log says ok after 2 attempts;
@@ -50,13 +51,10 @@ ok $? "collector ready"
 sql() { sqlite3 -cmd ".timeout 5000" "$T/data/seccloud.db" "$1"; }
 # flow SRC N TAG : N FortiGate lines of one forbidden flow (L -> internet)
 flow() {
-	i=0
-	: >"$T/lines"
-	while [ "$i" -lt "$2" ]; do
-		printf 'date=2026-11-22 time=17:53:26 devname="lo-fw" type="traffic" srcip=%s srcport=51000 dstip=198.51.100.7 dstport=443 proto=6 action="accept" %s-%d\n' \
-		    "$1" "$3" "$i" >>"$T/lines"
-		i=$((i + 1))
-	done
+	awk -v src="$1" -v n="$2" -v tag="$3" 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "date=2026-11-22 time=17:53:26 devname=\"lo-fw\" type=\"traffic\" srcip=%s srcport=51000 dstip=198.51.100.7 dstport=443 proto=6 action=\"accept\" %s-%d\n", src, tag, i
+	}' >"$T/lines"
 	logger -n 127.0.0.1 -P "$TCP_PORT" -T --rfc3164 -p local7.notice \
 	    -f "$T/lines"
 }
@@ -66,9 +64,9 @@ posts() { grep -c "^$1 " "$T/hook.log" 2>/dev/null || echo 0; }
 nrows() { [ "$(sql "SELECT count(*) FROM notifications WHERE $1")" -ge "$2" ]; }
 
 # 1. a burst in one group: one notification, retried once
-flow 10.11.16.5 200 BURST
-wait_for 20 alerts_at_least 10.11.16.5 200
-ok $? "200 policy alerts stored"
+flow 10.11.16.5 10000 BURST
+wait_for 60 alerts_at_least 10.11.16.5 10000
+ok $? "10000 policy alerts stored"
 is "$(sql "SELECT count(*) FROM alert_groups WHERE gid = 3")" 1 "in one group"
 GID=$(sql "SELECT id FROM alert_groups WHERE gid = 3")
 wait_for 20 nrows "result = 'ok'" 1
