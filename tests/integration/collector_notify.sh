@@ -11,7 +11,9 @@
 # - the group closed and fired again is notified again ("reopened");
 # - with the receiver gone, ingestion goes on (lines archived, alerts
 #   stored) and the failure is recorded in the notification log and the
-#   counters; the monthly report shows the notification time.
+#   counters; the monthly report shows the notification time;
+# - SIGHUP with a new route and notify-options: what was queued before
+#   is delivered or failed once (not lost), new groups use the new route.
 # The route takes S1 only: the S2 clock-skew alert the fixed FortiGate
 # date raises is not notified, so every POST here is of the flow.
 . "${top_srcdir:-.}/tests/integration/collector_lib.sh"
@@ -134,8 +136,39 @@ inc = [i for i in r["incidents"] if i["id"] == int(sys.argv[2])]
 print(len(inc), inc[0]["notified"] != None if inc else "-")' "$T/report.json" "$GID")" \
     "1 True" "the incident shows its notification time"
 
+# 4. SIGHUP with a new route and new notify-options: a notification
+# queued before the reload is not lost, a new group goes to the new route
+python3 "$RECV" "$T/port2" "$T/hook2.log" 0 &
+RPID2=$!
+EXTRA_PIDS=$RPID2
+wait_for 10 test -s "$T/port2"
+ok $? "a second receiver"
+HPORT2=$(cat "$T/port2")
+flow 10.11.16.7 5 BEFORE
+G3=
+g3() { G3=$(sql "SELECT group_id FROM alerts WHERE src = '10.11.16.7' LIMIT 1"); [ -n "$G3" ]; }
+wait_for 20 g3
+ok $? "a group stored before the reload (receiver still down)"
+sed -e "s#127.0.0.1:$HPORT/#127.0.0.1:$HPORT2/#" -e 's/attempts 3/attempts 2/' \
+    "$T/policy.conf" >"$T/policy.new" && mv "$T/policy.new" "$T/policy.conf"
+kill -HUP "$CPID"
+wait_for 10 grep -q 'notifier restarted with the new notify-options' "$T/err"
+ok $? "reload: a new notifier for the new notify-options"
+flow 10.11.16.8 5 AFTER
+wait_for 20 sh -c "grep -q '^200 ' '$T/hook2.log'"
+ok $? "a new group after the reload reaches the new route"
+G4=$(sql "SELECT group_id FROM alerts WHERE src = '10.11.16.8' LIMIT 1")
+is "$(grep '^200 ' "$T/hook2.log" | head -1 | cut -d' ' -f3- | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["group_id"])')" "$G4" "its group id"
+g3done() { nrows "group_id = $G3 AND result IS NOT NULL" 1; }
+wait_for 20 g3done
+ok $? "the notification queued before the reload reached its outcome"
+is "$(sql "SELECT count(*) FROM notifications WHERE group_id = $G3")" 1 \
+    "once, not lost and not doubled"
+
 stop_collector
 ok $? "clean stop"
-grep -q 'notify-sent=2 ' "$T/err"
-ok $? "the stop line reports notify-sent=2"
+grep -q 'notify-failed=[12] ' "$T/err" && grep -q 'notify-sent=[34] ' "$T/err"
+ok $? "the stop line reports the notifier's counts"
 done_testing
