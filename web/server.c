@@ -492,7 +492,9 @@ web_request_cb(struct evhttp_request *req, void *arg)
 		evhttp_connection_get_peer(conn, &peer, &port);
 	}
 	snprintf(r.addr, sizeof(r.addr), "%s", peer != NULL ? peer : "");
+	web_conn_request_read(r.w, conn);
 	dispatch(&r);
+	web_conn_request_done(r.w, conn);
 	evhttp_clear_headers(&r.query);
 	evhttp_clear_headers(&r.form);
 	free(r.body);

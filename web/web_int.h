@@ -19,6 +19,8 @@
 
 #include "collector/store_web.h"
 #include "common/buf.h"
+#include "common/log.h"
+#include "common/sc_limits.h"
 #include "policies/policy.h"
 
 /* Sessions: idle and absolute lifetime; login throttling. */
@@ -51,6 +53,13 @@ struct web_throttle_slot {
 	int fails;
 };
 
+/* Connections (conn.c): each request must be read in full within the
+ * deadline; connections per client address and in all are capped. */
+#define WEB_REQUEST_DEADLINE_SEC 20
+#define WEB_CONN_PER_ADDR 32
+#define WEB_CONN_SLOTS SC_HTTP_CONN_MAX
+struct web_conn;
+
 struct web {
 	struct event_base *base;
 	struct evhttp *http;
@@ -60,6 +69,12 @@ struct web {
 	int timeout;
 	struct policy_slot *policy; /* for reports; reloaded on SIGHUP */
 	const char *policy_path;
+	int deadline; /* seconds to read one request */
+	int conn_per_addr;
+	struct web_conn *conns[WEB_CONN_SLOTS];
+	int nconns;
+	uint64_t conn_slow, conn_refused; /* closed: too slow, too many */
+	struct ratelim slow_warn, many_warn;
 	struct web_throttle_slot throttle[WEB_THROTTLE_SLOTS];
 };
 
@@ -96,6 +111,13 @@ struct web_req {
 	char addr[64]; /* client address */
 	struct buf out;
 };
+
+/* conn.c: the bufferevent callback that guards each connection, and the
+ * request-read deadline: off once a request is read, on again after its
+ * reply. */
+struct bufferevent *web_conn_bevcb(struct event_base *, void *web);
+void web_conn_request_read(struct web *, struct evhttp_connection *);
+void web_conn_request_done(struct web *, struct evhttp_connection *);
 
 /* server.c */
 extern const struct web_route web_routes[];
