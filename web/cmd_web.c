@@ -411,6 +411,10 @@ web_serve(struct web *w, const struct web_opts *o)
 	}
 	if (web_drop(o->user != NULL ? o->user : "_seccloud") == -1)
 		return -1;
+	if (web_pw_start(w) == -1) {
+		log_warnx("web: cannot start the password worker");
+		return -1;
+	}
 	sigs[0] = evsignal_new(w->base, SIGTERM, on_signal, w);
 	sigs[1] = evsignal_new(w->base, SIGINT, on_signal, w);
 	sigs[2] = evsignal_new(w->base, SIGHUP, on_signal, w);
@@ -477,6 +481,7 @@ cmd_web(int argc, char **argv)
 	w->policy_path = set->policy;
 	w->policy = policy_slot_new(p);
 	rc = web_serve(w, &o) == -1 ? 1 : 0;
+	web_pw_stop(w); /* before evhttp_free frees the waiting requests */
 	store_close(w->st);
 	policy_slot_free(w->policy);
 	if (w->http != NULL)

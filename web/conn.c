@@ -14,8 +14,10 @@
  * on the next turn of the loop (the evhttp_connection is its
  * bufferevent's callback argument by then), holding a reference on the
  * bufferevent meanwhile so a connection that closes at once is seen as
- * gone rather than freed under us.  From then on evhttp's close callback
- * ends the guard.
+ * gone rather than freed under us (a request read before that turn binds
+ * it at once).  From then on evhttp's close callback ends the guard.  A
+ * request being answered (a login waiting for its password check) is
+ * never cut: the deadline runs between replies and requests only.
  */
 #include "config.h"
 
@@ -38,6 +40,7 @@ struct web_conn {
 	struct event *timer; /* bind, then the request deadline */
 	char addr[64];
 	int slot;
+	int busy; /* a request is read and not yet answered */
 };
 
 static void conn_deadline(evutil_socket_t, short, void *);
@@ -79,8 +82,24 @@ conn_arm(struct web_conn *c)
 {
 	struct timeval tv = { c->w->deadline, 0 };
 
+	evtimer_del(c->timer); /* event_assign wants it idle */
 	event_assign(c->timer, c->w->base, -1, 0, conn_deadline, c);
 	evtimer_add(c->timer, &tv);
+}
+
+/* Bind the guard to its evhttp connection; drops our bufferevent ref. */
+static void
+conn_attach(struct web_conn *c, struct evhttp_connection *evcon)
+{
+	char *peer = NULL;
+	ev_uint16_t port = 0;
+
+	c->evcon = evcon;
+	bufferevent_decref(c->bev);
+	c->bev = NULL;
+	evhttp_connection_get_peer(evcon, &peer, &port);
+	snprintf(c->addr, sizeof(c->addr), "%s", peer != NULL ? peer : "");
+	evhttp_connection_set_closecb(evcon, conn_closed, c);
 }
 
 /* Next turn of the loop after the accept: bind the guard to the
@@ -89,30 +108,28 @@ static void
 conn_bind(evutil_socket_t fd, short what, void *arg)
 {
 	struct web_conn *c = arg;
-	struct bufferevent *bev = c->bev;
 	struct web *w = c->w;
 	bufferevent_data_cb rcb = NULL, wcb = NULL;
 	bufferevent_event_cb ecb = NULL;
 	void *cbarg = NULL;
-	char *peer = NULL;
-	ev_uint16_t port = 0;
 
 	(void)fd;
 	(void)what;
-	bufferevent_getcb(bev, &rcb, &wcb, &ecb, &cbarg);
-	c->bev = NULL;
+	if (c->evcon != NULL) {
+		/* a whole request came first and bound it (request_read) */
+		if (!c->busy)
+			conn_arm(c);
+		return;
+	}
+	bufferevent_getcb(c->bev, &rcb, &wcb, &ecb, &cbarg);
 	if (ecb == NULL || cbarg == NULL) {
 		/* evhttp freed it already (bufferevent_free clears the
 		 * callbacks); ours is the last reference */
-		bufferevent_decref(bev);
+		bufferevent_decref(c->bev);
 		conn_end(c);
 		return;
 	}
-	c->evcon = cbarg;
-	bufferevent_decref(bev);
-	evhttp_connection_get_peer(c->evcon, &peer, &port);
-	snprintf(c->addr, sizeof(c->addr), "%s", peer != NULL ? peer : "");
-	evhttp_connection_set_closecb(c->evcon, conn_closed, c);
+	conn_attach(c, cbarg);
 	if (c->slot < 0 || conn_per_addr(w, c->addr) > w->conn_per_addr) {
 		w->conn_refused++;
 		if (ratelim_ok(&w->many_warn, NULL))
@@ -134,6 +151,8 @@ conn_deadline(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (c->busy)
+		return; /* being answered: request_done arms it again */
 	w->conn_slow++;
 	if (ratelim_ok(&w->slow_warn, NULL))
 		log_warnx("web: %s: request not read within %d s, connection "
@@ -181,12 +200,25 @@ web_conn_bevcb(struct event_base *base, void *arg)
 	return bev;
 }
 
+/* The guard of evcon: bound to it, or not yet bound but holding its
+ * bufferevent (a whole request arrived before the bind turn: bind now). */
 static struct web_conn *
 conn_find(struct web *w, struct evhttp_connection *evcon)
 {
-	for (int i = 0; evcon != NULL && i < WEB_CONN_SLOTS; i++)
+	struct bufferevent *bev;
+
+	if (evcon == NULL)
+		return NULL;
+	for (int i = 0; i < WEB_CONN_SLOTS; i++)
 		if (w->conns[i] != NULL && w->conns[i]->evcon == evcon)
 			return w->conns[i];
+	bev = evhttp_connection_get_bufferevent(evcon);
+	for (int i = 0; i < WEB_CONN_SLOTS; i++)
+		if (w->conns[i] != NULL && w->conns[i]->evcon == NULL &&
+		    w->conns[i]->bev == bev) {
+			conn_attach(w->conns[i], evcon);
+			return w->conns[i];
+		}
 	return NULL;
 }
 
@@ -195,8 +227,10 @@ web_conn_request_read(struct web *w, struct evhttp_connection *evcon)
 {
 	struct web_conn *c = conn_find(w, evcon);
 
-	if (c != NULL)
-		evtimer_del(c->timer);
+	if (c != NULL) {
+		c->busy = 1;
+		evtimer_del(c->timer); /* the deadline, or a bind made moot */
+	}
 }
 
 void
@@ -204,6 +238,8 @@ web_conn_request_done(struct web *w, struct evhttp_connection *evcon)
 {
 	struct web_conn *c = conn_find(w, evcon);
 
-	if (c != NULL)
+	if (c != NULL) {
+		c->busy = 0;
 		conn_arm(c);
+	}
 }

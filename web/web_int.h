@@ -33,6 +33,9 @@
 #define WEB_PAGE_MAX (8 * 1024 * 1024) /* one response body */
 #define WEB_INBOX_PAGE 50
 
+/* Password checks waiting for the worker (pwworker.c) at most. */
+#define WEB_PW_QUEUE 64
+
 /* scrypt parameters for new hashes: N = 2^15, r 8, p 1 (32 MiB). */
 #define WEB_SCRYPT_LOGN 15
 #define WEB_SCRYPT_R 8
@@ -75,6 +78,7 @@ struct web {
 	int nconns;
 	uint64_t conn_slow, conn_refused; /* closed: too slow, too many */
 	struct ratelim slow_warn, many_warn;
+	struct web_pw *pw; /* the password worker */
 	struct web_throttle_slot throttle[WEB_THROTTLE_SLOTS];
 };
 
@@ -110,6 +114,7 @@ struct web_req {
 	const char *scope; /* municipal: own 団体, or NULL */
 	char addr[64]; /* client address */
 	struct buf out;
+	int async; /* the handler replies later and frees the request */
 };
 
 /* conn.c: the bufferevent callback that guards each connection, and the
@@ -119,9 +124,28 @@ struct bufferevent *web_conn_bevcb(struct event_base *, void *web);
 void web_conn_request_read(struct web *, struct evhttp_connection *);
 void web_conn_request_done(struct web *, struct evhttp_connection *);
 
+/*
+ * pwworker.c: web_pw_verify on a worker thread.  The job's done callback
+ * runs on the event loop with good set; drop runs instead at exit, for a
+ * job that never finished (the request must not be answered then).
+ */
+struct web_pwjob {
+	struct web_pwjob *next;
+	char *pw; /* cleansed by the worker */
+	const char *hash;
+	int good;
+	void (*done)(struct web_pwjob *);
+	void (*drop)(struct web_pwjob *);
+};
+int web_pw_start(struct web *);
+int web_pw_submit(struct web *, struct web_pwjob *); /* -1: queue full */
+void web_pw_stop(struct web *);
+
 /* server.c */
 extern const struct web_route web_routes[];
 void web_request_cb(struct evhttp_request *, void *);
+/* Free a request context (after an async handler has replied). */
+void web_req_free(struct web_req *);
 /* The route for path and method (fills r->id / r->name), or NULL; *known
  * says whether the path exists for another method. */
 const struct web_route *web_route_find(
