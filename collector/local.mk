@@ -4,7 +4,7 @@ collector_libcollector_a_SOURCES = \
 	collector/collector.h collector/collector_int.h \
 	collector/cmd_collector.c collector/cmd_archive.c \
 	collector/collector_run.c collector/collector_conf.c \
-	collector/counters.c \
+	collector/counters.c collector/notify_hook.c \
 	collector/parse.c collector/parse_rfc5424.c collector/parse_rfc3164.c \
 	collector/frame.c collector/tag.c collector/pipeline.c \
 	collector/listen_udp.c collector/listen_stream.c \

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,10 @@ one_packet(struct sensor *s, int linktype, const struct pcap_pkthdr *h,
 {
 	struct sc_pkt p;
 
+	if (s->mt != NULL) {
+		mt_dispatch(s, linktype, h, data);
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	p.raw = data;
 	p.caplen = h->caplen;
@@ -70,6 +75,8 @@ read_pcap(
 	lt = pcap_datalink(pc);
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1 && !s->stop)
 		one_packet(s, lt, h, data);
+	if (s->mt != NULL) /* pcap's buffer goes with the handle */
+		mt_sync(s);
 	if (r == PCAP_ERROR) {
 		snprintf(err, errlen, "%s: %s", path, pcap_geterr(pc));
 		pcap_close(pc);
@@ -224,17 +231,26 @@ sensor_live_run(struct sensor *s, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int r;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	int r, fd;
 	uint64_t n = 0;
 
 	if (s->cap == NULL) {
 		snprintf(err, errlen, "capture not open");
 		return -1;
 	}
+	/* Non-blocking reads and our own poll: with TPACKET_V3 a blocking
+	 * read may never time out on an idle interface, and idle is when
+	 * flows expire and the workers' partial batches must go. */
+	fd = pcap_get_selectable_fd(s->cap->pcap);
+	if (fd >= 0 && pcap_setnonblock(s->cap->pcap, 1, ebuf) != 0)
+		fd = -1;
 	while (!s->stop) {
 		r = pcap_next_ex(s->cap->pcap, &h, &data);
 		if (r == 1)
 			one_packet(s, s->cap->linktype, h, data);
+		else if (r == 0 && s->mt != NULL)
+			mt_publish(s, 1);
 		else if (r == 0)
 			flow_expire(s->flows, s->last_ts);
 		else if (r == PCAP_ERROR_BREAK)
@@ -245,8 +261,15 @@ sensor_live_run(struct sensor *s, char *err, size_t errlen)
 			return -1;
 		}
 		if (++n % 4096 == 0 || r == 0) {
+			if (s->mt != NULL && r != 0)
+				mt_publish(s, 0);
 			live_stats(s);
 			sensor_pump_outputs(s);
+		}
+		if (r == 0 && fd >= 0) {
+			struct pollfd pfd = { fd, POLLIN, 0 };
+
+			(void)poll(&pfd, 1, 100);
 		}
 	}
 	live_stats(s);

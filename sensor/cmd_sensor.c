@@ -5,7 +5,7 @@
  *   seccloud sensor [-c CONF [-n NAME]] [-r FILE]... [-i IFACE]
  *                   [--rules FILE]... [--policy FILE] [--eve FILE]
  *                   [-S HOST:PORT [--tls]] [--midstream] [--flows]
- *                   [--stats] [-u USER] [-F BPF]
+ *                   [--workers N] [--stats] [-u USER] [-F BPF]
  *
  * With -c, the `sensor NAME { }` block of seccloud.conf (the first one
  * without -n) and the shared rule files, variables, policy and user are
@@ -55,7 +55,7 @@ usage(FILE *fp)
 	    "           [--rules FILE]... [--policy FILE]\n"
 	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls [--ca FILE]]]\n"
 	    "           [--midstream] [--inline] [--stream-depth BYTES]\n"
-	    "           [-F FILTER] [-u USER] [--stats]\n\n"
+	    "           [--workers N] [-F FILTER] [-u USER] [--stats]\n\n"
 	    "Capture packets (files or a live interface), reassemble TCP,\n"
 	    "extract HTTP/DNS/TLS fields, match rules and report alerts as\n"
 	    "EVE JSON and RFC 5424 syslog to the collector.\n");
@@ -73,6 +73,7 @@ enum {
 	OPT_INLINE,
 	OPT_POLICY,
 	OPT_CA,
+	OPT_WORKERS,
 };
 
 static const struct option longopts[] = {
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "inline", no_argument, NULL, OPT_INLINE },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "ca", required_argument, NULL, OPT_CA },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -137,7 +139,7 @@ cmd_sensor(int argc, char **argv)
 	size_t nfiles = 0, nrules = 0;
 	glob_t defrules;
 	const char *user = NULL;
-	int ch, stats = 0, rc = 1;
+	int ch, stats = 0, rc = 1, workers = -1;
 	char err[512];
 	struct sensor_rules *sr = NULL;
 	struct sensor *s = NULL;
@@ -212,6 +214,18 @@ cmd_sensor(int argc, char **argv)
 		case OPT_STATS:
 			stats = 1;
 			break;
+		case OPT_WORKERS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end != '\0' || v < 1 || v > SENSOR_WORKERS_MAX) {
+				usage(stderr);
+				rc = 2;
+				goto out;
+			}
+			workers = (int)v;
+			break;
+		}
 		case OPT_DEPTH: {
 			char *end;
 			unsigned long long v = strtoull(optarg, &end, 10);
@@ -236,6 +250,8 @@ cmd_sensor(int argc, char **argv)
 	if (conf_path != NULL &&
 	    load_conf(conf_path, name, &cfg, &set, &user) != 0)
 		goto out;
+	if (workers > 0) /* the command line wins over the conf */
+		cfg.workers = workers;
 	if (optind != argc || (nfiles == 0 && cfg.iface == NULL)) {
 		usage(stderr);
 		rc = 2;

@@ -21,6 +21,7 @@ struct flow_table {
 	struct flow *lru_head, *lru_tail;
 	size_t n;
 	uint64_t next_id;
+	uint64_t id_step;
 	struct flow_limits lim;
 	uint64_t *ctr;
 	flow_end_fn end;
@@ -49,7 +50,15 @@ flow_table_new(
 	ft->end = end;
 	ft->arg = arg;
 	ft->next_id = 1;
+	ft->id_step = 1;
 	return ft;
+}
+
+void
+flow_table_set_ids(struct flow_table *ft, uint64_t first, uint64_t step)
+{
+	ft->next_id = first;
+	ft->id_step = step ? step : 1;
 }
 
 static uint32_t
@@ -200,7 +209,8 @@ flow_get(struct flow_table *ft, struct sc_pkt *p)
 	f->proto = p->proto;
 	f->ipver = p->ipver;
 	f->vlan = vlan;
-	f->id = ft->next_id++;
+	f->id = ft->next_id;
+	ft->next_id += ft->id_step;
 	f->first_us = f->last_us = p->ts_us;
 	f->hnext = ft->bucket[h & (ft->nbuckets - 1)];
 	ft->bucket[h & (ft->nbuckets - 1)] = f;

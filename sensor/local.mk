@@ -25,12 +25,13 @@ sensor_libsensor_a_SOURCES = \
 	sensor/app_tls.c \
 	sensor/detect.c \
 	sensor/output_eve.c \
-	sensor/output_syslog.c
+	sensor/output_syslog.c \
+	sensor/workers.c
 
 check_PROGRAMS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap \
-	tests/unit/test_sensor_syslog
+	tests/unit/test_sensor_syslog tests/unit/test_sensor_workers
 TESTS += tests/unit/test_sensor_decode tests/unit/test_sensor_pcap \
-	tests/unit/test_sensor_syslog
+	tests/unit/test_sensor_syslog tests/unit/test_sensor_workers
 EXTRA_DIST += tests/pcapgen/pcapgen.py
 
 FUZZ_PROGS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_http \

@@ -329,7 +329,8 @@ sensor_packet(struct sensor *s, struct sc_pkt *p)
 {
 	struct flow *f;
 
-	p->pcap_cnt = ++s->pcap_cnt;
+	if (p->pcap_cnt == 0) /* workers get it from the capture thread */
+		p->pcap_cnt = ++s->pcap_cnt;
 	if (p->ts_us > s->last_ts)
 		s->last_ts = p->ts_us;
 	if (decode_packet(&s->dec, p) != 0 || p->frag_held)
@@ -405,10 +406,17 @@ on_flow_end(void *arg, struct flow *f)
 
 	if (!f->released)
 		flow_release(s, f);
+	struct sensor *o = s->root != NULL ? s->root : s;
+
 	for (int d = 0; d < 2; d++) /* a closed flow holds nothing, still */
 		stream_clear(&s->sctx, &f->ts[d]);
-	if (s->eve != NULL && s->cfg.eve_flows)
-		eve_flow(s->eve, s, f);
+	if (o->eve != NULL && o->cfg.eve_flows) {
+		if (o->mt != NULL)
+			mt_lock(o);
+		eve_flow(o->eve, o, f);
+		if (o->mt != NULL)
+			mt_unlock(o);
+	}
 }
 
 void
@@ -443,6 +451,11 @@ sensor_emit(struct sensor *s, const struct sc_pkt *p, struct sensor_alert *a)
 		a->dst_tier = policy_tier_short(f->tier[!sd]);
 	}
 	s->ctr[CTR_ALERTS]++;
+	if (s->root != NULL) { /* a worker: the root's outputs */
+		s = s->root;
+		a->iface = s->cfg.iface;
+		mt_lock(s);
+	}
 	if (s->alert_fn != NULL)
 		s->alert_fn(s->alert_arg, a);
 	if (s->eve != NULL) {
@@ -452,6 +465,8 @@ sensor_emit(struct sensor *s, const struct sc_pkt *p, struct sensor_alert *a)
 	}
 	if (s->slog != NULL)
 		slog_alert(s->slog, a);
+	if (s->mt != NULL)
+		mt_unlock(s);
 }
 
 /* ---- life cycle ------------------------------------------------------ */
@@ -461,12 +476,19 @@ sensor_new(const struct sensor_config *cfg, const struct ruleset *rs)
 {
 	struct sensor *s = calloc(1, sizeof(*s));
 	struct flow_limits fl;
+	int nw = sensor_workers_resolve(cfg->workers);
 
 	if (s == NULL)
 		return NULL;
 	s->cfg = *cfg;
+	s->cfg.workers = nw;
 	s->rs = rs;
 	s->dec.ctr = s->ctr;
+	if (nw > 1) { /* the root: capture and outputs, no engine */
+		if (mt_start(s, nw) != 0)
+			goto fail;
+		return s;
+	}
 	if (cfg->defrag) {
 		s->dec.defrag = defrag_new(cfg->frag_memcap,
 		    (int64_t)cfg->frag_timeout_sec * 1000000, s->ctr);
@@ -499,6 +521,12 @@ sensor_flush(struct sensor *s)
 	struct flow_table *ft = s->flows;
 	struct flow_limits fl;
 
+	if (s->mt != NULL) {
+		mt_sync(s); /* the workers are idle until the next packet */
+		for (size_t i = 0; i < mt_nworkers(s); i++)
+			sensor_flush(mt_worker(s, i));
+		return;
+	}
 	if (ft == NULL)
 		return;
 	/* End every flow by swapping in an empty table. */
@@ -509,6 +537,9 @@ sensor_flush(struct sensor *s)
 	fl.udp_us = (int64_t)s->cfg.timeout_udp_sec * 1000000;
 	flow_table_free(ft);
 	s->flows = flow_table_new(&fl, s->ctr, on_flow_end, s);
+	if (s->flows != NULL && s->root != NULL)
+		flow_table_set_ids(s->flows, (uint64_t)s->worker_idx + 1,
+		    (uint64_t)s->root->cfg.workers);
 }
 
 void
@@ -517,6 +548,8 @@ sensor_free(struct sensor *s)
 	if (s == NULL)
 		return;
 	capture_close(s);
+	if (s->mt != NULL)
+		mt_stop(s); /* their flows end into the outputs below */
 	flow_table_free(s->flows);
 	s->flows = NULL;
 	detect_free(s->det);
@@ -545,13 +578,29 @@ sensor_open_outputs(struct sensor *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Counter i of the sensor and all its workers. */
+static uint64_t
+sensor_counter_at(const struct sensor *s, int i)
+{
+	uint64_t v = s->ctr[i];
+
+	if (s->mt != NULL)
+		for (size_t w = 0; w < mt_nworkers(s); w++)
+			v += mt_worker(s, w)->ctr[i];
+	return v;
+}
+
 void
 sensor_stats(const struct sensor *s, void (*fn)(void *, const char *, uint64_t),
     void *arg)
 {
+	uint64_t sum[CTR_MAX];
+
 	for (int i = 0; i < CTR_MAX; i++)
-		if (s->ctr[i] != 0)
-			fn(arg, sensor_counter_names[i], s->ctr[i]);
+		sum[i] = sensor_counter_at(s, i);
+	for (int i = 0; i < CTR_MAX; i++)
+		if (sum[i] != 0)
+			fn(arg, sensor_counter_names[i], sum[i]);
 }
 
 uint64_t
@@ -559,20 +608,24 @@ sensor_counter(const struct sensor *s, const char *name)
 {
 	for (int i = 0; i < CTR_MAX; i++)
 		if (strcmp(sensor_counter_names[i], name) == 0)
-			return s->ctr[i];
+			return sensor_counter_at(s, i);
 	return 0;
 }
 
 uint64_t
 sensor_alert_count(const struct sensor *s)
 {
-	return s->ctr[CTR_ALERTS];
+	return sensor_counter_at(s, CTR_ALERTS);
 }
 
 void
 sensor_pump_outputs(struct sensor *s)
 {
+	if (s->mt != NULL)
+		mt_lock(s);
 	if (s->slog != NULL)
 		slog_pump(s->slog);
 	eve_flush(s->eve);
+	if (s->mt != NULL)
+		mt_unlock(s);
 }

@@ -3,9 +3,14 @@
  * application fields, rule matching and output.  The contract for the rest
  * of the tree (cmd_sensor.c, `seccloud rules test`, `seccloud run`).
  *
- * A struct sensor is single-threaded: feed it packets (from pcap files or a
- * live interface), and it raises alerts through a callback and its
- * outputs.  The ruleset is borrowed: it must outlive the sensor.
+ * A struct sensor is driven from one thread: feed it packets (from pcap
+ * files or a live interface), and it raises alerts through a callback and
+ * its outputs.  With cfg.workers > 1 it runs that many worker threads
+ * behind the caller's (capture) thread; the alert callback and outputs
+ * are then called from the workers, one at a time (under a lock), and
+ * each flow's events keep their order.  sensor_read_file() returns once
+ * the workers have processed the whole file.  The ruleset is borrowed:
+ * it must outlive the sensor.
  *
  * ---------------------------------------------------------------------
  * Message format to the collector (RFC 5424 over TCP or TLS)
@@ -68,6 +73,7 @@ struct policy;
 struct ruleset;
 struct sensor;
 
+#define SENSOR_WORKERS_MAX 16
 #define SENSOR_EXCERPT_MAX 256 /* payload bytes in an alert's evidence */
 
 /* Policy alerts: gid SENSOR_POLICY_GID, sid from the use case:
@@ -87,6 +93,12 @@ struct sensor_config {
 	int midstream; /* pick up TCP sessions without a handshake */
 	int inline_mode; /* app protocol applies at once, not when ACKed */
 	int defrag; /* reassemble IP fragments */
+	/* worker threads: 0 = one per online CPU (at most
+	 * SENSOR_WORKERS_MAX), 1 = the single-threaded path.  With N > 1
+	 * the capture thread hashes each packet's address pair to one of N
+	 * workers, each with its own flows, reassembly and matching; the
+	 * flow, reassembly and fragment caps are split between them. */
+	int workers;
 	uint64_t stream_depth; /* per direction, 0 = unlimited */
 	uint64_t reasm_flow_max; /* out-of-order bytes per flow */
 	uint64_t reasm_memcap; /* out-of-order bytes in all */

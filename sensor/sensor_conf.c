@@ -9,6 +9,8 @@
  *           buffer-size 64m
  *           filter "not port 22"
  *           midstream no
+ *           workers 2               # threads (auto: one per CPU; 1:
+ *                                   # the single-threaded path)
  *           eve "/var/log/seccloud/edge.json"
  *           flow-records yes
  *           collector 127.0.0.1:6514
@@ -87,6 +89,21 @@ kw_midstream(struct conf *c, const struct conf_node *n, void *arg)
 {
 	return conf_arg_bool(
 	    c, n, 0, &((struct sensor_config *)arg)->midstream);
+}
+
+static int
+kw_workers(struct conf *c, const struct conf_node *n, void *arg)
+{
+	long long v;
+
+	if (strcmp(n->args[0], "auto") == 0) {
+		((struct sensor_config *)arg)->workers = 0;
+		return 0;
+	}
+	if (conf_arg_int(c, n, 0, 1, SENSOR_WORKERS_MAX, &v) != 0)
+		return -1;
+	((struct sensor_config *)arg)->workers = (int)v;
+	return 0;
 }
 
 static int
@@ -232,6 +249,7 @@ static const struct conf_keyword sensor_table[] = {
 	KW("buffer-size", 1, 1, CONF_BLOCK_NO, kw_bufsize),
 	KW("filter", 1, 1, CONF_BLOCK_NO, kw_filter),
 	KW("midstream", 1, 1, CONF_BLOCK_NO, kw_midstream),
+	KW("workers", 1, 1, CONF_BLOCK_NO, kw_workers),
 	KW("eve", 1, 1, CONF_BLOCK_NO, kw_eve),
 	KW("flow-records", 1, 1, CONF_BLOCK_NO, kw_flows),
 	KW("collector", 1, 1, CONF_BLOCK_NO, kw_collector),

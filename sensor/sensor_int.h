@@ -355,6 +355,8 @@ void flow_table_free(struct flow_table *);
 /* Find or make the flow of a decoded packet; sets p->flow and p->dir.
  * NULL if the packet has no 5-tuple or memory ran out (counted). */
 struct flow *flow_get(struct flow_table *, struct sc_pkt *);
+/* Flow ids are first, first + step, ... (workers: unique across them). */
+void flow_table_set_ids(struct flow_table *, uint64_t first, uint64_t step);
 /* End flows idle past their timeout at packet time now_us. */
 void flow_expire(struct flow_table *, int64_t now_us);
 size_t flow_count(const struct flow_table *);
@@ -471,7 +473,40 @@ struct sensor {
 	void *hook_arg;
 	/* the packet being processed (stream/app callbacks need it) */
 	struct sc_pkt *cur;
+	/* worker threads (workers.c): the root sensor owns the capture,
+	 * the outputs and mt; each worker is a sensor of its own with
+	 * root pointing back (its alerts go to the root's outputs) */
+	struct sensor *root;
+	struct sensor_mt *mt;
+	int worker_idx;
 };
+
+/* ---- worker threads (workers.c) -------------------------------------- */
+
+struct sensor_mt;
+struct pcap_pkthdr;
+
+/* The worker count a config asks for (0: online CPUs, capped). */
+int sensor_workers_resolve(int workers);
+/* Start n worker sensors and their threads under root.  -1 on failure. */
+int mt_start(struct sensor *root, int n);
+/* Stop and join the threads, free the workers (their flows end). */
+void mt_stop(struct sensor *root);
+/* Capture thread: hand one packet to the worker its addresses pick. */
+void mt_dispatch(struct sensor *root, int linktype, const struct pcap_pkthdr *,
+    const uint8_t *data);
+/* Publish partial batches (live: idle or periodic); tick also lets every
+ * worker expire its flows at the latest packet time. */
+void mt_publish(struct sensor *root, int tick);
+/* Publish and wait until every worker has processed all it was given. */
+void mt_sync(struct sensor *root);
+size_t mt_nworkers(const struct sensor *root);
+struct sensor *mt_worker(const struct sensor *root, size_t i);
+/* Outputs lock (held around alert callback, EVE and syslog). */
+void mt_lock(struct sensor *root);
+void mt_unlock(struct sensor *root);
+/* Symmetric hash of a raw packet's IP address pair (0: not IP). */
+uint32_t mt_hash(int linktype, const uint8_t *, size_t);
 
 /* One decoded packet through flows, reassembly, app layer and detection.
  * The caller fills raw/caplen/wirelen/ts_us/linktype. */

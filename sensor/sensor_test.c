@@ -20,6 +20,7 @@ sensor_test_pcap(const struct ruleset *rs, const char *const *files,
 
 	sensor_config_defaults(&cfg);
 	cfg.midstream = midstream;
+	cfg.workers = 1; /* lines in packet order */
 	if ((s = sensor_new(&cfg, rs)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

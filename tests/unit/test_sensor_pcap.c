@@ -71,6 +71,7 @@ run(const char *name, struct seen *seen, int midstream)
 	buf_init(&seen->stream[1], 1 << 20);
 	sensor_config_defaults(&cfg);
 	cfg.midstream = midstream;
+	cfg.workers = 1; /* the hooks see the engine of a single sensor */
 	s = sensor_new(&cfg, NULL);
 	s->tx_hook = on_tx;
 	s->stream_hook = on_stream;
