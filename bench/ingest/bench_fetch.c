@@ -32,8 +32,9 @@ main(int argc, char **argv)
 	int n = 11;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: bench_fetch DATADIR SEGMENT RECORD "
-				"[REPEAT]\n");
+		fprintf(stderr,
+		    "usage: bench_fetch DATADIR SEGMENT RECORD "
+		    "[REPEAT]\n");
 		return 2;
 	}
 	ref.segment = strtoull(argv[2], NULL, 10);
@@ -55,7 +56,8 @@ main(int argc, char **argv)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		free(raw);
-		t[i] = (b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3;
+		t[i] =
+		    (b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3;
 	}
 	qsort(t, (size_t)n, sizeof(t[0]), cmp);
 	printf("archive_fetch %s:%s median of %d: %.0f us\n", argv[2], argv[3],
