@@ -147,7 +147,8 @@ mt_hash(int linktype, const uint8_t *b, size_t len)
 {
 	switch (linktype) {
 	case DLT_EN10MB:
-		return len < 14 ? 0 : ether_hash(be16(b + 12), b + 14, len - 14);
+		return len < 14 ? 0 :
+				  ether_hash(be16(b + 12), b + 14, len - 14);
 	case DLT_NULL:
 	case 108: /* LINKTYPE_LOOP */
 		return len < 4 ? 0 : ip_hash(b + 4, len - 4);
@@ -160,7 +161,8 @@ mt_hash(int linktype, const uint8_t *b, size_t len)
 	case 104: /* LINKTYPE_CHDLC, DLT_C_HDLC */
 		return len < 4 ? 0 : ether_hash(be16(b + 2), b + 4, len - 4);
 	case 113: /* LINKTYPE_SLL */
-		return len < 16 ? 0 : ether_hash(be16(b + 14), b + 16, len - 16);
+		return len < 16 ? 0 :
+				  ether_hash(be16(b + 14), b + 16, len - 16);
 	case 276: /* LINKTYPE_SLL2 */
 		return len < 20 ? 0 : ether_hash(be16(b), b + 20, len - 20);
 	default:
@@ -278,8 +280,8 @@ mt_dispatch(struct sensor *root, int linktype, const struct pcap_pkthdr *h,
     const uint8_t *data)
 {
 	struct sensor_mt *mt = root->mt;
-	uint32_t caplen = h->caplen < MT_BATCH_BYTES ? h->caplen :
-						       MT_BATCH_BYTES;
+	uint32_t caplen =
+	    h->caplen < MT_BATCH_BYTES ? h->caplen : MT_BATCH_BYTES;
 	uint32_t hash = mt_hash(linktype, data, caplen);
 	struct mt_worker *w = &mt->w[hash == 0 ? 0 : hash % mt->n];
 	struct mt_batch *b = batch_get(w);
@@ -372,8 +374,8 @@ mt_start(struct sensor *root, int n)
 	wc.workers = 1;
 	wc.eve_path = NULL;
 	wc.collector = NULL;
-	wc.flows_max = wc.flows_max / (uint32_t)n ? wc.flows_max / (uint32_t)n :
-						    1;
+	wc.flows_max =
+	    wc.flows_max / (uint32_t)n ? wc.flows_max / (uint32_t)n : 1;
 	wc.reasm_memcap /= (uint64_t)n;
 	wc.frag_memcap /= (uint64_t)n;
 	for (int i = 0; i < n; i++) {
