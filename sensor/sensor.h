@@ -124,6 +124,24 @@ struct sensor_config {
 /* Fill in the defaults (sc_limits.h). */
 void sensor_config_defaults(struct sensor_config *);
 
+/* An HTTP transaction as alerts show it: the request's fields and, once
+ * its response (matched in order, pipelining included) has been seen,
+ * the response's.  Strings are NUL-terminated, truncated copies. */
+#define SENSOR_HTTP_FIELD 256
+struct sensor_http {
+	uint64_t id; /* per flow, from 1 */
+	char method[32];
+	char url[SENSOR_HTTP_FIELD];
+	char hostname[SENSOR_HTTP_FIELD];
+	char user_agent[SENSOR_HTTP_FIELD];
+	char protocol[16]; /* "HTTP/1.1" */
+	int have_response;
+	int status; /* 0: no response yet */
+	char stat_msg[64];
+	char content_type[SENSOR_HTTP_FIELD]; /* "" if none */
+	int64_t length; /* response Content-Length, -1 unknown */
+};
+
 /* One alert, as the sensor raises it.  Pointers live for the callback. */
 struct sensor_alert {
 	int64_t ts_us;
@@ -145,6 +163,8 @@ struct sensor_alert {
 	/* 団体 code ("" none) and tier short name of each end, when a
 	 * policy is configured; NULL otherwise */
 	const char *src_dantai, *src_tier, *dst_dantai, *dst_tier;
+	/* the HTTP transaction of the alert's direction, or NULL */
+	const struct sensor_http *http;
 };
 
 typedef void (*sensor_alert_fn)(void *arg, const struct sensor_alert *);

@@ -102,8 +102,8 @@ ip4(struct gen *g, int vlan, const uint8_t src[4], const uint8_t dst[4],
 
 static void
 tcp(struct gen *g, int vlan, const uint8_t src[4], const uint8_t dst[4],
-    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-    uint8_t flags, const char *data)
+    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+    const char *data)
 {
 	size_t n = data ? strlen(data) : 0;
 	size_t o = ip4(g, vlan, src, dst, 6, 20 + n, 1, 0x4000);
@@ -202,19 +202,19 @@ write_capture(const char *path)
 				    NULL);
 				break;
 			case 2:
-				tcp(&g, v, cli, srv, cp, 80, c + 1, s + 1,
-				    0x10, NULL);
+				tcp(&g, v, cli, srv, cp, 80, c + 1, s + 1, 0x10,
+				    NULL);
 				break;
 			case 3:
-				tcp(&g, v, cli, srv, cp, 80, c + 1, s + 1,
-				    0x18, "GET /a");
+				tcp(&g, v, cli, srv, cp, 80, c + 1, s + 1, 0x18,
+				    "GET /a");
 				break;
 			case 4:
 				snprintf(req, sizeof(req),
 				    "ttack%d HTTP/1.1\r\nHost: h%d\r\n\r\n", i,
 				    i);
-				tcp(&g, v, cli, srv, cp, 80, c + 7, s + 1,
-				    0x18, req);
+				tcp(&g, v, cli, srv, cp, 80, c + 7, s + 1, 0x18,
+				    req);
 				break;
 			case 5:
 				tcp(&g, v, srv, cli, 80, cp, s + 1,
@@ -243,8 +243,8 @@ write_capture(const char *path)
 					put16(q + n, 1);
 					put16(q + n + 2, 1);
 					n += 4;
-					udp(&g, cli, dns,
-					    (uint16_t)(30000 + i), 53, q, n);
+					udp(&g, cli, dns, (uint16_t)(30000 + i),
+					    53, q, n);
 				}
 				break;
 			case 7:
@@ -257,13 +257,12 @@ write_capture(const char *path)
 				break;
 			case 8:
 				tcp(&g, v, cli, srv, cp, 80,
-				    c + 7 + (uint32_t)strlen(req), s + 43,
-				    0x11, NULL);
+				    c + 7 + (uint32_t)strlen(req), s + 43, 0x11,
+				    NULL);
 				break;
 			case 9:
 				tcp(&g, v, srv, cli, 80, cp, s + 43,
-				    c + 8 + (uint32_t)strlen(req), 0x11,
-				    NULL);
+				    c + 8 + (uint32_t)strlen(req), 0x11, NULL);
 				break;
 			}
 		}
@@ -278,7 +277,7 @@ write_capture(const char *path)
 #define ALERTS_MAX 1024
 
 struct alerts {
-	char line[ALERTS_MAX][192];
+	char line[ALERTS_MAX][256];
 	char key[ALERTS_MAX][128]; /* the flow's two ends, ordered */
 	uint64_t flow_id[ALERTS_MAX];
 	size_t n;
@@ -299,12 +298,19 @@ on_alert(void *arg, const struct sensor_alert *a)
 	    (unsigned long long)a->pcap_cnt, src, a->sport, dst, a->dport,
 	    a->to_server ? "to_server" : "to_client",
 	    a->app_proto ? a->app_proto : "-");
+	if (a->http != NULL) { /* the transaction, as EVE shows it */
+		size_t o = strlen(al->line[al->n]);
+
+		snprintf(al->line[al->n] + o, sizeof(al->line[0]) - o,
+		    " http %s %s %d %lld", a->http->method, a->http->url,
+		    a->http->status, (long long)a->http->length);
+	}
 	if (a->to_server)
-		snprintf(al->key[al->n], sizeof(al->key[0]), "%s:%u %s:%u",
-		    src, a->sport, dst, a->dport);
+		snprintf(al->key[al->n], sizeof(al->key[0]), "%s:%u %s:%u", src,
+		    a->sport, dst, a->dport);
 	else
-		snprintf(al->key[al->n], sizeof(al->key[0]), "%s:%u %s:%u",
-		    dst, a->dport, src, a->sport);
+		snprintf(al->key[al->n], sizeof(al->key[0]), "%s:%u %s:%u", dst,
+		    a->dport, src, a->sport);
 	al->flow_id[al->n] = a->flow_id;
 	al->n++;
 }
@@ -380,8 +386,8 @@ static void
 test_hash(void)
 {
 	uint8_t a[64], b[64];
-	static const uint8_t ip4h[20] = { 0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6,
-		0, 0, 10, 0, 0, 1, 192, 0, 2, 80 };
+	static const uint8_t ip4h[20] = { 0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0,
+		0, 10, 0, 0, 1, 192, 0, 2, 80 };
 
 	memset(a, 0, sizeof(a));
 	put16(a + 12, 0x0800);
@@ -441,6 +447,18 @@ main(void)
 	is_int(count_sid(&r1.al, "sid 1 "), NFLOWS, "1 worker: split content");
 	is_int(count_sid(&r1.al, "sid 2 "), NFLOWS, "1 worker: http.uri");
 	is_int(count_sid(&r1.al, "sid 3 "), NFLOWS, "1 worker: response");
+	{
+		size_t with = 0;
+
+		for (size_t i = 0; i < r1.al.n; i++)
+			if (strncmp(r1.al.line[i], "sid 3 ", 6) == 0 &&
+			    strstr(r1.al.line[i], " http GET /attack") &&
+			    strstr(r1.al.line[i], " 200 6"))
+				with++;
+		is_int(with, NFLOWS,
+		    "response alerts carry the request and status 200, "
+		    "length 6");
+	}
 	is_int(count_sid(&r1.al, "sid 4 "), (NFLOWS + 4) / 5,
 	    "1 worker: fragmented datagrams");
 	is_int(count_sid(&r1.al, "sid 5 "), (NFLOWS + 3) / 4,
@@ -465,8 +483,8 @@ main(void)
 			    counters[i]);
 		ok(r->every_worker_busy, "%d workers: each had packets", w);
 		ok(r->ids_unique, "%d workers: flow ids unique", w);
-		is_int(r->flows_max0, 3000 / w, "%d workers: flow cap split",
-		    w);
+		is_int(
+		    r->flows_max0, 3000 / w, "%d workers: flow cap split", w);
 	}
 	ok(r1.ids_unique, "1 worker: flow ids unique");
 	ruleset_unref(rs);
