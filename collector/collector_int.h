@@ -74,6 +74,10 @@ enum ctr {
 	CTR_SENSOR_BAD,
 	CTR_CONNS_OPEN,
 	CTR_CONNS_TOTAL,
+	CTR_NOTIFY_QUEUED,
+	CTR_NOTIFY_SENT,
+	CTR_NOTIFY_FAILED,
+	CTR_NOTIFY_DROPPED,
 	CTR_MAX
 };
 struct ctr_name {
@@ -109,6 +113,26 @@ int collector_sensor_alert(const struct sc_event *, struct sc_alert *al,
     size_t paylen, char *extra, size_t extralen);
 /* Store the batch's sensor alerts; returns how many were stored. */
 size_t collector_sensor_alerts(struct batch *, struct store *);
+
+/* ---- notifications (notify_hook.c) ----------------------------------- */
+
+/*
+ * The notifier of the collector: started with the store at dbpath as its
+ * notification log, attached to the writer's store (one notification per
+ * group the committed transaction created or reopened, along the routes of
+ * the current tagger's policy), told about policy reloads, and stopped
+ * with a bounded drain.  Its outcomes are the CTR_NOTIFY_* counters.
+ */
+struct notify_hook;
+struct notify_stats;
+struct tagger;
+struct notify_hook *notify_hook_start(const char *dbpath,
+    const struct tagger *(*tagger)(void *), void *arg, char *err,
+    size_t errlen);
+void notify_hook_attach(struct notify_hook *, struct store *);
+void notify_hook_reload(struct notify_hook *);
+void notify_hook_stats(struct notify_hook *, struct notify_stats *);
+void notify_hook_stop(struct notify_hook *, int64_t timeout_ms); /* NULL ok */
 
 /* ---- tagging (tag.c) ------------------------------------------------- */
 

@@ -31,6 +31,7 @@
 #include "common/timeutil.h"
 
 #define TAGGERS_MAX 64 /* old taggers kept until exit (reloads) */
+#define NOTIFY_DRAIN_MS 5000 /* at exit, for queued notifications */
 
 struct collector {
 	const struct collector_conf *conf;
@@ -42,6 +43,7 @@ struct collector {
 	struct store *st;
 	struct detect *det;
 	struct writer *wr;
+	struct notify_hook *nh; /* notifications of new/reopened groups */
 	struct udp_worker *udp[64];
 	size_t nudp;
 	struct stream_worker *sw;
@@ -87,6 +89,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		c->old[c->nold++] = c->tagger;
 		__atomic_store_n(&c->tagger, t, __ATOMIC_RELEASE);
 		log_info("reload: policy with %zu sources", tagger_count(t));
+		notify_hook_reload(c->nh);
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
@@ -281,6 +284,13 @@ collector_run(const struct collector_conf *cf)
 		if (dropped)
 			log_info("running as %s", cf->user);
 	}
+	/* The notifier runs unprivileged; it logs into the same store. */
+	if ((c.nh = notify_hook_start(
+		 path, current_tagger, &c, err, sizeof(err))) == NULL) {
+		log_warnx("notifier: %s", err);
+		goto out;
+	}
+	notify_hook_attach(c.nh, c.st);
 	memset(&wc, 0, sizeof(wc));
 	wc.pipeline = c.pl;
 	wc.archive = c.ar;
@@ -318,6 +328,9 @@ out:
 	if (c.pl != NULL)
 		pipeline_close(c.pl);
 	writer_join(c.wr);
+	/* No alert comes after the writer: deliver what is queued, within
+	 * a bounded wait, and log the rest as abandoned. */
+	notify_hook_stop(c.nh, NOTIFY_DRAIN_MS);
 	if (c.wr == NULL && c.pl != NULL) {
 		/* never started: nothing was received */
 	}

@@ -40,6 +40,10 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_SENSOR_BAD] = { "dropped", "sensor-alert-malformed" },
 	[CTR_CONNS_OPEN] = { "connections", "open" },
 	[CTR_CONNS_TOTAL] = { "connections", "total" },
+	[CTR_NOTIFY_QUEUED] = { "notify", "queued" },
+	[CTR_NOTIFY_SENT] = { "notify", "sent" },
+	[CTR_NOTIFY_FAILED] = { "notify", "failed" },
+	[CTR_NOTIFY_DROPPED] = { "notify", "dropped" },
 };
 
 size_t
@@ -52,7 +56,9 @@ ctr_summary(char *out, size_t len)
 	    ctr_get(CTR_DROP_CONN_BUFFER) + ctr_get(CTR_DROP_ARCHIVE);
 	int n = snprintf(out, len,
 	    "received=%llu parsed=%llu unparsed=%llu truncated=%llu "
-	    "dropped=%llu archived=%llu stored=%llu unknown-source=%llu",
+	    "dropped=%llu archived=%llu stored=%llu unknown-source=%llu "
+	    "notify-queued=%llu notify-sent=%llu notify-failed=%llu "
+	    "notify-dropped=%llu",
 	    (unsigned long long)rx,
 	    (unsigned long long)(ctr_get(CTR_PARSED_5424) +
 		ctr_get(CTR_PARSED_3164)),
@@ -60,7 +66,11 @@ ctr_summary(char *out, size_t len)
 	    (unsigned long long)ctr_get(CTR_TRUNCATED),
 	    (unsigned long long)drop, (unsigned long long)ctr_get(CTR_ARCHIVED),
 	    (unsigned long long)ctr_get(CTR_STORED_EVENTS),
-	    (unsigned long long)ctr_get(CTR_UNKNOWN_SRC));
+	    (unsigned long long)ctr_get(CTR_UNKNOWN_SRC),
+	    (unsigned long long)ctr_get(CTR_NOTIFY_QUEUED),
+	    (unsigned long long)ctr_get(CTR_NOTIFY_SENT),
+	    (unsigned long long)ctr_get(CTR_NOTIFY_FAILED),
+	    (unsigned long long)ctr_get(CTR_NOTIFY_DROPPED));
 
 	return n < 0 ? 0 : (size_t)n;
 }

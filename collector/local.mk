@@ -4,7 +4,7 @@ collector_libcollector_a_SOURCES = \
 	collector/collector.h collector/collector_int.h \
 	collector/cmd_collector.c collector/cmd_archive.c \
 	collector/collector_run.c collector/collector_conf.c \
-	collector/counters.c \
+	collector/counters.c collector/notify_hook.c \
 	collector/parse.c collector/parse_rfc5424.c collector/parse_rfc3164.c \
 	collector/frame.c collector/tag.c collector/pipeline.c \
 	collector/listen_udp.c collector/listen_stream.c \
@@ -35,13 +35,14 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_tls.sh \
 	tests/integration/collector_health.sh \
 	tests/integration/collector_conf.sh \
-	tests/integration/collector_policy.sh
+	tests/integration/collector_policy.sh \
+	tests/integration/collector_udp_burst.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh)
 BENCH_PROGS += bench/ingest/loadgen
 bench_ingest_loadgen_SOURCES = bench/ingest/loadgen.c
-EXTRA_DIST += bench/ingest/run.sh
+EXTRA_DIST += bench/ingest/run.sh bench/ingest/peers.sh bench/ingest/lossless.sh
 
 # the web view's queries (issue of web/)
 collector_libcollector_a_SOURCES += collector/store_web.c collector/store_web.h

@@ -187,6 +187,7 @@ store_close(struct store *st)
 	for (size_t i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
+	free(st->gev);
 	free(st);
 }
 
@@ -196,21 +197,96 @@ store_errmsg(struct store *st)
 	return sqlite3_errmsg(st->db);
 }
 
+void
+store_set_group_hook(struct store *st, store_group_fn fn, void *arg)
+{
+	st->group_fn = fn;
+	st->group_arg = arg;
+	st->ngev = 0;
+	st->gev_lost = 0;
+}
+
+/* Hand the remembered groups to the hook and forget them. */
+static void
+groups_flush(struct store *st)
+{
+	size_t n = st->ngev;
+	uint64_t lost = st->gev_lost;
+
+	st->ngev = 0;
+	st->gev_lost = 0;
+	if (st->group_fn != NULL && (n > 0 || lost > 0))
+		st->group_fn(st->group_arg, st->gev, n, lost);
+}
+
+static void
+groups_remember(struct store *st, const struct sc_alert *al, int64_t aid,
+    int64_t gid, int flags, const char *src, const char *dst)
+{
+	struct store_group_event *e;
+
+	if (st->group_fn == NULL)
+		return;
+	if (st->ngev == st->capgev) {
+		size_t ncap = st->capgev ? st->capgev * 2 : 16;
+		struct store_group_event *n;
+
+		if (st->capgev >= STORE_GROUP_EVENTS_MAX ||
+		    (n = realloc(st->gev, ncap * sizeof(*n))) == NULL) {
+			st->gev_lost++;
+			return;
+		}
+		st->gev = n;
+		st->capgev = ncap;
+	}
+	e = &st->gev[st->ngev++];
+	memset(e, 0, sizeof(*e));
+	e->group_id = gid;
+	e->alert_id = aid;
+	e->ts_us = al->ts_us;
+	e->flags = flags;
+	e->severity = al->severity;
+	e->gid = al->gid;
+	e->sid = al->sid;
+	e->rev = al->rev;
+	memcpy(e->muni, al->muni, SC_MUNI_LEN);
+	e->muni[SC_MUNI_LEN - 1] = '\0';
+	snprintf(e->usecase, sizeof(e->usecase), "%s",
+	    al->usecase ? al->usecase : "");
+	snprintf(e->msg, sizeof(e->msg), "%s", al->msg ? al->msg : "");
+	snprintf(e->src, sizeof(e->src), "%s", src);
+	snprintf(e->dst, sizeof(e->dst), "%s", dst);
+	/* outside a transaction the insert has already committed */
+	if (sqlite3_get_autocommit(st->db))
+		groups_flush(st);
+}
+
 int
 store_begin(struct store *st)
 {
+	st->ngev = 0;
+	st->gev_lost = 0;
 	return store_step_done(st, store_stmt(st, "BEGIN IMMEDIATE"));
 }
 
 int
 store_commit(struct store *st)
 {
-	return store_step_done(st, store_stmt(st, "COMMIT"));
+	if (store_step_done(st, store_stmt(st, "COMMIT")) == -1) {
+		/* the caller rolls back; the groups did not happen */
+		st->ngev = 0;
+		st->gev_lost = 0;
+		return -1;
+	}
+	groups_flush(st);
+	return 0;
 }
 
 int
 store_rollback(struct store *st)
 {
+	st->ngev = 0;
+	st->gev_lost = 0;
 	return store_step_done(st, store_stmt(st, "ROLLBACK"));
 }
 
@@ -338,6 +414,13 @@ int
 store_alert_insert(struct store *st, const struct sc_alert *al,
     int64_t *alert_id, int64_t *group_id)
 {
+	return store_alert_insert_ex(st, al, alert_id, group_id, NULL);
+}
+
+int
+store_alert_insert_ex(struct store *st, const struct sc_alert *al,
+    int64_t *alert_id, int64_t *group_id, int *group_flags)
+{
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
 	const char *srcs, *dsts;
 	int64_t gid, aid;
@@ -402,6 +485,14 @@ store_alert_insert(struct store *st, const struct sc_alert *al,
 	if (store_step_done(st, s) == -1 ||
 	    triage_touch(st, gid, al->ts_us, created, was_closed) == -1)
 		return -1;
+	if (group_flags != NULL)
+		*group_flags = created ? STORE_GROUP_NEW :
+		    was_closed	       ? STORE_GROUP_REOPENED :
+					 0;
+	if (created || was_closed)
+		groups_remember(st, al, aid, gid,
+		    created ? STORE_GROUP_NEW : STORE_GROUP_REOPENED, srcs,
+		    dsts);
 	if (alert_id != NULL)
 		*alert_id = aid;
 	if (group_id != NULL)

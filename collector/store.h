@@ -51,6 +51,44 @@ int store_schema_version(void);
 int store_alert_insert(struct store *, const struct sc_alert *,
     int64_t *alert_id, int64_t *group_id);
 
+/* What store_alert_insert_ex reports about the alert's group. */
+#define STORE_GROUP_NEW 0x01 /* the alert created its group */
+#define STORE_GROUP_REOPENED 0x02 /* the group was closed and is new again */
+
+/* store_alert_insert, and *group_flags (may be NULL) set to
+ * STORE_GROUP_NEW, STORE_GROUP_REOPENED or 0. */
+int store_alert_insert_ex(struct store *, const struct sc_alert *,
+    int64_t *alert_id, int64_t *group_id, int *group_flags);
+
+/*
+ * The groups a transaction created or reopened, handed over once it has
+ * committed (notifications go out for committed alerts only, one per group
+ * however many alerts the batch folded into it).  With a hook set, every
+ * store_alert_insert* that creates or reopens a group remembers a copy of
+ * the alert's summary; store_commit calls fn with them after COMMIT
+ * succeeded, store_rollback (and a failed commit) forgets them.  An insert
+ * outside a transaction calls fn at once.  At most STORE_GROUP_EVENTS_MAX
+ * are kept per transaction; the rest are counted in `lost`.  fn runs on
+ * the store's thread and must not block.  fn NULL removes the hook.
+ */
+#define STORE_GROUP_EVENTS_MAX 4096
+
+struct store_group_event {
+	int64_t group_id, alert_id;
+	int64_t ts_us; /* the alert's time (detection) */
+	int flags; /* STORE_GROUP_NEW or STORE_GROUP_REOPENED */
+	int severity;
+	uint32_t gid, sid, rev;
+	char muni[SC_MUNI_LEN];
+	char usecase[32];
+	char msg[256];
+	char src[48], dst[48];
+};
+
+typedef void (*store_group_fn)(
+    void *arg, const struct store_group_event *ev, size_t n, uint64_t lost);
+void store_set_group_hook(struct store *, store_group_fn fn, void *arg);
+
 /* Append to the audit log (who did what to what, and the result). */
 int store_audit(struct store *, int64_t ts_us, const char *user,
     const char *addr, const char *action, const char *target,

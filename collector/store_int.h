@@ -22,6 +22,12 @@ struct store {
 	int flags;
 	struct store_stmt_slot cache[STORE_STMT_CACHE];
 	size_t ncache;
+	/* store_set_group_hook: the open transaction's new groups */
+	store_group_fn group_fn;
+	void *group_arg;
+	struct store_group_event *gev;
+	size_t ngev, capgev;
+	uint64_t gev_lost;
 };
 
 /*

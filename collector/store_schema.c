@@ -187,6 +187,32 @@ const char *const store_schema_sql[] = {
 	"  WHERE day = (OLD.ts / 1000000 + 32400) / 86400 AND muni = OLD.muni"
 	"  AND gid = OLD.gid AND sid = OLD.sid AND severity = OLD.severity;"
 	"  END;",
+
+	/* version 3: a full-text index over the text the inbox searches
+	 * (group message, source and destination address), so free-text
+	 * search reads an index instead of scanning every group (web view,
+	 * issue 6).  The trigram tokenizer makes any substring of three or
+	 * more characters searchable, Japanese included (no word breaks
+	 * needed), case-insensitively.  External content: the text stays in
+	 * alert_groups only; triggers keep the index in step, the update one
+	 * only when the text really changes (the writer rewrites msg on every
+	 * alert), and 'rebuild' fills it for a store made before this step. */
+	"CREATE VIRTUAL TABLE alert_groups_fts USING fts5(msg, src, dst,"
+	"  content='alert_groups', content_rowid='id', tokenize='trigram');"
+	"CREATE TRIGGER alert_groups_fts_add AFTER INSERT ON alert_groups BEGIN"
+	"  INSERT INTO alert_groups_fts (rowid, msg, src, dst)"
+	"  VALUES (NEW.id, NEW.msg, NEW.src, NEW.dst); END;"
+	"CREATE TRIGGER alert_groups_fts_del AFTER DELETE ON alert_groups BEGIN"
+	"  INSERT INTO alert_groups_fts (alert_groups_fts, rowid, msg, src, dst)"
+	"  VALUES ('delete', OLD.id, OLD.msg, OLD.src, OLD.dst); END;"
+	"CREATE TRIGGER alert_groups_fts_upd AFTER UPDATE OF msg, src, dst"
+	"  ON alert_groups WHEN OLD.msg IS NOT NEW.msg"
+	"  OR OLD.src IS NOT NEW.src OR OLD.dst IS NOT NEW.dst BEGIN"
+	"  INSERT INTO alert_groups_fts (alert_groups_fts, rowid, msg, src, dst)"
+	"  VALUES ('delete', OLD.id, OLD.msg, OLD.src, OLD.dst);"
+	"  INSERT INTO alert_groups_fts (rowid, msg, src, dst)"
+	"  VALUES (NEW.id, NEW.msg, NEW.src, NEW.dst); END;"
+	"INSERT INTO alert_groups_fts (alert_groups_fts) VALUES ('rebuild');",
 	NULL
 };
 

@@ -393,104 +393,211 @@ store_web_session_expire(
 
 /* The inbox */
 
+/*
+ * The inbox's WHERE clause, written in one place: each filter in use
+ * appends its SQL, with anonymous parameters, and queues the values they
+ * take in the same call, so a clause and its binding cannot drift apart
+ * (the scope of a municipal user is one of these clauses, bound like the
+ * others).  where_bind() binds the queue in order.
+ */
+#define WHERE_VALS 16
+
+struct where {
+	struct buf sql;
+	struct {
+		const char *s; /* text, or NULL: the integer i */
+		int64_t i;
+	} v[WHERE_VALS];
+	int n;
+	int full; /* more values than WHERE_VALS: refuse the query */
+	char like[512]; /* the LIKE pattern of the free text */
+	char phrase[512]; /* the FTS5 phrase of the free text */
+};
+
+static void
+where_val(struct where *w, const char *text, int64_t i)
+{
+	if (w->n == WHERE_VALS) {
+		w->full = 1;
+		return;
+	}
+	w->v[w->n].s = text;
+	w->v[w->n++].i = i;
+}
+
+/* Append clause; its one '?' takes text. */
+static void
+where_text(struct where *w, const char *clause, const char *text)
+{
+	buf_puts(&w->sql, clause);
+	where_val(w, text, 0);
+}
+
+/* Append clause; its one '?' takes the integer i. */
+static void
+where_int(struct where *w, const char *clause, int64_t i)
+{
+	buf_puts(&w->sql, clause);
+	where_val(w, NULL, i);
+}
+
+static void
+where_bind(struct where *w, sqlite3_stmt *s)
+{
+	for (int k = 0; k < w->n; k++) {
+		if (w->v[k].s != NULL)
+			store_bind_text(s, k + 1, w->v[k].s);
+		else
+			sqlite3_bind_int64(s, k + 1, w->v[k].i);
+	}
+}
+
+/* Free text as LIKE '%q%' over message and addresses, q's own % _ and \
+ * taken literally. */
+static void
+where_like(struct where *w, const char *q)
+{
+	size_t k = 0;
+
+	w->like[k++] = '%';
+	for (const char *p = q; *p && k < sizeof(w->like) - 3; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			w->like[k++] = '\\';
+		w->like[k++] = *p;
+	}
+	w->like[k++] = '%';
+	w->like[k] = '\0';
+	where_text(w, " AND (g.msg LIKE ? ESCAPE '\\'", w->like);
+	where_text(w, " OR g.src LIKE ? ESCAPE '\\'", w->like);
+	where_text(w, " OR g.dst LIKE ? ESCAPE '\\')", w->like);
+}
+
+/* Characters (not bytes) in a UTF-8 string. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * Free text through the trigram index (schema v3), when it can serve: q
+ * has at least 3 characters (a trigram index cannot look up fewer) and
+ * matches fewer than STORE_WEB_FTS_DENSE groups in all.  Then the inbox
+ * sorts those few groups; a term found everywhere is served better by the
+ * LIKE walk newest-first, which stops at the first page.  q becomes one
+ * FTS5 phrase ("..." with " doubled), so every character is literal, as
+ * with LIKE.  1: clause added; 0: use LIKE (also when the store has no
+ * index or the phrase does not fit).
+ */
+static int
+where_fts(struct store *st, struct where *w, const char *q)
+{
+	sqlite3_stmt *s;
+	size_t k = 0;
+	int rc, n;
+
+	if (utf8_chars(q) < 3)
+		return 0;
+	w->phrase[k++] = '"';
+	for (const char *p = q; *p; p++) {
+		if (k + 4 >= sizeof(w->phrase))
+			return 0;
+		if (*p == '"')
+			w->phrase[k++] = '"';
+		w->phrase[k++] = *p;
+	}
+	w->phrase[k++] = '"';
+	w->phrase[k] = '\0';
+	s = store_stmt(st,
+	    "SELECT count(*) FROM (SELECT rowid FROM alert_groups_fts "
+	    "WHERE alert_groups_fts MATCH ?1 LIMIT ?2)");
+	if (s == NULL)
+		return 0;
+	store_bind_text(s, 1, w->phrase);
+	sqlite3_bind_int(s, 2, STORE_WEB_FTS_DENSE);
+	rc = sqlite3_step(s);
+	n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : STORE_WEB_FTS_DENSE;
+	sqlite3_reset(s);
+	if (n >= STORE_WEB_FTS_DENSE)
+		return 0;
+	where_text(w,
+	    " AND g.id IN (SELECT rowid FROM alert_groups_fts "
+	    "WHERE alert_groups_fts MATCH ?)",
+	    w->phrase);
+	return 1;
+}
+
+static void
+where_filter(
+    struct store *st, struct where *w, const struct store_web_filter *f)
+{
+	if (f->scope != NULL)
+		where_text(w, " AND g.muni = ?", f->scope);
+	if (f->muni != NULL)
+		where_text(w, " AND g.muni = ?", f->muni);
+	if (f->tier != NULL)
+		where_text(w, " AND g.tier = ?", f->tier);
+	if (f->severity > 0)
+		where_int(w, " AND g.severity = ?", f->severity);
+	if (f->status == NULL)
+		buf_puts(&w->sql, " AND t.status <> 'closed'");
+	else if (strcmp(f->status, "any") != 0)
+		where_text(w, " AND t.status = ?", f->status);
+	if (f->sid > 0)
+		where_int(w, " AND g.sid = ?", f->sid);
+	if (f->usecase != NULL)
+		where_text(w, " AND g.usecase = ?", f->usecase);
+	if (f->from_us > 0)
+		where_int(w, " AND g.last_seen >= ?", f->from_us);
+	if (f->to_us > 0)
+		where_int(w, " AND g.first_seen <= ?", f->to_us);
+	if (f->q != NULL && !where_fts(st, w, f->q))
+		where_like(w, f->q);
+	if (f->after_id > 0) {
+		where_int(w, " AND (g.last_seen, g.id) < (?", f->after_ts);
+		where_int(w, ", ?)", f->after_id);
+	}
+}
+
 json_t *
 store_web_groups(struct store *st, const struct store_web_filter *f)
 {
-	struct buf sql;
+	struct where *w = calloc(1, sizeof(*w));
 	sqlite3_stmt *s = NULL;
 	json_t *rows = NULL;
-	char like[512];
-	int n = 0;
 
-	buf_init(&sql, 4096);
-	buf_puts(&sql,
+	if (w == NULL)
+		return NULL;
+	buf_init(&w->sql, 4096);
+	buf_puts(&w->sql,
 	    "SELECT g.id, g.gid, g.sid, g.muni, "
 	    "m.name AS muni_name, g.src, g.dst, g.msg, g.severity, g.origin, "
 	    "g.usecase, g.guideline, g.tier, g.count, g.first_seen, "
 	    "g.last_seen, t.status, t.close_reason "
 	    "FROM alert_groups g JOIN triage t ON t.group_id = g.id "
 	    "LEFT JOIN municipalities m ON m.code = g.muni WHERE 1");
-	/* Each clause appends a numbered parameter; binding follows below in
-	 * the same order. */
-	if (f->scope != NULL)
-		buf_printf(&sql, " AND g.muni = ?%d", ++n);
-	if (f->muni != NULL)
-		buf_printf(&sql, " AND g.muni = ?%d", ++n);
-	if (f->tier != NULL)
-		buf_printf(&sql, " AND g.tier = ?%d", ++n);
-	if (f->severity > 0)
-		buf_printf(&sql, " AND g.severity = ?%d", ++n);
-	if (f->status == NULL)
-		buf_puts(&sql, " AND t.status <> 'closed'");
-	else if (strcmp(f->status, "any") != 0)
-		buf_printf(&sql, " AND t.status = ?%d", ++n);
-	if (f->sid > 0)
-		buf_printf(&sql, " AND g.sid = ?%d", ++n);
-	if (f->usecase != NULL)
-		buf_printf(&sql, " AND g.usecase = ?%d", ++n);
-	if (f->from_us > 0)
-		buf_printf(&sql, " AND g.last_seen >= ?%d", ++n);
-	if (f->to_us > 0)
-		buf_printf(&sql, " AND g.first_seen <= ?%d", ++n);
-	if (f->q != NULL) {
-		n++;
-		buf_printf(&sql,
-		    " AND (g.msg LIKE ?%d ESCAPE '\\' OR g.src "
-		    "LIKE ?%d ESCAPE '\\' OR g.dst LIKE ?%d ESCAPE '\\')",
-		    n, n, n);
-	}
-	if (f->after_id > 0) {
-		n += 2;
-		buf_printf(
-		    &sql, " AND (g.last_seen, g.id) < (?%d, ?%d)", n - 1, n);
-	}
-	buf_printf(&sql, " ORDER BY g.last_seen DESC, g.id DESC LIMIT %d",
+	where_filter(st, w, f);
+	buf_printf(&w->sql, " ORDER BY g.last_seen DESC, g.id DESC LIMIT %d",
 	    f->limit > 0 && f->limit <= 500 ? f->limit : 50);
-	if (sqlite3_prepare_v2(st->db, buf_cstr(&sql), -1, &s, NULL) !=
+	if (w->full) {
+		log_warnx("store: inbox: too many filters");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, buf_cstr(&w->sql), -1, &s, NULL) !=
 	    SQLITE_OK) {
 		log_warnx("store: inbox: %s", sqlite3_errmsg(st->db));
 		goto out;
 	}
-	n = 0;
-	if (f->scope != NULL)
-		store_bind_text(s, ++n, f->scope);
-	if (f->muni != NULL)
-		store_bind_text(s, ++n, f->muni);
-	if (f->tier != NULL)
-		store_bind_text(s, ++n, f->tier);
-	if (f->severity > 0)
-		sqlite3_bind_int(s, ++n, f->severity);
-	if (f->status != NULL && strcmp(f->status, "any") != 0)
-		store_bind_text(s, ++n, f->status);
-	if (f->sid > 0)
-		sqlite3_bind_int64(s, ++n, f->sid);
-	if (f->usecase != NULL)
-		store_bind_text(s, ++n, f->usecase);
-	if (f->from_us > 0)
-		sqlite3_bind_int64(s, ++n, f->from_us);
-	if (f->to_us > 0)
-		sqlite3_bind_int64(s, ++n, f->to_us);
-	if (f->q != NULL) {
-		size_t k = 0;
-
-		like[k++] = '%';
-		for (const char *p = f->q; *p && k < sizeof(like) - 3; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				like[k++] = '\\';
-			like[k++] = *p;
-		}
-		like[k++] = '%';
-		like[k] = '\0';
-		store_bind_text(s, ++n, like);
-	}
-	if (f->after_id > 0) {
-		sqlite3_bind_int64(s, ++n, f->after_ts);
-		sqlite3_bind_int64(s, ++n, f->after_id);
-	}
+	where_bind(w, s);
 	rows = rows_json(st, s);
 out:
 	sqlite3_finalize(s);
-	buf_free(&sql);
+	buf_free(&w->sql);
+	free(w);
 	return rows;
 }
 
@@ -584,46 +691,46 @@ store_web_seen_before(
 	return rows_json(st, s);
 }
 
-json_t *
-store_web_comments(struct store *st, int64_t group_id)
+/* The rows of a cached query whose one parameter is a group id. */
+static json_t *
+rows_of_group(struct store *st, const char *sql, int64_t group_id)
 {
-	sqlite3_stmt *s = store_stmt(st,
-	    "SELECT id, ts, user, body FROM "
-	    "comments WHERE group_id = ?1 ORDER BY ts, id");
+	sqlite3_stmt *s = store_stmt(st, sql);
 
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, group_id);
 	return rows_json(st, s);
+}
+
+json_t *
+store_web_comments(struct store *st, int64_t group_id)
+{
+	return rows_of_group(st,
+	    "SELECT id, ts, user, body FROM "
+	    "comments WHERE group_id = ?1 ORDER BY ts, id",
+	    group_id);
 }
 
 json_t *
 store_web_history(struct store *st, int64_t group_id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	return rows_of_group(st,
 	    "SELECT id, ts, user, action, "
 	    "from_status, to_status, reason, note FROM triage_history "
-	    "WHERE group_id = ?1 ORDER BY ts, id");
-
-	if (s == NULL)
-		return NULL;
-	sqlite3_bind_int64(s, 1, group_id);
-	return rows_json(st, s);
+	    "WHERE group_id = ?1 ORDER BY ts, id",
+	    group_id);
 }
 
 json_t *
 store_web_notifications(struct store *st, int64_t group_id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	return rows_of_group(st,
 	    "SELECT id, channel, target, "
 	    "summary, severity, created, sent, attempts, result, acknowledged, "
 	    "acknowledged_by FROM notifications WHERE group_id = ?1 "
-	    "ORDER BY created, id");
-
-	if (s == NULL)
-		return NULL;
-	sqlite3_bind_int64(s, 1, group_id);
-	return rows_json(st, s);
+	    "ORDER BY created, id",
+	    group_id);
 }
 
 /* Triage */

@@ -77,10 +77,20 @@ struct store_web_filter {
 	int64_t sid; /* 0 any */
 	const char *usecase;
 	int64_t from_us, to_us; /* 0: open */
-	const char *q; /* free text: msg, src, dst */
+	const char *q; /* free text, see below */
 	int64_t after_ts, after_id; /* keyset cursor, 0: first */
 	int limit;
 };
+/*
+ * Free text q matches a group whose message, source or destination holds
+ * q as a substring, ASCII letters in either case.  From 3 characters on
+ * it is looked up in the trigram index alert_groups_fts (Japanese works
+ * the same), unless the term is in STORE_WEB_FTS_DENSE groups or more: a
+ * term that common fills the first page from the newest groups at once,
+ * and a shorter q is matched that way too (LIKE).  The index folds case
+ * beyond ASCII as well (Unicode letters), the LIKE path only ASCII.
+ */
+#define STORE_WEB_FTS_DENSE 2000
 json_t *store_web_groups(struct store *, const struct store_web_filter *);
 
 /* One group (with its triage state): 1 found, 0 not (or out of scope). */

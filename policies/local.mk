@@ -68,3 +68,10 @@ policies_libpolicies_a_SOURCES += policies/notify_store.c
 TESTS += tests/integration/report_store.sh
 EXTRA_DIST += tests/integration/report_store.sh
 check_PROGRAMS += tests/integration/report_fixture
+
+# Notifications from the collector to a real local webhook receiver.
+TESTS += tests/integration/collector_notify.sh
+EXTRA_DIST += tests/integration/collector_notify.sh \
+	tests/integration/webhook_receiver.py
+check_PROGRAMS += tests/unit/test_store_groups
+TESTS += tests/unit/test_store_groups

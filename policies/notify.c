@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -54,6 +55,7 @@ struct notify {
 	struct notify_sink sink;
 	pthread_t thr;
 	pthread_mutex_t mu;
+	pthread_cond_t idle; /* pending went to 0 */
 	struct njob *qhead, *qtail; /* handed over, not yet started */
 	size_t pending; /* queued + in flight + waiting to retry */
 	int stopping;
@@ -116,7 +118,8 @@ finish(struct njob *j, int ok, const char *result)
 		n->st.sent++;
 	else
 		n->st.failed++;
-	n->pending--;
+	if (--n->pending == 0)
+		pthread_cond_broadcast(&n->idle);
 	pthread_mutex_unlock(&n->mu);
 	job_free(j);
 }
@@ -462,6 +465,7 @@ notify_new(const struct notify_config *cfg, const struct notify_sink *sink)
 		n->sink = *sink;
 	n->next_id = 1;
 	pthread_mutex_init(&n->mu, NULL);
+	pthread_cond_init(&n->idle, NULL);
 	if (gethostname(n->hostname, sizeof(n->hostname) - 1) != 0)
 		snprintf(n->hostname, sizeof(n->hostname), "-");
 	n->ssl = SSL_CTX_new(TLS_client_method());
@@ -503,6 +507,7 @@ fail:
 	}
 	if (n->ssl)
 		SSL_CTX_free(n->ssl);
+	pthread_cond_destroy(&n->idle);
 	pthread_mutex_destroy(&n->mu);
 	free(n);
 	return NULL;
@@ -546,7 +551,8 @@ notify_send_route(struct notify *n, const struct policy_route *route,
 	if (full || (j = calloc(1, sizeof(*j))) == NULL) {
 		if (!full) {
 			pthread_mutex_lock(&n->mu);
-			n->pending--;
+			if (--n->pending == 0)
+				pthread_cond_broadcast(&n->idle);
 			n->st.dropped++;
 			pthread_mutex_unlock(&n->mu);
 		}
@@ -578,7 +584,8 @@ notify_send_route(struct notify *n, const struct policy_route *route,
 	}
 	if (j->body == NULL) {
 		pthread_mutex_lock(&n->mu);
-		n->pending--;
+		if (--n->pending == 0)
+			pthread_cond_broadcast(&n->idle);
 		n->st.dropped++;
 		pthread_mutex_unlock(&n->mu);
 		snprintf(j->rec.result, sizeof(j->rec.result),
@@ -628,6 +635,28 @@ notify_get_stats(struct notify *n, struct notify_stats *out)
 	pthread_mutex_unlock(&n->mu);
 }
 
+size_t
+notify_drain(struct notify *n, int64_t timeout_ms)
+{
+	struct timespec ts;
+	size_t left;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(timeout_ms / 1000);
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&n->mu);
+	while (n->pending > 0 &&
+	    pthread_cond_timedwait(&n->idle, &n->mu, &ts) == 0)
+		;
+	left = n->pending;
+	pthread_mutex_unlock(&n->mu);
+	return left;
+}
+
 void
 notify_free(struct notify *n)
 {
@@ -671,6 +700,7 @@ notify_free(struct notify *n)
 	close(n->wake[1]);
 	if (n->ssl != NULL)
 		SSL_CTX_free(n->ssl);
+	pthread_cond_destroy(&n->idle);
 	pthread_mutex_destroy(&n->mu);
 	free(n);
 }

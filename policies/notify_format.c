@@ -34,6 +34,12 @@ notify_format_json(
 	    "alert_id", (json_int_t)m->alert_id);
 	if (o == NULL)
 		return NULL;
+	if (m->sid != 0)
+		json_object_set_new(o, "rule",
+		    json_pack("{s:I, s:I, s:I}", "gid", (json_int_t)m->gid,
+			"sid", (json_int_t)m->sid, "rev", (json_int_t)m->rev));
+	json_object_set_new(
+	    o, "group_state", json_string(m->reopened ? "reopened" : "new"));
 	if (m->detail != NULL)
 		json_object_set_new(o, "detail", json_string(m->detail));
 	/* jansson refuses invalid UTF-8 in json_string: a log-derived detail

@@ -232,6 +232,17 @@ policy_route_at(const struct policy *p, size_t i)
 	return i < p->nroutes ? &p->routes[i] : NULL;
 }
 
+void
+policy_notify_config(const struct policy *p, struct notify_config *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->queue_max = (size_t)p->nopt_queue;
+	out->max_attempts = (int)p->nopt_attempts;
+	out->backoff_first_ms = p->nopt_backoff_s * 1000;
+	out->backoff_max_ms = p->nopt_backoff_max_s * 1000;
+	out->timeout_s = (int)p->nopt_timeout_s;
+}
+
 struct policy_slot {
 	pthread_mutex_t mu;
 	struct policy *p;

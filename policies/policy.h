@@ -272,6 +272,10 @@ void policy_retention_for(const struct policy *, const struct policy_muni *,
 size_t policy_routes_for(const struct policy *, const struct policy_muni *,
     int sev, const struct policy_route **out, size_t max);
 size_t policy_route_count(const struct policy *);
+/* The notifier's settings from the policy's notify-options block (unset
+ * fields 0: the notifier's defaults).  ca_file is left NULL. */
+struct notify_config;
+void policy_notify_config(const struct policy *, struct notify_config *out);
 const struct policy_route *policy_route_at(const struct policy *, size_t);
 
 /* ---- tagging ---- */
@@ -470,6 +474,8 @@ struct notify_msg {
 	const char *summary; /* one line */
 	const char *detail; /* evidence, may be NULL */
 	int64_t group_id, alert_id; /* store ids, 0 if none */
+	uint32_t gid, sid, rev; /* the rule; sid 0: none */
+	int reopened; /* the group was closed and fired again */
 };
 
 #define NOTIFY_TARGET_MAX 256
@@ -525,6 +531,10 @@ size_t notify_send(
 int notify_send_route(
     struct notify *, const struct policy_route *, const struct notify_msg *);
 void notify_get_stats(struct notify *, struct notify_stats *);
+/* Wait up to timeout_ms for every queued notification to reach its
+ * outcome (sent, or failed after its retries).  Returns how many are
+ * still pending (0: drained).  Call before notify_free to stop gently. */
+size_t notify_drain(struct notify *, int64_t timeout_ms);
 /* Stop the thread; notifications still queued or waiting for a retry are
  * logged as "abandoned" and freed.  NULL is a no-op. */
 void notify_free(struct notify *);

@@ -57,6 +57,9 @@ struct policy {
 	struct policy_route *routes;
 	size_t nroutes;
 	struct policy_retention ret;
+	/* notify-options */
+	int64_t nopt_queue, nopt_attempts;
+	int64_t nopt_backoff_s, nopt_backoff_max_s, nopt_timeout_s;
 
 	/* Tagging: prefix -> index into tags. */
 	struct cidrset *set;

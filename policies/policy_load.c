@@ -7,6 +7,8 @@
  *   prefecture "NAME" { code 240001; model alpha }
  *   retention { events 395d; alerts 1826d; archive 1826d; pcap 3d }
  *   notify SEVERITIES webhook|syslog TARGET      (SOC-wide route)
+ *   notify-options { queue 1024; attempts 6; backoff 1s; max-backoff 5m;
+ *       timeout 10s }                            (the notifier's settings)
  *   cloud {                                      (the SC's own ranges)
  *       tier SC|DMZ|LG|NET CIDR...
  *       gateway KIND NAME CIDR [proto P] [ports N,N] [tier T]
@@ -300,6 +302,85 @@ kw_notify(struct conf *cf, const struct conf_node *n, void *ctx)
 	r.index = (uint32_t)p->nroutes;
 	p->routes[p->nroutes++] = r;
 	return 0;
+}
+
+/* ---- notify-options { } ---- */
+
+static int
+kw_no_queue(struct conf *cf, const struct conf_node *n, void *ctx)
+{
+	struct lctx *c = ctx;
+	long long v;
+
+	if (conf_arg_int(cf, n, 0, 1, 1000000, &v) != 0)
+		return -1;
+	c->p->nopt_queue = v;
+	return 0;
+}
+
+static int
+kw_no_attempts(struct conf *cf, const struct conf_node *n, void *ctx)
+{
+	struct lctx *c = ctx;
+	long long v;
+
+	if (conf_arg_int(cf, n, 0, 1, 100, &v) != 0)
+		return -1;
+	c->p->nopt_attempts = v;
+	return 0;
+}
+
+static int
+no_duration(
+    struct conf *cf, const struct conf_node *n, int64_t max, int64_t *field)
+{
+	int64_t s;
+
+	if (conf_arg_duration(cf, n, 0, &s) != 0)
+		return -1;
+	if (s < 1 || s > max) {
+		conf_error_at(cf, n, "%s: must be between 1s and %llds",
+		    n->name, (long long)max);
+		return -1;
+	}
+	*field = s;
+	return 0;
+}
+
+static int
+kw_no_backoff(struct conf *cf, const struct conf_node *n, void *ctx)
+{
+	return no_duration(
+	    cf, n, 3600, &((struct lctx *)ctx)->p->nopt_backoff_s);
+}
+
+static int
+kw_no_backoff_max(struct conf *cf, const struct conf_node *n, void *ctx)
+{
+	return no_duration(
+	    cf, n, 86400, &((struct lctx *)ctx)->p->nopt_backoff_max_s);
+}
+
+static int
+kw_no_timeout(struct conf *cf, const struct conf_node *n, void *ctx)
+{
+	return no_duration(
+	    cf, n, 600, &((struct lctx *)ctx)->p->nopt_timeout_s);
+}
+
+static const struct conf_keyword notify_options_kw[] = {
+	{ "queue", 1, 1, CONF_BLOCK_NO, 1, kw_no_queue },
+	{ "attempts", 1, 1, CONF_BLOCK_NO, 1, kw_no_attempts },
+	{ "backoff", 1, 1, CONF_BLOCK_NO, 1, kw_no_backoff },
+	{ "max-backoff", 1, 1, CONF_BLOCK_NO, 1, kw_no_backoff_max },
+	{ "timeout", 1, 1, CONF_BLOCK_NO, 1, kw_no_timeout },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+
+static int
+kw_notify_options(struct conf *cf, const struct conf_node *n, void *ctx)
+{
+	return conf_walk(cf, n->child, notify_options_kw, ctx) ? -1 : 0;
 }
 
 /* ---- tier / gateway / source (cloud and municipality blocks) ---- */
@@ -783,6 +864,7 @@ static const struct conf_keyword top_kw[] = {
 	{ "prefecture", 1, 1, CONF_BLOCK_YES, 1, kw_prefecture },
 	{ "retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention },
 	{ "notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify },
+	{ "notify-options", 0, 0, CONF_BLOCK_YES, 1, kw_notify_options },
 	{ "cloud", 0, 0, CONF_BLOCK_YES, 0, kw_cloud },
 	{ "municipality", 1, 1, CONF_BLOCK_YES, 0, kw_municipality },
 	{ "exception", 1, 1, CONF_BLOCK_YES, 0, kw_exception },

@@ -243,14 +243,6 @@ api_audit(struct web_req *r)
 }
 
 void
-api_reports(struct web_req *r)
-{
-	/* See page_reports: the generator is not in this build yet. */
-	web_send_json(
-	    r, 200, json_pack("{s:b,s:[]}", "available", 0, "reports"));
-}
-
-void
 api_munis(struct web_req *r)
 {
 	reply_rows(r, store_web_munis(r->w->st, r->scope));

@@ -1,13 +1,17 @@
 /*
  * cmd_web.c — `seccloud web`: the web view's process.
  *
- * Startup order: parse options, bind the listening socket (127.0.0.1:8080
- * unless --listen says otherwise; port 0 picks a free one), load the TLS
- * certificate if one is given, open the store, then drop privileges, and
- * only then print the readiness line
+ * Startup order: parse options, load the policy named by seccloud.conf
+ * (the collector's; the example policy without -f) for the Reports
+ * screen, bind the listening socket (127.0.0.1:8080 unless --listen says
+ * otherwise; port 0 picks a free one), load the TLS certificate if one is
+ * given, open the store, then drop privileges, and only then print the
+ * readiness line
  *   seccloud web: listening on http://127.0.0.1:PORT
  * on stderr (tests wait for it).  libevent's evhttp serves requests with
- * the limits of common/sc_limits.h on headers, body and time.
+ * the limits of common/sc_limits.h on headers, body and time.  SIGHUP
+ * reads the policy file again (it must be readable by the dropped user);
+ * a policy that does not load leaves the previous one in force.
  */
 #include "config.h"
 
@@ -176,9 +180,23 @@ tls_setup(const char *cert, const char *key)
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
+	struct web *w = arg;
+	struct policy *p;
+
 	(void)what;
+	if (sig == SIGHUP) {
+		if ((p = policy_load(w->policy_path)) == NULL) {
+			log_warnx("web: reload: policy %s not loaded; keeping "
+				  "the previous policy",
+			    w->policy_path);
+			return;
+		}
+		policy_slot_set(w->policy, p);
+		log_info("web: policy %s reloaded", w->policy_path);
+		return;
+	}
 	log_info("web: signal %d, stopping", (int)sig);
-	event_base_loopexit(arg, NULL);
+	event_base_loopexit(w->base, NULL);
 }
 
 static int
@@ -333,7 +351,7 @@ static int
 web_serve(struct web *w, const struct web_opts *o)
 {
 	struct evhttp_bound_socket *bound;
-	struct event *sigs[2];
+	struct event *sigs[3];
 	char host[256], path[PATH_MAX], err[512];
 	int port;
 
@@ -368,16 +386,17 @@ web_serve(struct web *w, const struct web_opts *o)
 	}
 	if (web_drop(o->user != NULL ? o->user : "_seccloud") == -1)
 		return -1;
-	sigs[0] = evsignal_new(w->base, SIGTERM, on_signal, w->base);
-	sigs[1] = evsignal_new(w->base, SIGINT, on_signal, w->base);
-	for (int i = 0; i < 2; i++)
+	sigs[0] = evsignal_new(w->base, SIGTERM, on_signal, w);
+	sigs[1] = evsignal_new(w->base, SIGINT, on_signal, w);
+	sigs[2] = evsignal_new(w->base, SIGHUP, on_signal, w);
+	for (int i = 0; i < 3; i++)
 		if (sigs[i] != NULL)
 			event_add(sigs[i], NULL);
 	fprintf(stderr, "seccloud web: listening on %s://%s:%d\n",
 	    w->ssl_ctx != NULL ? "https" : "http", host, bound_port(bound));
 	fflush(stderr);
 	event_base_dispatch(w->base);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
 	return 0;
@@ -388,6 +407,7 @@ cmd_web(int argc, char **argv)
 {
 	struct web_opts o;
 	struct settings *set = NULL;
+	struct policy *p;
 	struct web *w;
 	int rc, cli_listen;
 
@@ -402,24 +422,34 @@ cmd_web(int argc, char **argv)
 	cli_listen = strcmp(o.listen, "127.0.0.1:8080") != 0;
 	log_init("web", o.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);
-	if (o.conf != NULL) {
-		if ((set = settings_load(o.conf)) == NULL ||
-		    web_conf(set, &o, cli_listen, o.cert != NULL,
-			o.timeout != SC_HTTP_TIMEOUT_SEC) == -1) {
-			settings_free(set);
-			return 1;
-		}
-		if (o.datadir == NULL)
-			o.datadir = set->datadir;
-		if (o.user == NULL)
-			o.user = set->user;
-	}
-	if ((w = calloc(1, sizeof(*w))) == NULL)
+	/* without -f: the embedded defaults (example policy) */
+	if ((set = settings_load(o.conf)) == NULL ||
+	    web_conf(set, &o, cli_listen, o.cert != NULL,
+		o.timeout != SC_HTTP_TIMEOUT_SEC) == -1) {
+		settings_free(set);
 		return 1;
+	}
+	if (o.conf != NULL && o.datadir == NULL)
+		o.datadir = set->datadir;
+	if (o.conf != NULL && o.user == NULL)
+		o.user = set->user;
+	if ((p = policy_load(set->policy)) == NULL) {
+		log_warnx("web: policy %s not loaded", set->policy);
+		settings_free(set);
+		return 1;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		policy_unref(p);
+		settings_free(set);
+		return 1;
+	}
 	w->datadir = o.datadir != NULL ? o.datadir : SC_LOCALSTATEDIR;
 	w->timeout = o.timeout;
+	w->policy_path = set->policy;
+	w->policy = policy_slot_new(p);
 	rc = web_serve(w, &o) == -1 ? 1 : 0;
 	store_close(w->st);
+	policy_slot_free(w->policy);
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	if (w->ssl_ctx != NULL)
@@ -427,7 +457,6 @@ cmd_web(int argc, char **argv)
 	if (w->base != NULL)
 		event_base_free(w->base);
 	free(w);
-	if (set != NULL)
-		settings_free(set);
+	settings_free(set);
 	return rc;
 }

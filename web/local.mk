@@ -13,6 +13,8 @@ web_libweb_a_SOURCES = \
 	web/page_inbox.c \
 	web/page_alert.c \
 	web/page_admin.c \
+	web/page_report.c \
+	web/report.c \
 	web/page_dashboard.c
 nodist_web_libweb_a_SOURCES = web/static_data.c
 
@@ -28,14 +30,15 @@ web/static_data.c: $(WEB_STATIC) $(top_srcdir)/web/embed.sh
 
 # Tests: the fixture tool, unit tests, HTTP-level and browser tests.
 check_PROGRAMS += tests/integration/web_seed
-EXTRA_DIST += tests/integration/web_lib.sh
+EXTRA_DIST += tests/integration/web_lib.sh tests/integration/web_policy.conf
 TESTS += tests/integration/web_headers.sh tests/integration/web_limits.sh \
 	tests/integration/web_auth.sh tests/integration/web_isolation.sh \
 	tests/integration/web_triage.sh tests/integration/web_xss.sh \
-	tests/integration/web_tls.sh tests/browser/run.sh
+	tests/integration/web_tls.sh tests/integration/web_reports.sh \
+	tests/browser/run.sh
 
-check_PROGRAMS += tests/unit/test_web
-TESTS += tests/unit/test_web
+check_PROGRAMS += tests/unit/test_web tests/unit/test_store_web_search
+TESTS += tests/unit/test_web tests/unit/test_store_web_search
 
 FUZZ_PROGS += tests/fuzz/fuzz_web_escape
 tests_fuzz_fuzz_web_escape_SOURCES = tests/fuzz/fuzz_web_escape.c $(FUZZ_DRIVER)

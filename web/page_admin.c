@@ -88,38 +88,6 @@ page_sources(struct web_req *r)
 	web_send(r, 200, "text/html; charset=utf-8");
 }
 
-/*
- * Reports: policies/ now renders a monthly report or an audit pack from a
- * filled model (report_monthly_render / report_audit_render), but filling
- * the model needs the policy loaded in this process and the store's report
- * queries, which are not written yet (see policies/cmd_report.c).  Until
- * then these pages and the API route say "not available yet", so the
- * navigation and access rules are in place; hook the renderers in here,
- * with the municipal scope applied to the 団体 chosen.
- */
-void
-page_reports(struct web_req *r)
-{
-	web_page_begin(r, tr(r, "Reports"), "reports");
-	web_html(&r->out,
-	    "<p class=\"notice\" id=\"reports-unavailable\">%s"
-	    "</p><ul><li>%s</li><li>%s</li></ul>",
-	    tr(r, "Report generation is not available yet in this build."),
-	    tr(r, "Monthly report (月次報告書) per 団体"),
-	    tr(r, "Audit evidence pack"));
-	web_page_end(r);
-	web_send(r, 200, "text/html; charset=utf-8");
-}
-
-void
-page_report(struct web_req *r)
-{
-	web_error(r, 503,
-	    tr(r,
-		"Report generation is not available yet in "
-		"this build."));
-}
-
 void
 page_rules(struct web_req *r)
 {

@@ -51,7 +51,8 @@ const struct web_route web_routes[] = { { GET, "/", page_root, ROLE_PUBLIC, 0 },
 	{ GET, "/sources", page_sources, ROLE_ANY, 0 },
 	{ GET, "/dashboard", page_dashboard, ROLE_ANY, 0 },
 	{ GET, "/reports", page_reports, ROLE_ANY, 0 },
-	{ GET, "/reports/*", page_report, ROLE_ANY, 0 },
+	{ GET, "/reports/monthly", page_report_monthly, ROLE_ANY, 0 },
+	{ GET, "/reports/audit", page_report_audit, AUDIT, 0 },
 	{ GET, "/rules", page_rules, RO, 0 },
 	{ POST, "/rules/reload", page_rules_reload, ROLE_ADMIN, 0 },
 	{ GET, "/users", page_users, ROLE_ADMIN, 0 },
@@ -71,6 +72,9 @@ const struct web_route web_routes[] = { { GET, "/", page_root, ROLE_PUBLIC, 0 },
 	{ GET, "/api/v1/dashboard", api_dashboard, ROLE_ANY, WR_API },
 	{ GET, "/api/v1/municipalities", api_munis, ROLE_ANY, WR_API },
 	{ GET, "/api/v1/reports", api_reports, ROLE_ANY, WR_API },
+	{ GET, "/api/v1/reports/monthly", api_report_monthly, ROLE_ANY,
+	    WR_API },
+	{ GET, "/api/v1/reports/audit", api_report_audit, AUDIT, WR_API },
 	{ GET, "/api/v1/rules", api_rules, RO, WR_API },
 	{ POST, "/api/v1/rules/reload", api_rules_reload, ROLE_ADMIN, WR_API },
 	{ GET, "/api/v1/users", api_users, ROLE_ADMIN, WR_API },
@@ -239,6 +243,39 @@ web_send(struct web_req *r, int code, const char *type)
 	evhttp_send_reply(r->req, code, reason_phrase(code), eb);
 	if (eb != NULL)
 		evbuffer_free(eb);
+	buf_reset(&r->out);
+}
+
+void
+web_send_file(struct web_req *r, const char *type, const char *filename,
+    const void *data, size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->req);
+	struct evbuffer *eb = evbuffer_new();
+	char cd[160];
+
+	for (const char *p = filename; p != NULL && *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+			*p == '-')) {
+			web_error(r, 500, "bad file name");
+			return;
+		}
+	security_headers(r);
+	evhttp_add_header(h, "Content-Type", type);
+	if (filename != NULL) {
+		snprintf(
+		    cd, sizeof(cd), "attachment; filename=\"%s\"", filename);
+		evhttp_add_header(h, "Content-Disposition", cd);
+	}
+	if (eb == NULL || evbuffer_add(eb, data, len) == -1) {
+		if (eb != NULL)
+			evbuffer_free(eb);
+		evhttp_send_error(r->req, 500, NULL);
+		return;
+	}
+	evhttp_send_reply(r->req, 200, "OK", eb);
+	evbuffer_free(eb);
 	buf_reset(&r->out);
 }
 

@@ -19,6 +19,7 @@
 
 #include "collector/store_web.h"
 #include "common/buf.h"
+#include "policies/policy.h"
 
 /* Sessions: idle and absolute lifetime; login throttling. */
 #define WEB_SESSION_IDLE_SEC (30 * 60)
@@ -57,6 +58,8 @@ struct web {
 	struct store *st;
 	const char *datadir;
 	int timeout;
+	struct policy_slot *policy; /* for reports; reloaded on SIGHUP */
+	const char *policy_path;
 	struct web_throttle_slot throttle[WEB_THROTTLE_SLOTS];
 };
 
@@ -112,6 +115,10 @@ void web_redirect(struct web_req *, const char *location);
 /* An error page (HTML) or {"error": ...} (API), code 4xx/5xx. */
 void web_error(struct web_req *, int code, const char *msg);
 void web_send_json(struct web_req *, int code, json_t *);
+/* 200 with type and the bytes (copied); with a filename (ASCII
+ * [A-Za-z0-9._-] only) as a download, "attachment; filename=...". */
+void web_send_file(struct web_req *, const char *type, const char *filename,
+    const void *data, size_t len);
 void web_audit(struct web_req *, const char *action, const char *target,
     const char *detail, const char *result);
 
@@ -160,7 +167,8 @@ void page_alert_comment(struct web_req *);
 void page_sources(struct web_req *);
 void page_dashboard(struct web_req *);
 void page_reports(struct web_req *);
-void page_report(struct web_req *);
+void page_report_monthly(struct web_req *);
+void page_report_audit(struct web_req *);
 void page_rules(struct web_req *);
 void page_rules_reload(struct web_req *);
 void page_users(struct web_req *);
@@ -191,7 +199,45 @@ void api_rules_reload(struct web_req *);
 void api_users(struct web_req *);
 void api_audit(struct web_req *);
 void api_reports(struct web_req *);
+void api_report_monthly(struct web_req *);
+void api_report_audit(struct web_req *);
 void api_munis(struct web_req *);
+
+/*
+ * report.c: a monthly report or audit pack filled from the policy and the
+ * store.  The web_report owns what the model borrows (web_report_free).
+ * web_report_monthly / _audit return 0 or one of WEB_REPORT_*.
+ */
+#define WEB_REPORT_ERROR (-1) /* store or memory: 500 */
+#define WEB_REPORT_BAD (-2) /* malformed month or dates: 400 */
+#define WEB_REPORT_NOTFOUND (-3) /* no such 団体, or out of scope: 404 */
+#define WEB_REPORT_NOPOLICY (-4) /* no policy loaded: 503 */
+#define WEB_REPORT_MAX (64 * 1024 * 1024) /* one rendered report */
+#define WEB_REPORT_MONTHS 13 /* months offered on the list */
+enum web_report_kind { WEB_REPORT_MONTHLY = 1, WEB_REPORT_AUDIT };
+struct web_report {
+	enum web_report_kind kind;
+	struct report_monthly m;
+	struct report_audit a;
+	struct report_retention ret[4];
+	struct report_exception *exc;
+	struct report_source *src;
+	char **names;
+	size_t nnames;
+	struct store_rpt *k;
+	struct policy *p; /* a reference held while the report lives */
+};
+/* The 団体 code names, if the scope (NULL: any) allows it; else NULL. */
+const struct policy_muni *web_report_muni(
+    const struct policy *, const char *scope, const char *code);
+int web_report_monthly(struct web *, const char *scope, const char *code,
+    const char *month, struct web_report *);
+int web_report_audit(
+    struct web *, const char *from, const char *to, struct web_report *);
+int web_report_render(
+    const struct web_report *, enum report_format, struct buf *out);
+void web_report_free(struct web_report *);
+void web_report_month(int64_t now_us, int back, char out[8]);
 
 /* static_data.c (generated from web/static/) */
 struct web_asset {

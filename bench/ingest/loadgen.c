@@ -5,7 +5,13 @@
  * and prints what it sent and how long it took.  Each message carries its
  * sequence number so receivers can be checked for loss.
  *
- *   loadgen tcp|udp HOST PORT COUNT [SIZE] [octet|lf] [RATE msgs/s]
+ *   loadgen tcp|udp HOST PORT COUNT [SIZE] [octet|lf] [RATE msgs/s] [FLOWS]
+ *
+ * UDP pacing sleeps (absolute clock_nanosleep, 1 us timer slack) between
+ * small bursts of about 100 us worth of messages instead of spinning, so
+ * the generator does not take a core from the receiver it measures.
+ * FLOWS (default 1) UDP sockets send in turn, as several devices would:
+ * with one flow, SO_REUSEPORT receivers see all of it on one socket.
  */
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
@@ -14,11 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BATCH 256
+#define FLOWS_MAX 64
 
 static double
 now(void)
@@ -50,13 +58,13 @@ main(int argc, char **argv)
 	struct sockaddr_in sin;
 	unsigned long count, seq = 0;
 	size_t size = 120;
-	int udp, octet = 0, fd;
+	int udp, octet = 0, fd, fds[FLOWS_MAX], nflows = 1;
 	double rate = 0, t0, t1;
 
 	if (argc < 5) {
 		fprintf(stderr,
 		    "usage: loadgen tcp|udp HOST PORT COUNT [SIZE] "
-		    "[octet|lf] [RATE]\n");
+		    "[octet|lf] [RATE] [FLOWS]\n");
 		return 2;
 	}
 	udp = strcmp(argv[1], "udp") == 0;
@@ -72,6 +80,10 @@ main(int argc, char **argv)
 		octet = strcmp(argv[6], "octet") == 0;
 	if (argc > 7)
 		rate = strtod(argv[7], NULL);
+	if (argc > 8)
+		nflows = (int)strtol(argv[8], NULL, 10);
+	if (nflows < 1 || nflows > FLOWS_MAX || !udp)
+		nflows = 1;
 	if (size < 100 || size > 8000)
 		size = 120;
 	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
@@ -79,16 +91,35 @@ main(int argc, char **argv)
 		perror("connect");
 		return 1;
 	}
+	fds[0] = fd;
+	for (int i = 1; i < nflows; i++) {
+		fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fds[i] == -1 ||
+		    connect(fds[i], (struct sockaddr *)&sin, sizeof(sin))) {
+			perror("connect");
+			return 1;
+		}
+	}
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	t0 = now();
 	if (udp) {
 		static char bufs[BATCH][8192];
 		struct mmsghdr msgs[BATCH];
 		struct iovec iov[BATCH];
+		int burst = BATCH, flow = 0;
 
+		/* paced: bursts of ~100 us of messages */
+		if (rate > 0) {
+			burst = (int)(rate / 10000);
+			if (burst < 1)
+				burst = 1;
+			if (burst > BATCH)
+				burst = BATCH;
+		}
 		while (seq < count) {
 			int n = 0, sent;
 
-			for (; n < BATCH && seq + n < count; n++) {
+			for (; n < burst && seq + n < count; n++) {
 				iov[n].iov_base = bufs[n];
 				iov[n].iov_len = message(
 				    bufs[n], sizeof(bufs[n]), seq + n, size);
@@ -96,7 +127,8 @@ main(int argc, char **argv)
 				msgs[n].msg_hdr.msg_iov = &iov[n];
 				msgs[n].msg_hdr.msg_iovlen = 1;
 			}
-			sent = sendmmsg(fd, msgs, n, 0);
+			sent = sendmmsg(fds[flow], msgs, n, 0);
+			flow = (flow + 1) % nflows;
 			if (sent < 0) {
 				if (errno == ECONNREFUSED || errno == ENOBUFS)
 					continue;
@@ -106,9 +138,16 @@ main(int argc, char **argv)
 			seq += sent;
 			if (rate > 0) {
 				double due = t0 + seq / rate;
+				struct timespec ts;
 
-				while (now() < due)
-					;
+				if (due > now()) {
+					ts.tv_sec = (time_t)due;
+					ts.tv_nsec =
+					    (long)((due - (double)ts.tv_sec) *
+						1e9);
+					clock_nanosleep(CLOCK_MONOTONIC,
+					    TIMER_ABSTIME, &ts, NULL);
+				}
 			}
 		}
 	} else {
@@ -148,6 +187,7 @@ main(int argc, char **argv)
 		octet ? "tcp octet-counted" :
 			"tcp lf",
 	    t1 - t0, seq / (t1 - t0));
-	close(fd);
+	for (int i = 0; i < nflows; i++)
+		close(fds[i]);
 	return 0;
 }

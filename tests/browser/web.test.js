@@ -10,7 +10,9 @@
 // payloads in messages, evidence and names) fires no dialog and shows the
 // payloads as literal text; a tampered CSRF token is refused; a municipal
 // user sees no other 団体's data on any page or API route and gets 404 for
-// a guessed id; logout ends the session.  A screenshot of every page is
+// a guessed id; an analyst opens a monthly report and downloads it as CSV
+// while a municipal user's Reports list holds only their 団体 (another's
+// report is 404); logout ends the session.  A screenshot of every page is
 // saved under SHOTS.
 'use strict';
 
@@ -255,6 +257,57 @@ async function municipal(page) {
 	await shot(page, '18-municipal-sources');
 }
 
+// Reports: the analyst opens a monthly report from the list and downloads
+// it as CSV; the municipal user's list holds only their own 団体 and
+// another 団体's report is 404.
+async function reports(page) {
+	await login(page, 'alice');
+	await page.goto(BASE + '/reports');
+	const munis = await page.locator('#report-list tbody tr')
+	    .evaluateAll((rows) => rows.map((r) => r.dataset.muni));
+	ok(munis.includes('131016') && munis.includes('011002'),
+	    'analyst: the report list names both 団体', munis.join(','));
+	await shot(page, '19-reports');
+	await Promise.all([page.waitForURL(/\/reports\/monthly\?/),
+	    page.click('#report-list tr[data-muni="131016"] a >> nth=0')]);
+	const doc = await page.locator('#report-doc').textContent();
+	ok(doc.includes('千代田区 (131016)'),
+	    'analyst: the monthly report renders in the page', doc.slice(0, 200));
+	ok(await page.locator('#report-doc table').count() >= 3,
+	    'the report has its tables');
+	await shot(page, '20-report-monthly');
+	const [dl] = await Promise.all([page.waitForEvent('download'),
+	    page.click('#dl-csv')]);
+	const name = dl.suggestedFilename();
+	ok(/^seccloud-monthly-131016-\d{4}-\d{2}\.csv$/.test(name),
+	    'CSV download has its file name', name);
+	const csv = fs.readFileSync(await dl.path());
+	ok(csv.slice(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) &&
+	    csv.toString('utf8').includes('header,code,131016'),
+	    'the CSV holds the report', csv.toString('utf8').slice(0, 120));
+
+	await login(page, 'chiyoda');
+	await page.goto(BASE + '/reports');
+	const own = await page.locator('#report-list tbody tr')
+	    .evaluateAll((rows) => rows.map((r) => r.dataset.muni));
+	ok(own.length === 1 && own[0] === '131016',
+	    'municipal: the report list holds only their own 団体', own.join(','));
+	ok(!(await page.content()).includes('札幌'),
+	    'municipal: no other 団体 on the Reports page');
+	ok(await page.locator('#audit-form').count() === 0,
+	    'municipal: no audit pack');
+	await shot(page, '21-municipal-reports');
+	const month = await page.locator('#report-month option').first()
+	    .textContent();
+	const r = await page.goto(
+	    `${BASE}/reports/monthly?muni=011002&month=${month}`);
+	ok(r.status() === 404, 'municipal: another 団体\'s report is 404',
+	    r.status());
+	const r2 = await page.goto(
+	    `${BASE}/reports/monthly?muni=131016&month=${month}`);
+	ok(r2.status() === 200, 'municipal: their own report opens');
+}
+
 async function logout(page) {
 	await page.goto(BASE + '/inbox');
 	await Promise.all([page.waitForURL(/\/login$/),
@@ -274,6 +327,7 @@ async function logout(page) {
 			executablePath: '/usr/bin/chromium',
 			headless: true,
 			viewport: { width: 1280, height: 900 },
+			acceptDownloads: true,
 			args: ['--headless', '--no-sandbox', '--disable-gpu',
 			    '--disable-quic', '--no-first-run',
 			    '--disable-background-networking',
@@ -281,8 +335,8 @@ async function logout(page) {
 		});
 		const page = ctx.pages()[0] || await ctx.newPage();
 		page.setDefaultTimeout(15000);
-		for (const step of [analyst, xss, csrf, admin, municipal,
-		    logout]) {
+		for (const step of [analyst, xss, csrf, admin, reports,
+		    municipal, logout]) {
 			try {
 				await step(page);
 			} catch (e) {

@@ -1,6 +1,8 @@
 # web_lib.sh — shared by the tests/integration/web_*.sh scripts (sourced,
 # not a test itself).  web_start seeds a store in a temp dir with
-# tests/integration/web_seed, adds one account per role, starts
+# tests/integration/web_seed, adds one account per role, writes a
+# seccloud.conf naming a copy of tests/integration/web_policy.conf (the
+# seed's 団体, for the Reports screen), starts
 # `seccloud web` on 127.0.0.1 port 0 and waits for its readiness line (a
 # bounded poll, never a fixed sleep).  login NAME makes a cookie jar and
 # sets CSRF.  Everything is removed and the server stopped on exit.
@@ -33,6 +35,8 @@ web_start() {
 	WDIR=$(mktemp -d "${TMPDIR:-/tmp}/web_test.XXXXXX")
 	"$SEED" "$WDIR/seccloud.db" "$@" >"$WDIR/ids" || return 1
 	printf '%s\n' "$PW" >"$WDIR/pw"
+	cp "$top_srcdir/tests/integration/web_policy.conf" "$WDIR/policy.conf"
+	printf 'policy "%s/policy.conf"\n' "$WDIR" >"$WDIR/seccloud.conf"
 	for spec in admin:admin: alice:analyst: audrey:auditor: \
 	    chiyoda:municipal:131016 sapporo:municipal:011002; do
 		n=${spec%%:*}; rest=${spec#*:}; r=${rest%%:*}; m=${rest#*:}
@@ -52,7 +56,7 @@ web_serve() {
 	fi
 	: >"$WDIR/stderr"
 	# shellcheck disable=SC2086
-	"$SECCLOUD" web -d "$WDIR" --listen 127.0.0.1:0 $as ${WEB_ARGS:-} \
+	"$SECCLOUD" web -f "$WDIR/seccloud.conf" -d "$WDIR" --listen 127.0.0.1:0 $as ${WEB_ARGS:-} \
 	    --timeout "${WEB_TIMEOUT:-5}" 2>"$WDIR/stderr" &
 	WEB_PID=$!
 	i=0

@@ -278,9 +278,43 @@ reload(void)
 	policy_slot_free(slot);
 }
 
+static void
+notify_options(void)
+{
+	struct notify_config cfg;
+	struct policy *p;
+
+	p = load_capture("n.policy",
+	    "prefecture \"P\" { code 240001 }\n"
+	    "notify-options { queue 64; attempts 3; backoff 2s; "
+	    "max-backoff 1m; timeout 5s }\n");
+	ok(p != NULL, "notify-options accepted");
+	if (p != NULL) {
+		policy_notify_config(p, &cfg);
+		ok(cfg.queue_max == 64 && cfg.max_attempts == 3 &&
+			cfg.backoff_first_ms == 2000 &&
+			cfg.backoff_max_ms == 60000 && cfg.timeout_s == 5,
+		    "notify-options read");
+		policy_unref(p);
+	}
+	p = load_capture("n.policy", "prefecture \"P\" { code 240001 }\n");
+	policy_notify_config(p, &cfg);
+	ok(cfg.queue_max == 0 && cfg.max_attempts == 0 &&
+		cfg.backoff_first_ms == 0 && cfg.timeout_s == 0,
+	    "no notify-options: the notifier's defaults (0)");
+	policy_unref(p);
+	p = load_capture("n.policy",
+	    "prefecture \"P\" { code 240001 }\n"
+	    "notify-options {\n attempts 0\n timeout 0s\n bogus 1\n}\n");
+	ok(p == NULL && has("n.policy:3:") && has("n.policy:4:") &&
+		has("n.policy:5:"),
+	    "bad notify-options: file:line errors");
+}
+
 int
 main(void)
 {
+	notify_options();
 	example();
 	errors();
 	reload();

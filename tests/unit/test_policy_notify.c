@@ -367,7 +367,8 @@ receiver_down(void)
 	dt = time_mono_us() - t0;
 	ok(dt < 500000, "100 sends to a dead receiver took %lld us",
 	    (long long)dt);
-	ok(wait_records(log, 100) == 0, "every notification logged");
+	ok(notify_drain(n, 10000) == 0, "drained: nothing pending");
+	ok(notify_memlog_count(log) == 100, "every notification logged");
 	for (k = 0; notify_memlog_get(log, k, &r) == 0; k++) {
 		if (strncmp(r.result, "failed:", 7) == 0 && r.attempts == 3)
 			failed++;
@@ -398,6 +399,11 @@ receiver_down(void)
 		poll(NULL, 0, 5);
 	}
 	ok(st.retries == 1, "first attempt failed, retry pending");
+	t0 = time_mono_us();
+	is_int(notify_drain(n, 100), 1, "a bounded drain: 1 still pending");
+	dt = time_mono_us() - t0;
+	ok(dt >= 90000 && dt < 3000000, "it waited its bound (%lld us)",
+	    (long long)dt);
 	k = notify_memlog_count(log);
 	notify_free(n);
 	notify_memlog_get(log, k, &r);
