@@ -40,6 +40,7 @@ sensor_config_defaults(struct sensor_config *c)
 	c->timeout_udp_sec = 300;
 	c->http_line_max = SC_HTTP_LINE_MAX;
 	c->spool_max = SC_SPOOL_MAX;
+	c->spool_disk_max = SENSOR_SPOOL_DISK_MAX;
 }
 
 /* ---- app layer glue -------------------------------------------------- */

@@ -74,6 +74,7 @@ struct ruleset;
 struct sensor;
 
 #define SENSOR_WORKERS_MAX 16
+#define SENSOR_SPOOL_DISK_MAX (1024ULL * 1024 * 1024) /* spool-disk */
 #define SENSOR_EXCERPT_MAX 256 /* payload bytes in an alert's evidence */
 
 /* Policy alerts: gid SENSOR_POLICY_GID, sid from the use case:
@@ -119,6 +120,11 @@ struct sensor_config {
 	int collector_tls;
 	const char *collector_ca; /* CA file for TLS, NULL: system default */
 	uint64_t spool_max;
+	/* disk spool: alerts beyond spool_max go to DIR/sensor-NAME.spool
+	 * (at most spool_disk_max unread bytes) and survive a restart;
+	 * NULL or 0: memory only */
+	const char *spool_dir;
+	uint64_t spool_disk_max;
 };
 
 /* Fill in the defaults (sc_limits.h). */
