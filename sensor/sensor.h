@@ -58,7 +58,11 @@
  * Delivery: a bounded in-memory spool (SC_SPOOL_MAX bytes) holds messages
  * until the collector has them; on disconnect the sensor reconnects with
  * exponential backoff (1 s .. 60 s) and resends from the spool.  When the
- * spool is full the oldest message is dropped and counted.
+ * spool is full the oldest message is dropped and counted.  With a data
+ * directory (spool_dir) the overflow goes to DIR/sensor-NAME.spool
+ * instead (capped by spool_disk_max, oldest dropped and counted), is sent
+ * in order after the memory spool, and what is undelivered at exit is
+ * kept there for the next start (output_syslog.c).
  */
 #ifndef SC_SENSOR_H
 #define SC_SENSOR_H
