@@ -91,8 +91,8 @@ hook_record(void *arg, const struct notify_record *r)
 }
 
 static void
-hook_groups(void *arg, const struct store_group_event *ev, size_t n,
-    uint64_t lost)
+hook_groups(
+    void *arg, const struct store_group_event *ev, size_t n, uint64_t lost)
 {
 	struct notify_hook *h = arg;
 	struct notify *nt = __atomic_load_n(&h->cur, __ATOMIC_ACQUIRE);

@@ -65,8 +65,8 @@ report_errmsg(struct web_req *r, int rc)
 
 /* The file name of a download: ASCII only, from validated numbers. */
 static void
-report_filename(const struct web_report *wr, const char *ext, char *out,
-    size_t len)
+report_filename(
+    const struct web_report *wr, const char *ext, char *out, size_t len)
 {
 	char a[16], b[16];
 
@@ -85,8 +85,8 @@ report_filename(const struct web_report *wr, const char *ext, char *out,
  * download, or inline when inline_json and the format is JSON.
  */
 static void
-report_send(struct web_req *r, const struct web_report *wr,
-    const char *fmtname, enum report_format dflt, int inline_json)
+report_send(struct web_req *r, const struct web_report *wr, const char *fmtname,
+    enum report_format dflt, int inline_json)
 {
 	enum report_format fmt = dflt;
 	char name[96], target[128];
@@ -153,8 +153,8 @@ report_links(struct web_req *r, const char *base)
 		    " <a id=\"dl-%s\" href=\"%r&amp;format=%s\" "
 		    "download>%s</a>",
 		    formats[i].ext, base, formats[i].ext, formats[i].ext);
-	web_html(&r->out,
-	    " · <a href=\"/reports\">%s</a></p>", tr(r, "All reports"));
+	web_html(&r->out, " · <a href=\"/reports\">%s</a></p>",
+	    tr(r, "All reports"));
 }
 
 static void
@@ -219,8 +219,8 @@ page_report_monthly(struct web_req *r)
 		return;
 	}
 	buf_init(&base, 256);
-	web_html(&base, "/reports/monthly?muni=%u&amp;month=%u",
-	    wr.m.muni_code, month);
+	web_html(&base, "/reports/monthly?muni=%u&amp;month=%u", wr.m.muni_code,
+	    month);
 	snprintf(title, sizeof(title), "%s %04d-%02d %s",
 	    tr(r, "Monthly report"), wr.m.year, wr.m.month, wr.m.muni_name);
 	report_page(r, &wr, title, buf_cstr(&base));
@@ -271,8 +271,9 @@ list_form(struct web_req *r, struct policy *p)
 			web_html(&r->out, "<option value=\"%s\">%s %s</option>",
 			    m->code, m->code, m->name);
 	}
-	web_html(&r->out, "</select></label><label>%s <select name=\"month\" "
-			  "id=\"report-month\">",
+	web_html(&r->out,
+	    "</select></label><label>%s <select name=\"month\" "
+	    "id=\"report-month\">",
 	    tr(r, "Month"));
 	for (i = 0; i < WEB_REPORT_MONTHS; i++) {
 		web_report_month(r->now, (int)i, month);
@@ -298,8 +299,9 @@ list_table(struct web_req *r, struct policy *p)
 
 		if (web_report_muni(p, r->scope, m->code) == NULL)
 			continue;
-		web_html(&r->out, "<tr data-muni=\"%s\"><td>%s</td><td>%s</td>"
-				  "<td>",
+		web_html(&r->out,
+		    "<tr data-muni=\"%s\"><td>%s</td><td>%s</td>"
+		    "<td>",
 		    m->code, m->code, m->name);
 		for (int k = 0; k < 3; k++) {
 			web_report_month(r->now, k, month);
@@ -328,8 +330,8 @@ list_audit(struct web_req *r)
 	    "</label><label>%s <input type=\"date\" name=\"to\" "
 	    "id=\"audit-to\" value=\"%s-01\"></label><button type=\"submit\" "
 	    "id=\"audit-open\">%s</button></form>",
-	    tr(r, "Audit evidence pack"), tr(r, "From"), from, tr(r, "To"),
-	    to, tr(r, "Show"));
+	    tr(r, "Audit evidence pack"), tr(r, "From"), from, tr(r, "To"), to,
+	    tr(r, "Show"));
 }
 
 void
@@ -367,8 +369,8 @@ api_reports(struct web_req *r)
 
 		if (web_report_muni(p, r->scope, m->code) != NULL)
 			json_array_append_new(munis,
-			    json_pack("{s:s,s:s}", "code", m->code, "name",
-				m->name));
+			    json_pack(
+				"{s:s,s:s}", "code", m->code, "name", m->name));
 	}
 	for (int i = 0; i < WEB_REPORT_MONTHS; i++) {
 		web_report_month(r->now, i, month);

@@ -23,7 +23,7 @@
 #include "policies/policy.h"
 #include "web/web_int.h"
 
-#define PENDING_NOTE                                                    \
+#define PENDING_NOTE                                                                                     \
 	"注: 保持期間の実績値はアラートのみ計測 (最古の保存アラートから); " \
 	"イベント・アーカイブ・PCAP は未計測です。"
 
@@ -141,8 +141,8 @@ web_report_monthly(struct web *w, const char *scope, const char *code,
 }
 
 int
-web_report_audit(struct web *w, const char *from, const char *to,
-    struct web_report *wr)
+web_report_audit(
+    struct web *w, const char *from, const char *to, struct web_report *wr)
 {
 	struct report_audit *a = &wr->a;
 	size_t nexc;

@@ -53,8 +53,8 @@ group(struct store *st, int id, const char *muni, const char *src,
 
 /* Group ids found for q (scope may be NULL), as "1,5,9" in out. */
 static int
-search(struct store *st, const char *scope, const char *q, char *out,
-    size_t len)
+search(
+    struct store *st, const char *scope, const char *q, char *out, size_t len)
 {
 	struct store_web_filter f;
 	json_t *rows, *r;
@@ -142,8 +142,9 @@ triggers(struct store *st)
 {
 	char got[4096];
 
-	exec_ok(st, "UPDATE alert_groups SET msg = 'SSH Brute Force from "
-		    "outside', count = count + 1 WHERE id = 1");
+	exec_ok(st,
+	    "UPDATE alert_groups SET msg = 'SSH Brute Force from "
+	    "outside', count = count + 1 WHERE id = 1");
 	search(st, NULL, "Brute Force", got, sizeof(got));
 	is_str(got, "1", "rewriting the same message keeps it indexed");
 	exec_ok(st, "UPDATE alert_groups SET msg = 'port scan' WHERE id = 1");
@@ -151,12 +152,14 @@ triggers(struct store *st)
 	is_str(got, "", "a changed message: the old text is gone");
 	search(st, NULL, "port scan", got, sizeof(got));
 	is_str(got, "1", "a changed message: the new text is found");
-	exec_ok(st, "DELETE FROM triage WHERE group_id = 3;"
-		    "DELETE FROM alert_groups WHERE id = 3");
+	exec_ok(st,
+	    "DELETE FROM triage WHERE group_id = 3;"
+	    "DELETE FROM alert_groups WHERE id = 3");
 	search(st, NULL, "ログイン", got, sizeof(got));
 	is_str(got, "2", "a deleted group is gone from the index");
-	exec_ok(st, "INSERT INTO alert_groups_fts (alert_groups_fts, rank) "
-		    "VALUES ('integrity-check', 1)");
+	exec_ok(st,
+	    "INSERT INTO alert_groups_fts (alert_groups_fts, rank) "
+	    "VALUES ('integrity-check', 1)");
 	ok(1, "the index agrees with alert_groups (integrity-check)");
 }
 
@@ -174,8 +177,7 @@ dense(struct store *st)
 	exec_ok(st, "COMMIT");
 	n = search(st, NULL, "common term", got, sizeof(got));
 	is_int(n, 500, "a dense term fills the page");
-	ok(strncmp(got, "3004,3003,3002", 14) == 0, "newest first: %.20s",
-	    got);
+	ok(strncmp(got, "3004,3003,3002", 14) == 0, "newest first: %.20s", got);
 	n = search(st, "131016", "common term", got, sizeof(got));
 	ok(n == 500 && strncmp(got, "3003,3001", 9) == 0,
 	    "dense term: municipal scope holds (%.20s)", got);
@@ -220,8 +222,7 @@ backfill(void)
 	}
 	sqlite3_close(db);
 	st = store_open(dbpath, STORE_CREATE, err, sizeof(err));
-	ok(st != NULL, "the older store opens and upgrades: %s",
-	    st ? "" : err);
+	ok(st != NULL, "the older store opens and upgrades: %s", st ? "" : err);
 	if (st == NULL)
 		return;
 	search(st, NULL, "古いアラート", got, sizeof(got));
@@ -240,8 +241,7 @@ main(void)
 	snprintf(dbpath, sizeof(dbpath), "%s/test_store_web_search.%d.db",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
 	unlink(dbpath);
-	if ((st = store_open(dbpath, STORE_CREATE, err, sizeof(err))) ==
-	    NULL) {
+	if ((st = store_open(dbpath, STORE_CREATE, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
