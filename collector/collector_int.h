@@ -259,12 +259,25 @@ int archive_maybe_rotate(struct archive *, int64_t now_us);
 
 /* Internal read side shared by archive_read.c, verify and search. */
 #define ARCHIVE_REC_HDR 42
+/*
+ * Each data frame is preceded by a zstd skippable frame (decompressors
+ * skip it; it is part of the sealed bytes, so the hash covers it) saying
+ * which records the data frame holds:
+ *   u32 ARCHIVE_INDEX_MAGIC, u32 16, "scix", u64 first record, u32 count
+ * (little endian).  archive_fetch() walks these and decompresses only the
+ * frame holding the record; segments written before them are scanned.
+ */
+#define ARCHIVE_INDEX_MAGIC 0x184D2A53U
+#define ARCHIVE_INDEX_FRAME 24
 #define ARCHIVE_SEG_MAX (256ULL * 1024 * 1024)
 struct seg_reader;
 struct seg_reader *seg_reader_open(const char *path, uint64_t segment);
 /* 1 and the next record (views valid until the next call), 0 at the end,
  * -1 on corruption (a torn last frame reads as the end with *torn set). */
 int seg_reader_next(struct seg_reader *, struct archive_record *);
+/* Skip, by the index frames and without decompressing, the frames before
+ * the one holding record (stops early where a frame has no index). */
+void seg_reader_skip_to(struct seg_reader *, uint64_t record);
 int seg_reader_torn(const struct seg_reader *);
 /* File offset just past the last complete frame read so far. */
 size_t seg_reader_good_end(const struct seg_reader *);
