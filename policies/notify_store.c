@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "common/log.h"
 #include "common/xmalloc.h"
 #include "policies/policy.h"
+
+#define WRITE_TRIES 6 /* more attempts, each up to the busy timeout */
 
 struct notify_store {
 	pthread_mutex_t mu;
@@ -97,8 +100,16 @@ store_record(void *arg, const struct notify_record *r)
 {
 	struct notify_store *ns = arg;
 
+	int rc, i;
+
 	pthread_mutex_lock(&ns->mu);
-	if (write_record(ns->st, r) == 0) {
+	/* The collector's writer may hold the store's write lock longer than
+	 * one busy timeout (a batch of thousands of alerts on a slow box):
+	 * try again a few times before the record is lost.  Only the
+	 * notifier's thread waits. */
+	for (i = 0; (rc = write_record(ns->st, r)) != 0 && i < WRITE_TRIES; i++)
+		poll(NULL, 0, 100);
+	if (rc == 0) {
 		ns->written++;
 	} else {
 		ns->failed++;

@@ -71,7 +71,7 @@ wait_for 60 alerts_at_least 10.11.16.5 10000
 ok $? "10000 policy alerts stored"
 is "$(sql "SELECT count(*) FROM alert_groups WHERE gid = 3")" 1 "in one group"
 GID=$(sql "SELECT id FROM alert_groups WHERE gid = 3")
-wait_for 20 nrows "result = 'ok'" 1
+wait_for 60 nrows "result = 'ok'" 1
 ok $? "the notification log says delivered"
 is "$(sql "SELECT count(*) FROM notifications")" 1 "one notification for the burst"
 is "$(sql "SELECT group_id, muni, severity, channel, attempts, result FROM notifications")" \
@@ -93,7 +93,7 @@ like "$body" '"sid": *[0-9]' "JSON carries the rule's sid"
 # 2. closed, then fired again: notified again
 sql "UPDATE triage SET status = 'closed', closed_at = 1 WHERE group_id = $GID"
 flow 10.11.16.5 3 AGAIN
-wait_for 20 nrows "result = 'ok'" 2
+wait_for 60 nrows "result = 'ok'" 2
 ok $? "the reopened group is notified"
 wait_for 10 sh -c "[ \$(grep -c '^200 ' '$T/hook.log') -ge 2 ]"
 body=$(grep '^200 ' "$T/hook.log" | sed -n 2p | cut -d' ' -f3-)
