@@ -101,20 +101,20 @@ declared(struct web_report *wr, const struct policy_muni *m,
 }
 
 int
-web_report_monthly(struct web *w, const char *scope, const char *code,
-    const char *month, struct web_report *wr)
+web_report_monthly(struct store *st, struct policy *p, const char *scope,
+    const char *code, const char *month, struct web_report *wr)
 {
 	struct report_monthly *r = &wr->m;
 	const struct policy_muni *m;
 
 	memset(wr, 0, sizeof(*wr));
 	wr->kind = WEB_REPORT_MONTHLY;
+	if ((wr->p = p) == NULL)
+		return WEB_REPORT_NOPOLICY;
 	if (month == NULL ||
 	    report_month_range(
 		month, &r->year, &r->month, &r->from_us, &r->to_us) != 0)
 		return WEB_REPORT_BAD;
-	if ((wr->p = policy_slot_get(w->policy)) == NULL)
-		return WEB_REPORT_NOPOLICY;
 	if ((m = web_report_muni(wr->p, scope, code)) == NULL)
 		return WEB_REPORT_NOTFOUND;
 	memcpy(r->muni_code, m->code, sizeof(r->muni_code));
@@ -130,8 +130,8 @@ web_report_monthly(struct web *w, const char *scope, const char *code,
 	r->retention = wr->ret;
 	r->nretention = 4;
 	if ((wr->k = store_rpt_new()) == NULL ||
-	    store_report_monthly(w->st, wr->k, r) == -1 ||
-	    store_report_retention(w->st, r->muni_code, r->to_us, wr->ret, 4) ==
+	    store_report_monthly(st, wr->k, r) == -1 ||
+	    store_report_retention(st, r->muni_code, r->to_us, wr->ret, 4) ==
 		-1 ||
 	    declared(wr, m, &r->sources, &r->nsources,
 		(r->to_us - r->from_us) / TIME_US_PER_SEC) == -1)
@@ -141,22 +141,22 @@ web_report_monthly(struct web *w, const char *scope, const char *code,
 }
 
 int
-web_report_audit(
-    struct web *w, const char *from, const char *to, struct web_report *wr)
+web_report_audit(struct store *st, struct policy *p, const char *from,
+    const char *to, struct web_report *wr)
 {
 	struct report_audit *a = &wr->a;
 	size_t nexc;
 
 	memset(wr, 0, sizeof(*wr));
 	wr->kind = WEB_REPORT_AUDIT;
+	if ((wr->p = p) == NULL)
+		return WEB_REPORT_NOPOLICY;
 	if (from == NULL || to == NULL || time_parse_arg(from, &a->from_us) ||
 	    time_parse_arg(to, &a->to_us) || a->to_us < a->from_us)
 		return WEB_REPORT_BAD;
 	/* a bare date as "to" means the whole of that day, as on the CLI */
 	if (strlen(to) == 10)
 		a->to_us += 86400 * TIME_US_PER_SEC - 1;
-	if ((wr->p = policy_slot_get(w->policy)) == NULL)
-		return WEB_REPORT_NOPOLICY;
 	a->prefecture = policy_prefecture_name(wr->p);
 	a->generated_us = time_now_us();
 	report_retention_from_policy(wr->p, NULL, wr->ret);
@@ -169,8 +169,8 @@ web_report_audit(
 	a->nexceptions =
 	    report_exceptions_from_policy(wr->p, a->to_us, wr->exc, nexc);
 	if ((wr->k = store_rpt_new()) == NULL ||
-	    store_report_audit(w->st, wr->k, a) == -1 ||
-	    store_report_retention(w->st, NULL, a->to_us, wr->ret, 4) == -1 ||
+	    store_report_audit(st, wr->k, a) == -1 ||
+	    store_report_retention(st, NULL, a->to_us, wr->ret, 4) == -1 ||
 	    declared(wr, NULL, &a->inventory, &a->ninventory,
 		(a->to_us - a->from_us) / TIME_US_PER_SEC) == -1)
 		return WEB_REPORT_ERROR;
