@@ -23,9 +23,10 @@
 #include "policies/policy.h"
 #include "web/web_int.h"
 
-#define PENDING_NOTE                                                                                     \
-	"注: 保持期間の実績値はアラートのみ計測 (最古の保存アラートから); " \
-	"イベント・アーカイブ・PCAP は未計測です。"
+#define PENDING_NOTE                                                                                    \
+	"注: 保持期間の実績値はアラート (最古の保存アラートから) と "         \
+	"生ログアーカイブ (最新の検証・削除記録の最古保持日から) を計測; " \
+	"イベント・PCAP は未計測です。"
 
 const struct policy_muni *
 web_report_muni(const struct policy *p, const char *scope, const char *code)
@@ -137,6 +138,11 @@ web_report_monthly(struct store *st, struct policy *p, const char *scope,
 		(r->to_us - r->from_us) / TIME_US_PER_SEC) == -1)
 		return WEB_REPORT_ERROR;
 	r->note = PENDING_NOTE;
+	r->ncontacts = report_contacts_from_policy(
+	    wr->p, m, wr->contacts, wr->contact_sev, WEB_REPORT_CONTACTS);
+	if (r->ncontacts > WEB_REPORT_CONTACTS)
+		r->ncontacts = WEB_REPORT_CONTACTS;
+	r->contacts = wr->contacts;
 	return 0;
 }
 
@@ -157,6 +163,10 @@ web_report_audit(struct store *st, struct policy *p, const char *from,
 	/* a bare date as "to" means the whole of that day, as on the CLI */
 	if (strlen(to) == 10)
 		a->to_us += 86400 * TIME_US_PER_SEC - 1;
+	/* DOMAIN.md §D.2 defaults, as in the monthly report */
+	a->sla_notify_s[1] = 30 * 60;
+	a->sla_notify_s[2] = 60 * 60;
+	a->sla_notify_s[3] = 24 * 3600;
 	a->prefecture = policy_prefecture_name(wr->p);
 	a->generated_us = time_now_us();
 	report_retention_from_policy(wr->p, NULL, wr->ret);

@@ -264,6 +264,7 @@ void api_munis(struct web_req *);
 #define WEB_REPORT_NOPOLICY (-4) /* no policy loaded: 503 */
 #define WEB_REPORT_MAX (64 * 1024 * 1024) /* one rendered report */
 #define WEB_REPORT_MONTHS 13 /* months offered on the list */
+#define WEB_REPORT_CONTACTS 32 /* notification routes in the annex */
 enum web_report_kind { WEB_REPORT_MONTHLY = 1, WEB_REPORT_AUDIT };
 struct web_report {
 	enum web_report_kind kind;
@@ -272,6 +273,8 @@ struct web_report {
 	struct report_retention ret[4];
 	struct report_exception *exc;
 	struct report_source *src;
+	struct report_contact contacts[WEB_REPORT_CONTACTS];
+	char contact_sev[WEB_REPORT_CONTACTS][16];
 	char **names;
 	size_t nnames;
 	struct store_rpt *k;
