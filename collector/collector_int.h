@@ -309,6 +309,34 @@ int manifest_append(
     const char *datadir, const char *prev_chain, struct manifest_entry *e);
 int sha256_file(const char *path, char hex[65], uint64_t *bytes);
 
+/* archive_verify (collector.h), with what it saw: segments checked in the
+ * range, sealed segments held (not pruned) and the JST days of the oldest
+ * and newest of them ("" if none; filled up to the first bad one). */
+struct archive_verify_result {
+	uint64_t checked, held, bad;
+	char oldest_day[11], newest_day[11];
+	int interrupted;
+};
+int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
+    struct archive_verify_result *res, char *err, size_t errlen);
+/* The same, stopping early (-1, res->interrupted set) once *cancel is
+ * non-zero; cancel may be NULL. */
+int archive_verify_cancel(const char *datadir, int64_t from_us, int64_t to_us,
+    const int *cancel, struct archive_verify_result *res, char *err,
+    size_t errlen);
+
+/*
+ * The collector's daily check (archive_verify.c): a thread that, once per
+ * JST day (checked every few minutes, and at start), verifies the
+ * previous JST day's sealed segments unless the store already holds the
+ * collector's run for that day, and records the result (by "collector").
+ * It reads one day of the archive at a time and is cancelled at stop.
+ */
+struct archive_daily;
+struct archive_daily *archive_daily_start(
+    const char *datadir, const char *dbpath);
+void archive_daily_stop(struct archive_daily *); /* NULL is a no-op */
+
 /* ---- the writer thread (writer.c) ------------------------------------ */
 
 struct writer_conf {

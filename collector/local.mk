@@ -4,7 +4,7 @@ collector_libcollector_a_SOURCES = \
 	collector/collector.h collector/collector_int.h \
 	collector/cmd_collector.c collector/cmd_archive.c \
 	collector/collector_run.c collector/collector_conf.c \
-	collector/counters.c collector/notify_hook.c \
+	collector/counters.c \
 	collector/parse.c collector/parse_rfc5424.c collector/parse_rfc3164.c \
 	collector/frame.c collector/tag.c collector/pipeline.c \
 	collector/listen_udp.c collector/listen_stream.c \
@@ -60,3 +60,8 @@ TESTS += tests/unit/test_store_report tests/unit/test_store_notify
 # bench/ingest: archive_fetch time for one record (index vs scan)
 BENCH_PROGS += bench/ingest/bench_fetch
 bench_ingest_bench_fetch_SOURCES = bench/ingest/bench_fetch.c
+
+# Notifications from the collector and the archive's evidence in the store
+# (issue 5).
+collector_libcollector_a_SOURCES += collector/notify_hook.c \
+	collector/store_archive.c collector/store_archive.h

@@ -12,6 +12,15 @@
  * The URI is split as libhtp does: method up to the first space, protocol
  * the last word if it starts with "HTTP/", the URI everything between, so
  * a URI may contain spaces.
+ *
+ * Responses (the to-client stream) use the same machine with a status
+ * line ("HTTP/1.1 200 OK") in place of the request line.  The body is
+ * framed as RFC 9112 §6.3 says: none for a HEAD request's response and
+ * for 1xx, 204 and 304; else chunked, Content-Length, or to the end of
+ * the connection.  An interim 1xx response answers no request; the n-th
+ * final response answers the n-th request (pipelining), whose kept
+ * summary (struct sensor_http) gets the status, Content-Type and
+ * Content-Length for the alerts.
  */
 #include "config.h"
 
@@ -34,6 +43,7 @@ enum http_state {
 	HS_CHUNK_CRLF,
 	HS_TRAILER,
 	HS_SKIPLINE, /* discarding an overlong line */
+	HS_TO_CLOSE, /* a response body without length, or a tunnel */
 };
 
 struct http_parser {
@@ -49,6 +59,22 @@ struct http_parser {
 	uint64_t txid;
 	uint64_t body_left;
 	int chunked;
+	int have_clen;
+	/* requests: a summary of the last HTTP_TX_KEEP, by txid; whether
+	 * each was HEAD (its response has no body) */
+	struct sensor_http keep[HTTP_TX_KEEP];
+	uint8_t keep_head[HTTP_TX_KEEP];
+	uint8_t proto[16];
+	size_t proto_len;
+	/* responses */
+	struct http_parser *req; /* NULL: this is a request parser */
+	int status;
+	uint8_t stat_code[4];
+	uint8_t stat_msg[64];
+	size_t stat_msg_len;
+	struct buf ctype;
+	int have_ctype;
+	int interim; /* a 1xx: not a transaction */
 };
 
 struct http_parser *
@@ -65,7 +91,36 @@ http_parser_new(size_t line_max, uint64_t *ctr)
 	buf_init(&h->uri, HTTP_FIELD_MAX);
 	buf_init(&h->host, HTTP_FIELD_MAX);
 	buf_init(&h->ua, HTTP_FIELD_MAX);
+	buf_init(&h->ctype, HTTP_FIELD_MAX);
 	return h;
+}
+
+struct http_parser *
+http_response_parser_new(
+    size_t line_max, uint64_t *ctr, struct http_parser *req)
+{
+	struct http_parser *h = http_parser_new(line_max, ctr);
+
+	if (h != NULL)
+		h->req = req;
+	return h;
+}
+
+const struct sensor_http *
+http_parser_tx(const struct http_parser *req, uint64_t id)
+{
+	const struct sensor_http *t;
+
+	if (req == NULL || id == 0)
+		return NULL;
+	t = &req->keep[id % HTTP_TX_KEEP];
+	return t->id == id ? t : NULL;
+}
+
+uint64_t
+http_parser_txid(const struct http_parser *h)
+{
+	return h != NULL ? h->txid : 0;
 }
 
 void
@@ -78,6 +133,7 @@ http_parser_free(struct http_parser *h)
 	buf_free(&h->uri);
 	buf_free(&h->host);
 	buf_free(&h->ua);
+	buf_free(&h->ctype);
 	free(h);
 }
 
@@ -202,6 +258,7 @@ request_line(struct http_parser *h, const uint8_t *l, size_t n)
 		return -1;
 	memcpy(h->method, l, m);
 	h->method_len = m;
+	h->proto_len = 0;
 	start = m;
 	while (start < n && l[start] == ' ')
 		start++;
@@ -211,6 +268,10 @@ request_line(struct http_parser *h, const uint8_t *l, size_t n)
 	for (size_t k = end; k > start; k--) {
 		if (l[k - 1] == ' ') {
 			if (end - k >= 5 && memcmp(l + k, "HTTP/", 5) == 0) {
+				h->proto_len = end - k < sizeof(h->proto) ?
+				    end - k :
+				    sizeof(h->proto) - 1;
+				memcpy(h->proto, l + k, h->proto_len);
 				end = k - 1;
 				while (end > start && l[end - 1] == ' ')
 					end--;
@@ -261,6 +322,12 @@ header_line(struct http_parser *h, const uint8_t *l, size_t n)
 			if (cl < (1ULL << 50))
 				cl = cl * 10 + (uint64_t)(l[i] - '0');
 		h->body_left = cl;
+		h->have_clen = 1;
+	} else if (c == 12 &&
+	    strncasecmp((const char *)l, "content-type", 12) == 0 &&
+	    !h->have_ctype) {
+		copy_field(&h->ctype, l + v, n - v);
+		h->have_ctype = 1;
 	} else if (c == 17 &&
 	    strncasecmp((const char *)l, "transfer-encoding", 17) == 0) {
 		if (n - v >= 7 &&
@@ -268,6 +335,8 @@ header_line(struct http_parser *h, const uint8_t *l, size_t n)
 			h->chunked = 1;
 	}
 }
+
+static void keep_request(struct http_parser *);
 
 /* A transaction is offered twice: once its request line is complete
  * (partial: method and URI, as libhtp makes them available), and once its
@@ -299,8 +368,170 @@ emit(struct http_parser *h, app_tx_fn fn, void *arg, int partial)
 		h->ctr[CTR_HTTP_TX]++;
 		h->in_request = 0;
 	}
+	keep_request(h);
 	if (fn != NULL)
 		fn(arg, &tx);
+}
+
+/* NUL-terminated, truncated copy of a field; bytes outside printable
+ * ASCII are kept (the outputs escape them). */
+static void
+field(char *out, size_t outlen, const uint8_t *in, size_t n)
+{
+	if (n >= outlen)
+		n = outlen - 1;
+	if (n > 0)
+		memcpy(out, in, n);
+	out[n] = '\0';
+}
+
+/* The request's summary, kept for its response and the alerts. */
+static void
+keep_request(struct http_parser *h)
+{
+	struct sensor_http *t = &h->keep[h->txid % HTTP_TX_KEEP];
+
+	if (t->id != h->txid) {
+		memset(t, 0, sizeof(*t));
+		t->id = h->txid;
+		t->length = -1;
+	}
+	field(t->method, sizeof(t->method), h->method, h->method_len);
+	field(t->url, sizeof(t->url), h->uri.data, h->uri.len);
+	field(t->hostname, sizeof(t->hostname), h->host.data,
+	    h->have_host ? h->host.len : 0);
+	field(t->user_agent, sizeof(t->user_agent), h->ua.data,
+	    h->have_ua ? h->ua.len : 0);
+	field(t->protocol, sizeof(t->protocol), h->proto, h->proto_len);
+	h->keep_head[h->txid % HTTP_TX_KEEP] =
+	    h->method_len == 4 && memcmp(h->method, "HEAD", 4) == 0;
+}
+
+/* ---- responses ------------------------------------------------------- */
+
+/* "HTTP/x.y NNN [msg]"; 0 if it is one. */
+static int
+status_line(struct http_parser *h, const uint8_t *l, size_t n)
+{
+	size_t i = 5, m;
+
+	if (n < 12 || memcmp(l, "HTTP/", 5) != 0)
+		return -1;
+	while (i < n && l[i] != ' ')
+		i++;
+	while (i < n && l[i] == ' ')
+		i++;
+	if (i + 3 > n || l[i] < '1' || l[i] > '5' || l[i + 1] < '0' ||
+	    l[i + 1] > '9' || l[i + 2] < '0' || l[i + 2] > '9' ||
+	    (i + 3 < n && l[i + 3] != ' '))
+		return -1;
+	memcpy(h->stat_code, l + i, 3);
+	h->stat_code[3] = '\0';
+	h->status =
+	    (l[i] - '0') * 100 + (l[i + 1] - '0') * 10 + (l[i + 2] - '0');
+	m = i + 3;
+	while (m < n && l[m] == ' ')
+		m++;
+	h->stat_msg_len =
+	    n - m < sizeof(h->stat_msg) ? n - m : sizeof(h->stat_msg);
+	memcpy(h->stat_msg, l + m, h->stat_msg_len);
+	return 0;
+}
+
+static void
+start_response(struct http_parser *h)
+{
+	h->have_ctype = 0;
+	buf_reset(&h->ctype);
+	h->body_left = 0;
+	h->have_clen = 0;
+	h->chunked = 0;
+	h->in_request = 1;
+}
+
+/* The response's headers are complete: match it to its request, offer
+ * it as a transaction and pick how its body ends. */
+static void
+response_done(struct http_parser *h, app_tx_fn fn, void *arg)
+{
+	struct app_tx tx;
+	struct sensor_http *t = NULL;
+	int head = 0, nobody;
+
+	h->in_request = 0;
+	if (h->interim) { /* 1xx: the final response is still to come */
+		h->state = h->status == 101 ? HS_TO_CLOSE : HS_LINE;
+		return;
+	}
+	h->ctr[CTR_HTTP_RESP]++;
+	if (h->req != NULL && h->txid <= h->req->txid &&
+	    h->req->keep[h->txid % HTTP_TX_KEEP].id == h->txid) {
+		t = &h->req->keep[h->txid % HTTP_TX_KEEP];
+		head = h->req->keep_head[h->txid % HTTP_TX_KEEP];
+	} else if (h->req == NULL || h->txid > h->req->txid) {
+		h->ctr[CTR_HTTP_RESP_ORPHAN]++;
+	}
+	if (t != NULL) {
+		t->have_response = 1;
+		t->status = h->status;
+		field(t->stat_msg, sizeof(t->stat_msg), h->stat_msg,
+		    h->stat_msg_len);
+		field(t->content_type, sizeof(t->content_type), h->ctype.data,
+		    h->have_ctype ? h->ctype.len : 0);
+		t->length = h->have_clen ? (int64_t)h->body_left : -1;
+	}
+	memset(&tx, 0, sizeof(tx));
+	tx.dir = FLOW_TOCLIENT;
+	tx.response = 1;
+	tx.id = h->txid;
+	tx.buf[ABUF_HTTP_STAT_CODE] = h->stat_code;
+	tx.len[ABUF_HTTP_STAT_CODE] = 3;
+	tx.buf[ABUF_HTTP_STAT_MSG] = h->stat_msg;
+	tx.len[ABUF_HTTP_STAT_MSG] = h->stat_msg_len;
+	if (h->have_ctype) {
+		tx.buf[ABUF_HTTP_CTYPE] = (const uint8_t *)buf_cstr(&h->ctype);
+		tx.len[ABUF_HTTP_CTYPE] = h->ctype.len;
+	}
+	tx.buf[ABUF_RAW] = h->raw.data;
+	tx.len[ABUF_RAW] = h->raw.len;
+	if (fn != NULL)
+		fn(arg, &tx);
+	nobody = head || h->status == 204 || h->status == 304;
+	if (nobody)
+		h->state = HS_LINE;
+	else if (h->chunked)
+		h->state = HS_CHUNK_SIZE;
+	else if (h->have_clen)
+		h->state = h->body_left > 0 ? HS_BODY : HS_LINE;
+	else
+		h->state = HS_TO_CLOSE;
+}
+
+static void
+on_response_line(
+    struct http_parser *h, const uint8_t *l, size_t n, app_tx_fn fn, void *arg)
+{
+	if (h->state == HS_LINE) {
+		if (n == 0)
+			return;
+		start_response(h);
+		if (status_line(h, l, n) != 0) {
+			h->ctr[CTR_HTTP_RESP_BAD]++;
+			h->in_request = 0;
+			return;
+		}
+		h->interim = h->status < 200;
+		if (!h->interim)
+			h->txid++;
+		h->state = HS_HEADERS;
+		return;
+	}
+	if (n > 0) {
+		header_line(h, l, n);
+		return;
+	}
+	response_done(h, fn, arg);
+	buf_reset(&h->raw);
 }
 
 static void
@@ -320,6 +551,10 @@ static void
 on_line(
     struct http_parser *h, const uint8_t *l, size_t n, app_tx_fn fn, void *arg)
 {
+	if (h->req != NULL && (h->state == HS_LINE || h->state == HS_HEADERS)) {
+		on_response_line(h, l, n, fn, arg);
+		return;
+	}
 	switch (h->state) {
 	case HS_LINE:
 		if (n == 0)
@@ -381,6 +616,8 @@ http_parser_feed(struct http_parser *h, const uint8_t *d, size_t len,
 	size_t i = 0;
 
 	while (i < len) {
+		if (h->state == HS_TO_CLOSE)
+			return; /* the rest of the connection is body */
 		if (h->state == HS_BODY || h->state == HS_CHUNK_DATA) {
 			size_t take = len - i;
 
@@ -439,7 +676,11 @@ http_parser_gap(struct http_parser *h)
 void
 http_parser_end(struct http_parser *h, app_tx_fn fn, void *arg)
 {
-	if (h->state == HS_HEADERS && h->in_request)
-		emit(h, fn, arg, 0);
+	if (h->state == HS_HEADERS && h->in_request) {
+		if (h->req != NULL)
+			response_done(h, fn, arg);
+		else
+			emit(h, fn, arg, 0);
+	}
 	h->state = HS_LINE;
 }

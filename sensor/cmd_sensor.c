@@ -5,7 +5,8 @@
  *   seccloud sensor [-c CONF [-n NAME]] [-r FILE]... [-i IFACE]
  *                   [--rules FILE]... [--policy FILE] [--eve FILE]
  *                   [-S HOST:PORT [--tls]] [--midstream] [--flows]
- *                   [--workers N] [--stats] [-u USER] [-F BPF]
+ *                   [--workers N] [-d DATADIR] [--spool BYTES]
+ *                   [--spool-disk BYTES] [--stats] [-u USER] [-F BPF]
  *
  * With -c, the `sensor NAME { }` block of seccloud.conf (the first one
  * without -n) and the shared rule files, variables, policy and user are
@@ -55,7 +56,8 @@ usage(FILE *fp)
 	    "           [--rules FILE]... [--policy FILE]\n"
 	    "           [--eve FILE] [--flows] [-S HOST:PORT [--tls [--ca FILE]]]\n"
 	    "           [--midstream] [--inline] [--stream-depth BYTES]\n"
-	    "           [--workers N] [-F FILTER] [-u USER] [--stats]\n\n"
+	    "           [--workers N] [-d DATADIR] [--spool BYTES]\n"
+	    "           [--spool-disk BYTES] [-F FILTER] [-u USER] [--stats]\n\n"
 	    "Capture packets (files or a live interface), reassemble TCP,\n"
 	    "extract HTTP/DNS/TLS fields, match rules and report alerts as\n"
 	    "EVE JSON and RFC 5424 syslog to the collector.\n");
@@ -74,6 +76,8 @@ enum {
 	OPT_POLICY,
 	OPT_CA,
 	OPT_WORKERS,
+	OPT_SPOOL,
+	OPT_SPOOL_DISK,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +89,8 @@ static const struct option longopts[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "ca", required_argument, NULL, OPT_CA },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "spool", required_argument, NULL, OPT_SPOOL },
+	{ "spool-disk", required_argument, NULL, OPT_SPOOL_DISK },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "tls", no_argument, NULL, OPT_TLS },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -140,6 +146,9 @@ cmd_sensor(int argc, char **argv)
 	glob_t defrules;
 	const char *user = NULL;
 	int ch, stats = 0, rc = 1, workers = -1;
+	const char *datadir = NULL;
+	unsigned long long spool = 0;
+	long long spool_disk = -1;
 	char err[512];
 	struct sensor_rules *sr = NULL;
 	struct sensor *s = NULL;
@@ -165,9 +174,8 @@ cmd_sensor(int argc, char **argv)
 		case 'f': /* -f like every other command; -c kept */
 			conf_path = optarg;
 			break;
-		case 'd':
-			/* `seccloud run` passes its data directory to every
-			 * role; the sensor keeps nothing there yet. */
+		case 'd': /* the disk spool's directory */
+			datadir = optarg;
 			break;
 		case 'n':
 			name = optarg;
@@ -214,6 +222,22 @@ cmd_sensor(int argc, char **argv)
 		case OPT_STATS:
 			stats = 1;
 			break;
+		case OPT_SPOOL:
+		case OPT_SPOOL_DISK: {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (*end != '\0' || (ch == OPT_SPOOL && v < 4096)) {
+				usage(stderr);
+				rc = 2;
+				goto out;
+			}
+			if (ch == OPT_SPOOL)
+				spool = v;
+			else
+				spool_disk = (long long)v;
+			break;
+		}
 		case OPT_WORKERS: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -252,6 +276,13 @@ cmd_sensor(int argc, char **argv)
 		goto out;
 	if (workers > 0) /* the command line wins over the conf */
 		cfg.workers = workers;
+	if (spool > 0)
+		cfg.spool_max = spool;
+	if (spool_disk >= 0)
+		cfg.spool_disk_max = (uint64_t)spool_disk;
+	cfg.spool_dir = datadir != NULL ? datadir :
+	    set != NULL			? set->datadir :
+					  NULL;
 	if (optind != argc || (nfiles == 0 && cfg.iface == NULL)) {
 		usage(stderr);
 		rc = 2;

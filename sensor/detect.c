@@ -514,7 +514,7 @@ detect_tx(struct detect *d, struct sc_pkt *p, const struct app_tx *tx)
 	struct tx_ctx tc = { d, p, NULL, tx->dir & 1 };
 	static const uint8_t empty[1];
 
-	if (d->scratch == NULL || p->ipver == 0)
+	if (d->scratch == NULL || p->ipver == 0 || tx->response)
 		return;
 	if (p->flow != NULL && !p->flow->released &&
 	    (tc.df = det_flow(p->flow)) != NULL &&
@@ -532,7 +532,7 @@ detect_tx(struct detect *d, struct sc_pkt *p, const struct app_tx *tx)
 	rp.flow = flow_facts(p);
 	rp.dsize = p->plen;
 	for (int i = 0; i < ABUF_MAX; i++) {
-		if (tx->buf[i] == NULL)
+		if (tx->buf[i] == NULL || (map[i] == 0 && i != ABUF_RAW))
 			continue;
 		rp.buf[map[i]] = tx->len[i] > 0 ? tx->buf[i] : empty;
 		rp.len[map[i]] = tx->len[i];

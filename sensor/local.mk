@@ -52,8 +52,10 @@ TESTS += tests/conformance/suricata-verify
 EXTRA_DIST += tests/conformance/suricata-verify
 
 # live capture on loopback (root only), EVE and syslog end to end
-TESTS += tests/integration/sensor_live.sh tests/integration/sensor_tls.sh
-EXTRA_DIST += tests/integration/sensor_live.sh tests/integration/sensor_tls.sh
+TESTS += tests/integration/sensor_live.sh tests/integration/sensor_tls.sh \
+	tests/integration/sensor_spool.sh
+EXTRA_DIST += tests/integration/sensor_live.sh tests/integration/sensor_tls.sh \
+	tests/integration/sensor_spool.sh
 
 # bench/sensor: throughput against bare libpcap and tcpdump (make bench)
 BENCH_PROGS += bench/sensor/bench_sensor

@@ -219,6 +219,33 @@ printable(const uint8_t *d, size_t n)
 	return r;
 }
 
+/* Suricata's "http" object of an alert: the request's fields, and the
+ * response's once it has been seen. */
+static json_t *
+http_obj(const struct sensor_http *h)
+{
+	json_t *o = json_object();
+
+	if (h->hostname[0] != '\0')
+		json_object_set_new(o, "hostname", jstr(h->hostname));
+	json_object_set_new(o, "url", jstr(h->url));
+	if (h->user_agent[0] != '\0')
+		json_object_set_new(o, "http_user_agent", jstr(h->user_agent));
+	if (h->content_type[0] != '\0')
+		json_object_set_new(
+		    o, "http_content_type", jstr(h->content_type));
+	json_object_set_new(o, "http_method", jstr(h->method));
+	if (h->protocol[0] != '\0')
+		json_object_set_new(o, "protocol", jstr(h->protocol));
+	if (h->have_response) {
+		json_object_set_new(o, "status", json_integer(h->status));
+		if (h->length >= 0)
+			json_object_set_new(
+			    o, "length", json_integer((json_int_t)h->length));
+	}
+	return o;
+}
+
 void
 eve_alert(struct eve *e, const struct sensor_alert *a)
 {
@@ -259,6 +286,8 @@ eve_alert(struct eve *e, const struct sensor_alert *a)
 	json_object_set_new(al, "category", jstr(a->classtype));
 	json_object_set_new(al, "severity", json_integer(a->severity));
 	json_object_set_new(o, "alert", al);
+	if (a->http != NULL)
+		json_object_set_new(o, "http", http_obj(a->http));
 	json_object_set_new(o, "payload", b64(a->payload, a->plen));
 	json_object_set_new(
 	    o, "payload_printable", printable(a->payload, a->plen));

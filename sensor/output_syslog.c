@@ -12,11 +12,26 @@
  * is attempted with exponential backoff (1 s doubling to 60 s).  So a
  * collector restart loses nothing the sensor still holds; at worst a
  * message is delivered twice.
+ *
+ * Disk spool (cfg.spool_dir set, cfg.spool_disk_max > 0): when the
+ * memory spool is full, new messages are appended to
+ * DIR/sensor-NAME.spool instead (the frames as sent, "LEN SP MSG"), and
+ * while that file holds any, every new message goes there too, so the
+ * memory spool always holds the oldest.  As the collector takes messages,
+ * the memory spool is refilled from the file, in order; a drained file is
+ * truncated.  Unread bytes in the file are capped (spool_disk_max; when
+ * full the oldest frame is dropped and counted).  At exit, what the
+ * collector has not taken (memory first, then the unread rest of the
+ * file) is written to the file, which the next start replays first: a
+ * sensor restart loses nothing.  After a crash the file is replayed from
+ * its start, so messages already moved to memory may arrive twice.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <netdb.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -68,6 +83,12 @@ struct slog {
 	uint64_t max;
 	uint64_t *ctr;
 	struct ratelim rl;
+	/* disk spool */
+	int dfd; /* -1: none */
+	char *dpath;
+	uint64_t dmax; /* unread bytes at most */
+	uint64_t drd; /* frames before it are in memory or delivered */
+	uint64_t dend; /* file length */
 };
 
 static int64_t
@@ -205,6 +226,247 @@ spool_drop_head(struct slog *l)
 		l->tail = NULL;
 	l->spooled -= m->len;
 	free(m);
+}
+
+/* ---- disk spool ------------------------------------------------------ */
+
+static int
+disk_pending(const struct slog *l)
+{
+	return l->dfd >= 0 && l->dend > l->drd;
+}
+
+/* The frame at the read offset: its total length, or 0 if the file is
+ * broken there (the rest is dropped, logged). */
+static size_t
+disk_frame(struct slog *l, char *out, size_t outlen)
+{
+	char hdr[24];
+	ssize_t r = pread(l->dfd, hdr, sizeof(hdr), (off_t)l->drd);
+	size_t n = 0, i = 0, total;
+
+	while (
+	    r > 0 && i < (size_t)r && hdr[i] >= '0' && hdr[i] <= '9' && i < 6)
+		n = n * 10 + (size_t)(hdr[i++] - '0');
+	total = i + 1 + n;
+	if (r <= 0 || i == 0 || i >= (size_t)r || hdr[i] != ' ' || n == 0 ||
+	    n > SLOG_MSG_MAX || l->drd + total > l->dend ||
+	    (out != NULL &&
+		(total > outlen ||
+		    pread(l->dfd, out, total, (off_t)l->drd) !=
+			(ssize_t)total))) {
+		log_warnx("%s: broken at offset %llu, %llu bytes dropped",
+		    l->dpath, (unsigned long long)l->drd,
+		    (unsigned long long)(l->dend - l->drd));
+		l->ctr[CTR_ALERT_DROP]++;
+		l->dend = l->drd;
+		if (ftruncate(l->dfd, (off_t)l->dend) != 0)
+			log_warn("%s", l->dpath);
+		return 0;
+	}
+	return total;
+}
+
+/* Move the unread frames to the start of the file. */
+static void
+disk_compact(struct slog *l)
+{
+	char b[65536];
+	uint64_t rd = l->drd, wr = 0;
+
+	while (rd < l->dend) {
+		size_t want = l->dend - rd < sizeof(b) ?
+		    (size_t)(l->dend - rd) :
+		    sizeof(b);
+		ssize_t r = pread(l->dfd, b, want, (off_t)rd);
+
+		if (r <= 0 || pwrite(l->dfd, b, (size_t)r, (off_t)wr) != r)
+			break;
+		rd += (uint64_t)r;
+		wr += (uint64_t)r;
+	}
+	l->drd = 0;
+	l->dend = wr;
+	if (ftruncate(l->dfd, (off_t)wr) != 0)
+		log_warn("%s", l->dpath);
+}
+
+/* Append one frame; the oldest unread frames go (counted) to make room. */
+static void
+disk_append(struct slog *l, const char *data, size_t len)
+{
+	while (l->dend - l->drd + len > l->dmax && disk_pending(l)) {
+		size_t f = disk_frame(l, NULL, 0);
+
+		if (f == 0)
+			break;
+		l->drd += f;
+		l->ctr[CTR_ALERT_DROP]++;
+	}
+	if (len > l->dmax) {
+		l->ctr[CTR_ALERT_DROP]++;
+		return;
+	}
+	if (!disk_pending(l)) {
+		l->drd = l->dend = 0;
+		if (ftruncate(l->dfd, 0) != 0)
+			log_warn("%s", l->dpath);
+	} else if (l->drd > 0 && l->dend + len > 2 * l->dmax) {
+		disk_compact(l);
+	}
+	if (pwrite(l->dfd, data, len, (off_t)l->dend) != (ssize_t)len) {
+		l->ctr[CTR_ALERT_DROP]++;
+		return;
+	}
+	l->dend += len;
+}
+
+static struct smsg *
+msg_new(const char *data, size_t len)
+{
+	struct smsg *m = malloc(sizeof(*m) + len);
+
+	if (m != NULL) {
+		memcpy(m->data, data, len);
+		m->len = len;
+		m->next = NULL;
+	}
+	return m;
+}
+
+static void
+spool_push(struct slog *l, struct smsg *m)
+{
+	if (l->tail != NULL)
+		l->tail->next = m;
+	else
+		l->head = m;
+	l->tail = m;
+	if (l->cursor == NULL) {
+		l->cursor = m;
+		l->cursor_off = 0;
+	}
+	l->spooled += m->len;
+}
+
+/* Refill the memory spool from the file, in order, up to its cap. */
+static void
+disk_refill(struct slog *l)
+{
+	char b[SLOG_MSG_MAX + 32];
+
+	while (disk_pending(l)) {
+		size_t f = disk_frame(l, b, sizeof(b));
+		struct smsg *m;
+
+		if (f == 0 || l->spooled + f > l->max)
+			break;
+		if ((m = msg_new(b, f)) == NULL)
+			break;
+		spool_push(l, m);
+		l->drd += f;
+	}
+	if (l->dfd >= 0 && !disk_pending(l) && l->dend > 0) {
+		l->drd = l->dend = 0;
+		if (ftruncate(l->dfd, 0) != 0)
+			log_warn("%s", l->dpath);
+	}
+}
+
+/* At exit: memory spool, then the file's unread frames, into the file.
+ * In place through the descriptor opened before the privilege drop: the
+ * unread part moves to make room and the memory spool goes in front. */
+static void
+disk_save(struct slog *l)
+{
+	char b[65536];
+	uint64_t mem = 0, o = 0, n = 0;
+
+	if (l->head == NULL) { /* drop the delivered frames from the file */
+		if (disk_pending(l) && l->drd > 0)
+			disk_compact(l);
+		return;
+	}
+	for (struct smsg *m = l->head; m != NULL; m = m->next)
+		mem += m->len;
+	if (mem <= l->drd) {
+		l->drd -= mem;
+		o = l->drd;
+	} else { /* move the unread part up, from its end down */
+		uint64_t shift = mem - l->drd, end = l->dend;
+
+		while (end > l->drd) {
+			size_t want = end - l->drd < sizeof(b) ?
+			    (size_t)(end - l->drd) :
+			    sizeof(b);
+			ssize_t r = pread(l->dfd, b, want, (off_t)(end - want));
+
+			if (r != (ssize_t)want ||
+			    pwrite(l->dfd, b, want,
+				(off_t)(end - want + shift)) != r)
+				goto fail;
+			end -= want;
+		}
+		l->dend += shift;
+		l->drd = 0;
+	}
+	for (struct smsg *m = l->head; m != NULL; m = m->next, n++) {
+		if (pwrite(l->dfd, m->data, m->len, (off_t)o) !=
+		    (ssize_t)m->len)
+			goto fail;
+		o += m->len;
+	}
+	if (l->drd > 0)
+		disk_compact(l);
+	if (fsync(l->dfd) != 0)
+		goto fail;
+	log_info("collector %s:%s: %llu alerts kept in %s (%llu bytes) for "
+		 "the next start",
+	    l->host, l->port, (unsigned long long)n, l->dpath,
+	    (unsigned long long)l->dend);
+	while (l->head != NULL)
+		spool_drop_head(l);
+	return;
+fail:
+	log_warn("%s", l->dpath);
+}
+
+static void
+disk_open(struct slog *l, const struct sensor_config *cfg)
+{
+	struct stat st;
+	char name[128];
+	size_t k = 0;
+
+	for (const char *p = cfg->name != NULL ? cfg->name : "sensor";
+	     *p && k + 1 < sizeof(name); p++)
+		name[k++] = (*p >= 'a' && *p <= 'z') ||
+			(*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			*p == '-' || *p == '_' ?
+		    *p :
+		    '_';
+	name[k] = '\0';
+	if (asprintf(&l->dpath, "%s/sensor-%s.spool", cfg->spool_dir, name) <
+	    0) {
+		l->dpath = NULL;
+		return;
+	}
+	l->dfd = open(l->dpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (l->dfd < 0 || fstat(l->dfd, &st) != 0) {
+		log_warn("disk spool %s (alerts beyond the memory spool "
+			 "will be dropped)",
+		    l->dpath);
+		if (l->dfd >= 0)
+			close(l->dfd);
+		l->dfd = -1;
+		return;
+	}
+	l->dmax = cfg->spool_disk_max;
+	l->dend = (uint64_t)st.st_size;
+	if (l->dend > 0)
+		log_info("%s: %llu bytes of alerts from the last run to send",
+		    l->dpath, (unsigned long long)l->dend);
+	disk_refill(l);
 }
 
 static void
@@ -408,6 +670,8 @@ slog_pump(struct slog *l)
 		if (l->state == SL_UP)
 			confirm(l);
 	}
+	if (disk_pending(l) && l->spooled < l->max / 2)
+		disk_refill(l);
 }
 
 void
@@ -424,6 +688,16 @@ slog_alert(struct slog *l, const struct sensor_alert *a)
 		return;
 	}
 	pl = snprintf(pre, sizeof(pre), "%zu ", n);
+	if (l->dfd >= 0 &&
+	    (disk_pending(l) || l->spooled + n + (size_t)pl > l->max)) {
+		char frame[SLOG_MSG_MAX + 32];
+
+		memcpy(frame, pre, (size_t)pl);
+		memcpy(frame + pl, msg, n);
+		disk_append(l, frame, n + (size_t)pl);
+		slog_pump(l);
+		return;
+	}
 	while (l->head != NULL && l->spooled + n + (size_t)pl > l->max) {
 		if (l->head == l->cursor) {
 			l->cursor = l->head->next;
@@ -444,16 +718,7 @@ slog_alert(struct slog *l, const struct sensor_alert *a)
 	memcpy(m->data + pl, msg, n);
 	m->len = n + (size_t)pl;
 	m->next = NULL;
-	if (l->tail != NULL)
-		l->tail->next = m;
-	else
-		l->head = m;
-	l->tail = m;
-	if (l->cursor == NULL) {
-		l->cursor = m;
-		l->cursor_off = 0;
-	}
-	l->spooled += m->len;
+	spool_push(l, m);
 	slog_pump(l);
 }
 
@@ -474,6 +739,7 @@ slog_new(
 		return NULL;
 	}
 	l->fd = -1;
+	l->dfd = -1;
 	l->host = strndup(cfg->collector, (size_t)(colon - cfg->collector));
 	l->port = strdup(colon + 1);
 	l->name = strdup(cfg->name != NULL ? cfg->name : "sensor");
@@ -508,6 +774,8 @@ slog_new(
 			goto fail2;
 		}
 	}
+	if (cfg->spool_dir != NULL && cfg->spool_disk_max > 0)
+		disk_open(l, cfg);
 	return l;
 fail:
 	snprintf(err, errlen, "out of memory");
@@ -528,9 +796,9 @@ slog_free(struct slog *l)
 	end = now_ms() + FLUSH_WAIT_MS;
 	if (l->state == SL_IDLE)
 		l->next_try_ms = 0;
-	while (l->head != NULL && now_ms() < end) {
+	while ((l->head != NULL || disk_pending(l)) && now_ms() < end) {
 		slog_pump(l);
-		if (l->head == NULL ||
+		if ((l->head == NULL && !disk_pending(l)) ||
 		    (l->state == SL_IDLE && l->next_try_ms > now_ms()))
 			break;
 		if (l->fd >= 0) {
@@ -543,6 +811,8 @@ slog_free(struct slog *l)
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (l->dfd >= 0)
+		disk_save(l);
 	if (l->head != NULL)
 		log_warnx("collector %s:%s: %llu bytes of alerts not "
 			  "delivered at exit",
@@ -556,6 +826,9 @@ slog_free(struct slog *l)
 	while (l->head != NULL)
 		spool_drop_head(l);
 	SSL_CTX_free(l->ctx);
+	if (l->dfd >= 0)
+		close(l->dfd);
+	free(l->dpath);
 	free(l->host);
 	free(l->port);
 	free(l->name);

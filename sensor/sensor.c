@@ -40,6 +40,7 @@ sensor_config_defaults(struct sensor_config *c)
 	c->timeout_udp_sec = 300;
 	c->http_line_max = SC_HTTP_LINE_MAX;
 	c->spool_max = SC_SPOOL_MAX;
+	c->spool_disk_max = SENSOR_SPOOL_DISK_MAX;
 }
 
 /* ---- app layer glue -------------------------------------------------- */
@@ -74,7 +75,8 @@ on_tx(void *arg, const struct app_tx *tx)
 
 	if (s->tx_hook != NULL)
 		s->tx_hook(s->hook_arg, s->cur, tx);
-	if (s->det != NULL && s->cur != NULL)
+	/* responses have no rule buffers yet (rules/ knows none) */
+	if (s->det != NULL && s->cur != NULL && !tx->response)
 		detect_tx(s->det, s->cur, tx);
 }
 
@@ -86,9 +88,13 @@ app_parser(struct sensor *s, struct flow *f, int d)
 		return f->app[d];
 	switch (f->app_proto) {
 	case APP_HTTP:
-		if (d == FLOW_TOSERVER)
-			f->app[d] =
+		if (f->app[FLOW_TOSERVER] == NULL)
+			f->app[FLOW_TOSERVER] =
 			    http_parser_new(s->cfg.http_line_max, s->ctr);
+		if (d == FLOW_TOCLIENT && f->app[FLOW_TOSERVER] != NULL)
+			f->app[d] =
+			    http_response_parser_new(s->cfg.http_line_max,
+				s->ctr, f->app[FLOW_TOSERVER]);
 		break;
 	case APP_DNS:
 		f->app[d] = dns_tcp_new(s->ctr);
@@ -392,6 +398,8 @@ flow_release(struct sensor *s, struct flow *f)
 		}
 		if (f->app_proto == APP_HTTP && f->app[FLOW_TOSERVER] != NULL)
 			http_parser_end(f->app[FLOW_TOSERVER], on_tx, s);
+		if (f->app_proto == APP_HTTP && f->app[FLOW_TOCLIENT] != NULL)
+			http_parser_end(f->app[FLOW_TOCLIENT], on_tx, s);
 	}
 	if (s->det != NULL)
 		detect_flow_end(s->det, f);
@@ -442,6 +450,13 @@ sensor_emit(struct sensor *s, const struct sc_pkt *p, struct sensor_alert *a)
 	a->payload = p->payload;
 	a->plen = p->plen;
 	a->iface = s->cfg.iface;
+	if (f != NULL && f->app_proto == APP_HTTP && !f->released &&
+	    f->app[FLOW_TOSERVER] != NULL) {
+		const struct http_parser *h = f->app[p->dir & 1];
+
+		a->http = http_parser_tx(
+		    f->app[FLOW_TOSERVER], h != NULL ? http_parser_txid(h) : 0);
+	}
 	if (f != NULL && f->tagged) {
 		int sd = p->dir == FLOW_TOSERVER ? 0 : 1;
 

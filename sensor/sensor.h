@@ -58,7 +58,11 @@
  * Delivery: a bounded in-memory spool (SC_SPOOL_MAX bytes) holds messages
  * until the collector has them; on disconnect the sensor reconnects with
  * exponential backoff (1 s .. 60 s) and resends from the spool.  When the
- * spool is full the oldest message is dropped and counted.
+ * spool is full the oldest message is dropped and counted.  With a data
+ * directory (spool_dir) the overflow goes to DIR/sensor-NAME.spool
+ * instead (capped by spool_disk_max, oldest dropped and counted), is sent
+ * in order after the memory spool, and what is undelivered at exit is
+ * kept there for the next start (output_syslog.c).
  */
 #ifndef SC_SENSOR_H
 #define SC_SENSOR_H
@@ -74,6 +78,7 @@ struct ruleset;
 struct sensor;
 
 #define SENSOR_WORKERS_MAX 16
+#define SENSOR_SPOOL_DISK_MAX (1024ULL * 1024 * 1024) /* spool-disk */
 #define SENSOR_EXCERPT_MAX 256 /* payload bytes in an alert's evidence */
 
 /* Policy alerts: gid SENSOR_POLICY_GID, sid from the use case:
@@ -119,10 +124,33 @@ struct sensor_config {
 	int collector_tls;
 	const char *collector_ca; /* CA file for TLS, NULL: system default */
 	uint64_t spool_max;
+	/* disk spool: alerts beyond spool_max go to DIR/sensor-NAME.spool
+	 * (at most spool_disk_max unread bytes) and survive a restart;
+	 * NULL or 0: memory only */
+	const char *spool_dir;
+	uint64_t spool_disk_max;
 };
 
 /* Fill in the defaults (sc_limits.h). */
 void sensor_config_defaults(struct sensor_config *);
+
+/* An HTTP transaction as alerts show it: the request's fields and, once
+ * its response (matched in order, pipelining included) has been seen,
+ * the response's.  Strings are NUL-terminated, truncated copies. */
+#define SENSOR_HTTP_FIELD 256
+struct sensor_http {
+	uint64_t id; /* per flow, from 1 */
+	char method[32];
+	char url[SENSOR_HTTP_FIELD];
+	char hostname[SENSOR_HTTP_FIELD];
+	char user_agent[SENSOR_HTTP_FIELD];
+	char protocol[16]; /* "HTTP/1.1" */
+	int have_response;
+	int status; /* 0: no response yet */
+	char stat_msg[64];
+	char content_type[SENSOR_HTTP_FIELD]; /* "" if none */
+	int64_t length; /* response Content-Length, -1 unknown */
+};
 
 /* One alert, as the sensor raises it.  Pointers live for the callback. */
 struct sensor_alert {
@@ -145,6 +173,8 @@ struct sensor_alert {
 	/* 団体 code ("" none) and tier short name of each end, when a
 	 * policy is configured; NULL otherwise */
 	const char *src_dantai, *src_tier, *dst_dantai, *dst_tier;
+	/* the HTTP transaction of the alert's direction, or NULL */
+	const struct sensor_http *http;
 };
 
 typedef void (*sensor_alert_fn)(void *arg, const struct sensor_alert *);

@@ -25,6 +25,7 @@
  *                   frag-timeout 30s
  *                   http-line 8k
  *                   spool 64m
+ *                   spool-disk 1g   # DATADIR/sensor-NAME.spool, 0: off
  *           }
  *   }
  *
@@ -224,6 +225,13 @@ lim_spool(struct conf *c, const struct conf_node *n, void *arg)
 	    c, n, 65536, 1ULL << 40, &((struct sensor_config *)arg)->spool_max);
 }
 
+static int
+lim_spool_disk(struct conf *c, const struct conf_node *n, void *arg)
+{
+	return size_arg(c, n, 0, 1ULL << 40,
+	    &((struct sensor_config *)arg)->spool_disk_max);
+}
+
 static const struct conf_keyword limits_table[] = {
 	KW("flows", 1, 1, CONF_BLOCK_NO, lim_flows),
 	KW("stream-depth", 1, 1, CONF_BLOCK_NO, lim_depth),
@@ -233,6 +241,7 @@ static const struct conf_keyword limits_table[] = {
 	KW("frag-timeout", 1, 1, CONF_BLOCK_NO, lim_frag_timeout),
 	KW("http-line", 1, 1, CONF_BLOCK_NO, lim_http_line),
 	KW("spool", 1, 1, CONF_BLOCK_NO, lim_spool),
+	KW("spool-disk", 1, 1, CONF_BLOCK_NO, lim_spool_disk),
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 

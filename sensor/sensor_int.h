@@ -78,6 +78,9 @@
 	X(HTTP_TX, "http.requests")                     \
 	X(HTTP_LINE_LONG, "http.line_too_long")         \
 	X(HTTP_BAD, "http.bad_request")                 \
+	X(HTTP_RESP, "http.responses")                  \
+	X(HTTP_RESP_BAD, "http.bad_response")           \
+	X(HTTP_RESP_ORPHAN, "http.response_no_request") \
 	X(DNS_QUERY, "dns.queries")                     \
 	X(DNS_BAD, "dns.bad_message")                   \
 	X(TLS_HELLO, "tls.client_hello")                \
@@ -381,6 +384,9 @@ enum app_buf {
 	ABUF_HTTP_UA,
 	ABUF_DNS_QUERY,
 	ABUF_TLS_SNI,
+	ABUF_HTTP_STAT_CODE, /* responses: "200" */
+	ABUF_HTTP_STAT_MSG, /* "OK" */
+	ABUF_HTTP_CTYPE, /* Content-Type value */
 	ABUF_RAW, /* the transaction's own bytes (request, message) */
 	ABUF_MAX
 };
@@ -390,6 +396,7 @@ struct app_tx {
 	size_t len[ABUF_MAX];
 	uint8_t dir; /* direction it was seen in */
 	uint8_t partial; /* 1: more of this transaction will follow */
+	uint8_t response; /* an HTTP response (no rule buffers yet) */
 	uint64_t id; /* per direction, from 1; 0: a one-shot transaction */
 };
 
@@ -399,9 +406,21 @@ typedef void (*app_tx_fn)(void *arg, const struct app_tx *);
 int app_detect(const uint8_t *, size_t, int is_udp, uint16_t sport,
     uint16_t dport, int to_server);
 
-/* HTTP/1.x requests from a to-server byte stream (app_http.c). */
+/* HTTP/1.x requests from a to-server byte stream (app_http.c), and
+ * responses from the to-client one: a response parser is paired with the
+ * flow's request parser (req) and matches its responses to the requests
+ * in order (the n-th final response answers the n-th request). */
 struct http_parser;
 struct http_parser *http_parser_new(size_t line_max, uint64_t *ctr);
+struct http_parser *http_response_parser_new(
+    size_t line_max, uint64_t *ctr, struct http_parser *req);
+/* The transaction with this id, if still known (the last HTTP_TX_KEEP
+ * requests are); from the request parser. */
+#define HTTP_TX_KEEP 8
+const struct sensor_http *http_parser_tx(
+    const struct http_parser *req, uint64_t id);
+/* The id of the parser's current (last started) request or response. */
+uint64_t http_parser_txid(const struct http_parser *);
 void http_parser_free(struct http_parser *);
 /* Feed stream bytes; calls fn once per complete request (headers). */
 void http_parser_feed(

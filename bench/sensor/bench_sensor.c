@@ -6,17 +6,27 @@
  *   bench_sensor bare FILE          pcap_next_ex() loop only
  *   bench_sensor decode FILE        decode, flows, reassembly, app layer
  *   bench_sensor full FILE RULES    ... and detection with the rule set
+ *   bench_sensor -w N decode|full ...  with N worker threads (default 1)
  *
  * Prints one line: mode, seconds, packets, bytes, Gbit/s, kpps, flows,
  * flows/s, alerts, peak RSS.  A report, never a timed assertion (run.sh).
+ *
+ * Rates are per CPU second of the process (the machine is shared, so wall
+ * time mostly measures the neighbours).  With workers, the line adds the
+ * busiest thread's CPU time and a two-core rate: the bytes over
+ * max(all CPU / 2, busiest thread), i.e. the time the run would take on
+ * two cores of its own if the threads overlapped perfectly; wall time is
+ * shown to check it against.
  */
 #include "config.h"
 
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -44,8 +54,67 @@ cpu(void)
 
 static double cpu0;
 
-/* Rates are per CPU second of this process (the machine is shared, so
- * wall time mostly measures the neighbours); wall time is shown too. */
+#define TASKS_MAX 64
+
+struct tasks {
+	long tid[TASKS_MAX];
+	double cpu[TASKS_MAX];
+	int n;
+};
+
+/* CPU seconds of every thread of this process (/proc/self/task). */
+static void
+thread_cpu(struct tasks *t)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	t->n = 0;
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && t->n < TASKS_MAX) {
+		char path[300], line[1024], *p;
+		unsigned long long ut, st;
+		FILE *fp;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(
+		    path, sizeof(path), "/proc/self/task/%s/stat", de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(line, sizeof(line), fp) != NULL &&
+		    (p = strrchr(line, ')')) != NULL &&
+		    sscanf(p + 2,
+			"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			&ut, &st) == 2) {
+			t->tid[t->n] = strtol(de->d_name, NULL, 10);
+			t->cpu[t->n++] = (double)(ut + st) / (double)hz;
+		}
+		fclose(fp);
+	}
+	closedir(d);
+}
+
+/* The busiest thread's CPU seconds between two snapshots. */
+static double
+busiest_since(const struct tasks *t0, const struct tasks *t1)
+{
+	double best = 0;
+
+	for (int i = 0; i < t1->n; i++) {
+		double c = t1->cpu[i];
+
+		for (int j = 0; j < t0->n; j++)
+			if (t0->tid[j] == t1->tid[i])
+				c -= t0->cpu[j];
+		if (c > best)
+			best = c;
+	}
+	return best;
+}
+
 static void
 report(const char *mode, double wall, uint64_t pkts, uint64_t bytes,
     uint64_t flows, uint64_t alerts)
@@ -64,6 +133,20 @@ report(const char *mode, double wall, uint64_t pkts, uint64_t bytes,
 	    (double)pkts / secs / 1e3, (unsigned long long)flows,
 	    (double)flows / secs, (unsigned long long)alerts,
 	    ru.ru_maxrss / 1024);
+}
+
+static void
+report_mt(
+    double wall, double busiest, uint64_t pkts, uint64_t bytes, uint64_t flows)
+{
+	double all = cpu() - cpu0, two = all / 2 > busiest ? all / 2 : busiest;
+
+	if (two <= 0)
+		two = 1e-6;
+	printf("        two cores: busiest thread cpu %6.2f s, %6.2f Gbit/s "
+	       "%8.0f kpps %8.0f flows/s (wall rate %6.2f Gbit/s)\n",
+	    busiest, (double)bytes * 8 / two / 1e9, (double)pkts / two / 1e3,
+	    (double)flows / two, wall > 0 ? (double)bytes * 8 / wall / 1e9 : 0);
 }
 
 static int
@@ -102,13 +185,23 @@ main(int argc, char **argv)
 	char err[256];
 	const char *files[1];
 	double t0;
+	struct tasks ta, tb;
+	int workers = 1;
+	char mode[32];
 
 	log_init("bench", LOG_LEVEL_WARN);
+	if (argc >= 3 && strcmp(argv[1], "-w") == 0) {
+		workers = (int)strtol(argv[2], NULL, 10);
+		if (workers < 1)
+			workers = 1;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc >= 3 && strcmp(argv[1], "bare") == 0)
 		return bare(argv[2]);
 	if (argc < 3 || (strcmp(argv[1], "full") == 0 && argc < 4)) {
 		fprintf(stderr,
-		    "usage: bench_sensor bare|decode|full FILE "
+		    "usage: bench_sensor [-w N] bare|decode|full FILE "
 		    "[RULES]\n");
 		return 2;
 	}
@@ -121,7 +214,9 @@ main(int argc, char **argv)
 		}
 	}
 	sensor_config_defaults(&cfg);
+	cfg.workers = workers;
 	s = sensor_new(&cfg, sensor_rules_set(sr));
+	thread_cpu(&ta);
 	t0 = now();
 	cpu0 = cpu();
 	if (sensor_read_file(s, argv[2], err, sizeof(err)) != 0) {
@@ -129,9 +224,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	sensor_flush(s);
-	report(argv[1], now() - t0, sensor_counter(s, "packets"),
+	thread_cpu(&tb); /* while the workers still run */
+	t0 = now() - t0;
+	if (workers > 1)
+		snprintf(mode, sizeof(mode), "%.4s/w%d", argv[1], workers);
+	else
+		snprintf(mode, sizeof(mode), "%s", argv[1]);
+	report(mode, t0, sensor_counter(s, "packets"),
 	    sensor_counter(s, "bytes"), sensor_counter(s, "flow.new"),
 	    sensor_alert_count(s));
+	if (workers > 1)
+		report_mt(t0, busiest_since(&ta, &tb),
+		    sensor_counter(s, "packets"), sensor_counter(s, "bytes"),
+		    sensor_counter(s, "flow.new"));
 	sensor_free(s);
 	sensor_rules_free(sr);
 	return 0;

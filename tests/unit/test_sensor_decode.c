@@ -349,6 +349,95 @@ test_http(void)
 	http_parser_free(h);
 }
 
+/* Responses matched to pipelined requests: a 1xx answers none, a HEAD
+ * response has no body despite its Content-Length, 304 neither, then a
+ * chunked body and one that runs to the end of the connection. */
+static void
+test_http_response(void)
+{
+	static const char reqs[] = "GET /one HTTP/1.1\r\nHost: a\r\n\r\n"
+				   "HEAD /two HTTP/1.1\r\n\r\n"
+				   "GET /three HTTP/1.1\r\n\r\n"
+				   "GET /four HTTP/1.1\r\n\r\n"
+				   "GET /five HTTP/1.0\r\n\r\n";
+	static const char resps[] =
+	    "HTTP/1.1 100 Continue\r\n\r\n"
+	    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+	    "Content-Length: 12\r\n\r\nHTTP/1.1 999"
+	    "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n"
+	    "HTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\n"
+	    "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n"
+	    "Content-Type: text/plain\r\n\r\n"
+	    "4\r\nHTTP\r\n0\r\n\r\n"
+	    "HTTP/1.0 500 Internal Server Error\r\n\r\n"
+	    "HTTP/1.1 200 OK\r\n\r\n";
+	struct http_parser *rq = http_parser_new(8192, ctr);
+	struct http_parser *rs = http_response_parser_new(8192, ctr, rq);
+	const struct sensor_http *t;
+	int k = ABUF_HTTP_STAT_CODE;
+
+	memset(ctr, 0, sizeof(ctr));
+	http_parser_feed(
+	    rq, (const uint8_t *)reqs, sizeof(reqs) - 1, NULL, NULL);
+	is_int(http_parser_txid(rq), 5, "five requests");
+	t = http_parser_tx(rq, 1);
+	ok(t != NULL && t->have_response == 0, "no response yet");
+	ngot = 0;
+	for (size_t i = 0; i < sizeof(resps) - 1; i += 7) /* in pieces */
+		http_parser_feed(rs, (const uint8_t *)resps + i,
+		    sizeof(resps) - 1 - i < 7 ? sizeof(resps) - 1 - i : 7,
+		    tx_collect, &k);
+	is_int(ngot, 5, "five final responses (the 100 is not one)");
+	is_str(got[0], "200", "first status");
+	is_str(got[2], "304", "third status");
+	is_str(got[3], "404", "fourth status");
+	is_str(got[4], "500", "fifth: after the chunked body");
+	is_int(ctr[CTR_HTTP_RESP], 5, "counted");
+	t = http_parser_tx(rq, 1);
+	ok(t != NULL && t->have_response && t->status == 200,
+	    "request 1 got 200");
+	is_str(t ? t->url : "", "/one", "request 1 url");
+	is_str(t ? t->hostname : "", "a", "request 1 host");
+	is_str(t ? t->content_type : "", "text/html; charset=utf-8",
+	    "content type");
+	is_int(t ? t->length : 0, 12, "content length");
+	t = http_parser_tx(rq, 2);
+	ok(t != NULL && t->status == 200 && t->length == 5000 &&
+		strcmp(t->method, "HEAD") == 0,
+	    "HEAD: its response has no body");
+	t = http_parser_tx(rq, 3);
+	ok(t != NULL && t->status == 304 && strcmp(t->url, "/three") == 0,
+	    "304 to request 3");
+	t = http_parser_tx(rq, 4);
+	ok(t != NULL && t->status == 404 &&
+		strcmp(t->content_type, "text/plain") == 0 && t->length == -1,
+	    "404 chunked, no length");
+	t = http_parser_tx(rq, 5);
+	ok(t != NULL && t->status == 500 &&
+		strcmp(t->stat_msg, "Internal Server Error") == 0 &&
+		strcmp(t->protocol, "HTTP/1.0") == 0,
+	    "500 with its message to request 5");
+	is_int(ctr[CTR_HTTP_RESP_ORPHAN], 0, "no orphan so far");
+	is_int(ctr[CTR_HTTP_RESP_BAD], 0, "nothing malformed");
+	/* the 500 has no length: the rest is its body, not a response */
+	is_int(ngot, 5, "body to close swallows the rest");
+	http_parser_free(rs);
+
+	/* more responses than requests: counted, not matched */
+	rs = http_response_parser_new(8192, ctr, rq);
+	ngot = 0;
+	for (int i = 0; i < 6; i++)
+		http_parser_feed(rs,
+		    (const uint8_t *)"HTTP/1.1 204 No Content\r\n\r\n", 27,
+		    tx_collect, &k);
+	is_int(ngot, 6, "six 204s");
+	is_int(ctr[CTR_HTTP_RESP_ORPHAN], 1, "the sixth answers nothing");
+	http_parser_feed(rs, (const uint8_t *)"SSH-2.0\r\n", 9, NULL, NULL);
+	is_int(ctr[CTR_HTTP_RESP_BAD], 1, "not a status line: counted");
+	http_parser_free(rs);
+	http_parser_free(rq);
+}
+
 static void
 test_dns_tls(void)
 {
@@ -476,6 +565,7 @@ main(void)
 	test_defrag();
 	test_stream();
 	test_http();
+	test_http_response();
 	test_dns_tls();
 	test_capture_stats();
 	return done_testing();

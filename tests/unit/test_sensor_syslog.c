@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
+
 #include "sensor/sensor_int.h"
 #include "tests/tap.h"
 
@@ -236,11 +238,90 @@ test_spool_bound(void)
 	slog_free(l);
 }
 
+/*
+ * The disk spool: with the collector down, a 4 KiB memory spool and a
+ * 16 KiB disk cap, 100 alerts keep the oldest in memory and the newest on
+ * disk, dropping (and counting) the oldest of the disk's.  At exit the
+ * memory part goes to the file; a new sender replays the file, in order:
+ * sids strictly increasing, the first and the last present, and every
+ * alert either delivered or counted as dropped.
+ */
+static void
+test_disk_spool(void)
+{
+	struct sensor_config cfg;
+	struct sensor_alert a;
+	struct slog *l;
+	char err[256], dir[64], path[128], target[64];
+	uint16_t port = 0;
+	int lfd, cfd = -1, got, last = -1, inorder = 1, first = -1;
+	uint64_t dropped;
+	struct buf in;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "/tmp/sc-spool.%d", (int)getpid());
+	ok(mkdir(dir, 0700) == 0, "spool dir");
+	snprintf(path, sizeof(path), "%s/sensor-t_1.spool", dir);
+	sensor_config_defaults(&cfg);
+	cfg.name = "t/1"; /* not a path: sanitised */
+	cfg.collector = "127.0.0.1:1"; /* nobody listens */
+	cfg.spool_max = 4096;
+	cfg.spool_dir = dir;
+	cfg.spool_disk_max = 16384;
+	memset(ctr, 0, sizeof(ctr));
+	l = slog_new(&cfg, ctr, err, sizeof(err));
+	ok(l != NULL, "slog_new (%s)", err);
+	for (int i = 0; i < 100; i++) {
+		mkalert(&a, (uint32_t)(1000 + i), "disk", "payload");
+		slog_alert(l, &a);
+	}
+	dropped = ctr[CTR_ALERT_DROP];
+	ok(dropped > 0 && dropped < 90, "disk cap: oldest dropped (%llu)",
+	    (unsigned long long)dropped);
+	slog_free(l);
+	ok(stat(path, &st) == 0 && st.st_size > 16384 / 2 &&
+		st.st_size <= 16384 + 4096,
+	    "memory and disk kept in %s (%lld bytes)", path,
+	    (long long)st.st_size);
+
+	lfd = listen_on(&port);
+	snprintf(target, sizeof(target), "127.0.0.1:%u", port);
+	cfg.collector = target;
+	l = slog_new(&cfg, ctr, err, sizeof(err));
+	ok(l != NULL, "a new sender (%s)", err);
+	buf_init(&in, 1 << 20);
+	got = collect(
+	    l, lfd, &cfd, &in, "sid=\"", 100 - (int)dropped, now_ms() + 15000);
+	is_int(got, 100 - (int)dropped, "every kept alert arrives");
+	for (const char *p = buf_cstr(&in); (p = strstr(p, "sid=\"")) != NULL;
+	     p += 5) {
+		int sid = (int)strtol(p + 5, NULL, 10);
+
+		if (first < 0)
+			first = sid;
+		if (sid <= last)
+			inorder = 0;
+		last = sid;
+	}
+	ok(inorder, "in order");
+	is_int(first, 1000, "the oldest (in memory) first");
+	is_int(last, 1099, "the newest last");
+	slog_free(l);
+	ok(stat(path, &st) == 0 && st.st_size == 0, "the spool file is empty");
+	if (cfd >= 0)
+		close(cfd);
+	close(lfd);
+	buf_free(&in);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	test_format();
 	test_delivery();
 	test_spool_bound();
+	test_disk_spool();
 	return done_testing();
 }

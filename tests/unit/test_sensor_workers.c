@@ -277,7 +277,7 @@ write_capture(const char *path)
 #define ALERTS_MAX 1024
 
 struct alerts {
-	char line[ALERTS_MAX][192];
+	char line[ALERTS_MAX][256];
 	char key[ALERTS_MAX][128]; /* the flow's two ends, ordered */
 	uint64_t flow_id[ALERTS_MAX];
 	size_t n;
@@ -298,6 +298,13 @@ on_alert(void *arg, const struct sensor_alert *a)
 	    (unsigned long long)a->pcap_cnt, src, a->sport, dst, a->dport,
 	    a->to_server ? "to_server" : "to_client",
 	    a->app_proto ? a->app_proto : "-");
+	if (a->http != NULL) { /* the transaction, as EVE shows it */
+		size_t o = strlen(al->line[al->n]);
+
+		snprintf(al->line[al->n] + o, sizeof(al->line[0]) - o,
+		    " http %s %s %d %lld", a->http->method, a->http->url,
+		    a->http->status, (long long)a->http->length);
+	}
 	if (a->to_server)
 		snprintf(al->key[al->n], sizeof(al->key[0]), "%s:%u %s:%u", src,
 		    a->sport, dst, a->dport);
@@ -440,6 +447,18 @@ main(void)
 	is_int(count_sid(&r1.al, "sid 1 "), NFLOWS, "1 worker: split content");
 	is_int(count_sid(&r1.al, "sid 2 "), NFLOWS, "1 worker: http.uri");
 	is_int(count_sid(&r1.al, "sid 3 "), NFLOWS, "1 worker: response");
+	{
+		size_t with = 0;
+
+		for (size_t i = 0; i < r1.al.n; i++)
+			if (strncmp(r1.al.line[i], "sid 3 ", 6) == 0 &&
+			    strstr(r1.al.line[i], " http GET /attack") &&
+			    strstr(r1.al.line[i], " 200 6"))
+				with++;
+		is_int(with, NFLOWS,
+		    "response alerts carry the request and status 200, "
+		    "length 6");
+	}
 	is_int(count_sid(&r1.al, "sid 4 "), (NFLOWS + 4) / 5,
 	    "1 worker: fragmented datagrams");
 	is_int(count_sid(&r1.al, "sid 5 "), (NFLOWS + 3) / 4,
