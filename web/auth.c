@@ -478,7 +478,7 @@ page_login_post(struct web_req *r)
 	l->job.done = login_done;
 	l->job.drop = login_drop;
 	r->async = 1;
-	if (web_pw_submit(r->w, &l->job) == -1) {
+	if (web_worker_submit(r->w->pw, &l->job) == -1) {
 		r->async = 0;
 		free(l);
 		evhttp_add_header(evhttp_request_get_output_headers(r->req),

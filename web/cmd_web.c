@@ -411,8 +411,9 @@ web_serve(struct web *w, const struct web_opts *o)
 	}
 	if (web_drop(o->user != NULL ? o->user : "_seccloud") == -1)
 		return -1;
-	if (web_pw_start(w) == -1) {
-		log_warnx("web: cannot start the password worker");
+	if ((w->pw = web_worker_new(w)) == NULL ||
+	    (w->rpt = web_worker_new(w)) == NULL) {
+		log_warnx("web: cannot start the worker threads");
 		return -1;
 	}
 	sigs[0] = evsignal_new(w->base, SIGTERM, on_signal, w);
@@ -481,7 +482,10 @@ cmd_web(int argc, char **argv)
 	w->policy_path = set->policy;
 	w->policy = policy_slot_new(p);
 	rc = web_serve(w, &o) == -1 ? 1 : 0;
-	web_pw_stop(w); /* before evhttp_free frees the waiting requests */
+	/* before evhttp_free frees the requests still waiting */
+	web_worker_free(w->pw);
+	web_worker_free(w->rpt);
+	store_close(w->rst);
 	store_close(w->st);
 	policy_slot_free(w->policy);
 	if (w->http != NULL)

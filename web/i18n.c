@@ -184,6 +184,9 @@ static const struct {
 	    "ログインが混み合っています。しばらくしてから再度お試しください。",
 	    NULL },
 	/* reports */
+	{ "Too many reports at once; try again.",
+	    "報告書の作成が混み合っています。しばらくしてから再度お試しください。",
+	    NULL },
 	{ "Give a month YYYY-MM, or dates from <= to.",
 	    "月 (YYYY-MM)、または開始日 <= 終了日を指定してください。", NULL },
 	{ "No policy is loaded; reports need one.",

@@ -80,44 +80,6 @@ report_filename(
 	snprintf(out, len, "seccloud-audit-%s_%s.%s", a, b, ext);
 }
 
-/*
- * Send wr in the format named by fmtname (or dflt when NULL) as a
- * download, or inline when inline_json and the format is JSON.
- */
-static void
-report_send(struct web_req *r, const struct web_report *wr, const char *fmtname,
-    enum report_format dflt, int inline_json)
-{
-	enum report_format fmt = dflt;
-	char name[96], target[128];
-	struct buf b;
-	size_t i;
-
-	if (fmtname != NULL && report_format_parse(fmtname, &fmt) != 0) {
-		web_error(r, 400, tr(r, "Format: html, csv or json."));
-		return;
-	}
-	for (i = 0; formats[i].fmt != fmt; i++)
-		;
-	buf_init(&b, WEB_REPORT_MAX);
-	if (web_report_render(wr, fmt, &b) != 0) {
-		buf_free(&b);
-		web_error(r, 500, "report too large or not rendered");
-		return;
-	}
-	report_filename(wr, formats[i].ext, name, sizeof(name));
-	if (wr->kind == WEB_REPORT_MONTHLY)
-		snprintf(target, sizeof(target), "monthly %s %04d-%02d",
-		    wr->m.muni_code, wr->m.year, wr->m.month);
-	else
-		snprintf(target, sizeof(target), "audit %s", name);
-	web_audit(r, "report", target, formats[i].ext, "ok");
-	web_send_file(r, formats[i].type,
-	    inline_json && fmt == REPORT_JSON ? NULL : name,
-	    b.data != NULL ? (const void *)b.data : "", b.len);
-	buf_free(&b);
-}
-
 /* Copy the body of the renderer's HTML page into the response.  The
  * renderer's one inline style attribute is left out: the CSP forbids
  * it, and app.css styles .report-doc instead. */
@@ -157,28 +119,6 @@ report_links(struct web_req *r, const char *base)
 	    tr(r, "All reports"));
 }
 
-static void
-report_page(struct web_req *r, const struct web_report *wr, const char *title,
-    const char *base)
-{
-	struct buf html;
-
-	buf_init(&html, WEB_REPORT_MAX);
-	if (web_report_render(wr, REPORT_HTML, &html) != 0) {
-		buf_free(&html);
-		web_error(r, 500, "report too large or not rendered");
-		return;
-	}
-	web_page_begin(r, title, "reports");
-	report_links(r, base);
-	buf_puts(&r->out, "<div class=\"report-doc\" id=\"report-doc\">");
-	embed_body(r, &html);
-	buf_puts(&r->out, "</div>");
-	buf_free(&html);
-	web_page_end(r);
-	web_send(r, 200, "text/html; charset=utf-8");
-}
-
 static const char *
 muni_param(struct web_req *r)
 {
@@ -197,61 +137,6 @@ month_param(struct web_req *r, char buf[8])
 		return m;
 	web_report_month(r->now, 0, buf);
 	return buf;
-}
-
-/* The error for rc, or the download asked for: 1 (and wr freed) if
- * answered, 0 when the page is to be shown. */
-static int
-report_answered(struct web_req *r, int rc, struct web_report *wr)
-{
-	if (rc != 0)
-		web_error(r, report_status(rc), report_errmsg(r, rc));
-	else if (web_q(r, "format") != NULL)
-		report_send(r, wr, web_q(r, "format"), REPORT_HTML, 0);
-	else
-		return 0;
-	web_report_free(wr);
-	return 1;
-}
-
-void
-page_report_monthly(struct web_req *r)
-{
-	char title[160], cur[8];
-	const char *muni = muni_param(r), *month = month_param(r, cur);
-	struct web_report wr;
-	struct buf base;
-	int rc;
-
-	rc = web_report_monthly(r->w, r->scope, muni, month, &wr);
-	if (report_answered(r, rc, &wr))
-		return;
-	buf_init(&base, 256);
-	web_html(&base, "/reports/monthly?muni=%u&amp;month=%u", wr.m.muni_code,
-	    month);
-	snprintf(title, sizeof(title), "%s %04d-%02d %s",
-	    tr(r, "Monthly report"), wr.m.year, wr.m.month, wr.m.muni_name);
-	report_page(r, &wr, title, buf_cstr(&base));
-	buf_free(&base);
-	web_report_free(&wr);
-}
-
-void
-page_report_audit(struct web_req *r)
-{
-	const char *from = web_q(r, "from"), *to = web_q(r, "to");
-	struct web_report wr;
-	struct buf base;
-	int rc;
-
-	rc = web_report_audit(r->w, from, to, &wr);
-	if (report_answered(r, rc, &wr))
-		return;
-	buf_init(&base, 256);
-	web_html(&base, "/reports/audit?from=%u&amp;to=%u", from, to);
-	report_page(r, &wr, tr(r, "Audit evidence pack"), buf_cstr(&base));
-	buf_free(&base);
-	web_report_free(&wr);
 }
 
 static void
@@ -384,30 +269,209 @@ api_reports(struct web_req *r)
 	policy_unref(p);
 }
 
+/*
+ * A report is made on the report worker (pwworker.c) with its own
+ * read-only store connection: at 10M alerts a monthly report reads for
+ * seconds, which must not stall the event loop.  The request waits
+ * detached (web_req async); rjob_done answers it on the loop.
+ */
+struct rjob {
+	struct web_pwjob job; /* first */
+	struct web_req *r;
+	enum web_report_kind kind;
+	const char *scope, *code, *month, *from, *to; /* r's, or cur */
+	char cur[8];
+	struct policy *p; /* handed to the report by the worker */
+	enum report_format fmt;
+	int page; /* show in the page, else a download */
+	int inline_json; /* API: JSON as the reply body */
+	int rc;
+	struct buf out;
+	char title[192], name[96], target[128];
+};
+
+static void
+rjob_work(struct web_pwjob *j)
+{
+	struct rjob *x = (struct rjob *)j;
+	struct web *w = x->r->w;
+	struct web_report wr;
+	char path[1024], err[256], ext[8];
+
+	if (w->rst == NULL) {
+		snprintf(path, sizeof(path), "%s/seccloud.db", w->datadir);
+		if ((w->rst = store_open(
+			 path, STORE_RDONLY, err, sizeof(err))) == NULL)
+			log_warnx("web: reports: store: %s", err);
+	}
+	if (w->rst == NULL) {
+		policy_unref(x->p);
+		x->p = NULL;
+		x->rc = WEB_REPORT_ERROR;
+		return;
+	}
+	x->rc = x->kind == WEB_REPORT_MONTHLY ?
+	    web_report_monthly(w->rst, x->p, x->scope, x->code, x->month, &wr) :
+	    web_report_audit(w->rst, x->p, x->from, x->to, &wr);
+	x->p = NULL; /* the report's now */
+	if (x->rc == 0 &&
+	    web_report_render(&wr, x->page ? REPORT_HTML : x->fmt, &x->out) !=
+		0)
+		x->rc = WEB_REPORT_ERROR;
+	if (x->rc == 0) {
+		for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]);
+		     i++)
+			if (formats[i].fmt == x->fmt)
+				snprintf(
+				    ext, sizeof(ext), "%s", formats[i].ext);
+		report_filename(&wr, ext, x->name, sizeof(x->name));
+		if (wr.kind == WEB_REPORT_MONTHLY) {
+			snprintf(x->title, sizeof(x->title), "%04d-%02d %s",
+			    wr.m.year, wr.m.month, wr.m.muni_name);
+			snprintf(x->target, sizeof(x->target),
+			    "monthly %s %04d-%02d", wr.m.muni_code, wr.m.year,
+			    wr.m.month);
+		} else {
+			snprintf(
+			    x->target, sizeof(x->target), "audit %s", x->name);
+		}
+	}
+	web_report_free(&wr);
+}
+
+static void
+rjob_free(struct rjob *x)
+{
+	struct web_req *r = x->r;
+
+	policy_unref(x->p);
+	buf_free(&x->out);
+	free(x);
+	web_req_free(r);
+}
+
+static void
+rjob_drop(struct web_pwjob *j)
+{
+	rjob_free((struct rjob *)j);
+}
+
+static void
+rjob_page(struct rjob *x)
+{
+	struct web_req *r = x->r;
+	struct buf base, title;
+
+	buf_init(&base, 512);
+	buf_init(&title, 256);
+	if (x->kind == WEB_REPORT_MONTHLY) {
+		web_html(&base, "/reports/monthly?muni=%u&amp;month=%u",
+		    x->code, x->month);
+		buf_printf(&title, "%s %s", tr(r, "Monthly report"), x->title);
+	} else {
+		web_html(
+		    &base, "/reports/audit?from=%u&amp;to=%u", x->from, x->to);
+		buf_puts(&title, tr(r, "Audit evidence pack"));
+	}
+	web_page_begin(r, buf_cstr(&title), "reports");
+	report_links(r, buf_cstr(&base));
+	buf_puts(&r->out, "<div class=\"report-doc\" id=\"report-doc\">");
+	embed_body(r, &x->out);
+	buf_puts(&r->out, "</div>");
+	web_page_end(r);
+	web_send(r, 200, "text/html; charset=utf-8");
+	buf_free(&base);
+	buf_free(&title);
+}
+
+static void
+rjob_done(struct web_pwjob *j)
+{
+	struct rjob *x = (struct rjob *)j;
+	struct web_req *r = x->r;
+	size_t i;
+
+	web_conn_request_done(r->w, evhttp_request_get_connection(r->req));
+	if (x->rc != 0) {
+		web_error(r, report_status(x->rc), report_errmsg(r, x->rc));
+	} else if (x->page) {
+		rjob_page(x);
+	} else {
+		for (i = 0; formats[i].fmt != x->fmt; i++)
+			;
+		web_audit(r, "report", x->target, formats[i].ext, "ok");
+		web_send_file(r, formats[i].type,
+		    x->inline_json && x->fmt == REPORT_JSON ? NULL : x->name,
+		    x->out.data != NULL ? (const void *)x->out.data : "",
+		    x->out.len);
+	}
+	rjob_free(x);
+}
+
+/* Queue a report for r; api: JSON by default and inline. */
+static void
+report_start(struct web_req *r, enum web_report_kind kind, int api)
+{
+	const char *fmt = web_q(r, "format");
+	struct rjob *x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		web_error(r, 503, "busy");
+		return;
+	}
+	x->fmt = api ? REPORT_JSON : REPORT_HTML;
+	if (fmt != NULL && report_format_parse(fmt, &x->fmt) != 0) {
+		free(x);
+		web_error(r, 400, tr(r, "Format: html, csv or json."));
+		return;
+	}
+	x->r = r;
+	x->kind = kind;
+	x->page = !api && fmt == NULL;
+	x->inline_json = api;
+	x->scope = r->scope;
+	x->code = muni_param(r);
+	x->month = month_param(r, x->cur);
+	x->from = web_q(r, "from");
+	x->to = web_q(r, "to");
+	x->p = policy_slot_get(r->w->policy);
+	buf_init(&x->out, WEB_REPORT_MAX);
+	x->job.work = rjob_work;
+	x->job.done = rjob_done;
+	x->job.drop = rjob_drop;
+	r->async = 1;
+	if (web_worker_submit(r->w->rpt, &x->job) == -1) {
+		r->async = 0;
+		policy_unref(x->p);
+		buf_free(&x->out);
+		free(x);
+		evhttp_add_header(evhttp_request_get_output_headers(r->req),
+		    "Retry-After", "10");
+		web_error(
+		    r, 503, tr(r, "Too many reports at once; try again."));
+	}
+}
+
+void
+page_report_monthly(struct web_req *r)
+{
+	report_start(r, WEB_REPORT_MONTHLY, 0);
+}
+
+void
+page_report_audit(struct web_req *r)
+{
+	report_start(r, WEB_REPORT_AUDIT, 0);
+}
+
 void
 api_report_monthly(struct web_req *r)
 {
-	struct web_report wr;
-	char cur[8];
-	int rc = web_report_monthly(
-	    r->w, r->scope, muni_param(r), month_param(r, cur), &wr);
-
-	if (rc != 0)
-		web_error(r, report_status(rc), report_errmsg(r, rc));
-	else
-		report_send(r, &wr, web_q(r, "format"), REPORT_JSON, 1);
-	web_report_free(&wr);
+	report_start(r, WEB_REPORT_MONTHLY, 1);
 }
 
 void
 api_report_audit(struct web_req *r)
 {
-	struct web_report wr;
-	int rc = web_report_audit(r->w, web_q(r, "from"), web_q(r, "to"), &wr);
-
-	if (rc != 0)
-		web_error(r, report_status(rc), report_errmsg(r, rc));
-	else
-		report_send(r, &wr, web_q(r, "format"), REPORT_JSON, 1);
-	web_report_free(&wr);
+	report_start(r, WEB_REPORT_AUDIT, 1);
 }

@@ -1,5 +1,5 @@
 /*
- * pwworker.c — password checks off the event loop.
+ * pwworker.c — password checks (and other slow work) off the event loop.
  *
  * scrypt with the parameters of web_int.h takes about 100 ms and 32 MiB;
  * run on the event loop, every login would stall every other request for
@@ -8,6 +8,8 @@
  * back through a pipe that the event loop watches; the job's done callback
  * then finishes the request on the loop, where the store, the session and
  * the reply live.  The worker touches nothing but the job's strings.
+ * A job with a work function runs that instead (reports, page_report.c,
+ * on a worker of their own so a long report never delays a login).
  *
  * The request waits meanwhile, detached from the dispatcher (web_req
  * async): libevent keeps an incoming request whose reply is pending, and
@@ -58,8 +60,12 @@ pw_thread(void *arg)
 		if ((p->head = j->next) == NULL)
 			p->tail = NULL;
 		pthread_mutex_unlock(&p->mu);
-		j->good = web_pw_verify(j->pw, j->hash);
-		OPENSSL_cleanse(j->pw, strlen(j->pw));
+		if (j->work != NULL) {
+			j->work(j);
+		} else {
+			j->good = web_pw_verify(j->pw, j->hash);
+			OPENSSL_cleanse(j->pw, strlen(j->pw));
+		}
 		while (write(p->fds[1], &j, sizeof(j)) == -1 && errno == EINTR)
 			;
 	}
@@ -82,17 +88,17 @@ pw_done(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-int
-web_pw_start(struct web *w)
+struct web_pw *
+web_worker_new(struct web *w)
 {
 	struct web_pw *p = calloc(1, sizeof(*p));
 
 	if (p == NULL)
-		return -1;
+		return NULL;
 	p->w = w;
 	if (pipe(p->fds) == -1) {
 		free(p);
-		return -1;
+		return NULL;
 	}
 	fcntl(p->fds[0], F_SETFL, O_NONBLOCK);
 	fcntl(p->fds[0], F_SETFD, FD_CLOEXEC);
@@ -107,17 +113,14 @@ web_pw_start(struct web *w)
 		close(p->fds[0]);
 		close(p->fds[1]);
 		free(p);
-		return -1;
+		return NULL;
 	}
-	w->pw = p;
-	return 0;
+	return p;
 }
 
 int
-web_pw_submit(struct web *w, struct web_pwjob *j)
+web_worker_submit(struct web_pw *p, struct web_pwjob *j)
 {
-	struct web_pw *p = w->pw;
-
 	if (p == NULL)
 		return -1;
 	pthread_mutex_lock(&p->mu);
@@ -143,9 +146,8 @@ web_pw_submit(struct web *w, struct web_pwjob *j)
  * answering, through its drop callback.
  */
 void
-web_pw_stop(struct web *w)
+web_worker_free(struct web_pw *p)
 {
-	struct web_pw *p = w->pw;
 	struct web_pwjob *j, *next;
 
 	if (p == NULL)
@@ -169,5 +171,4 @@ web_pw_stop(struct web *w)
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	free(p);
-	w->pw = NULL;
 }

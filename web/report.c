@@ -23,9 +23,10 @@
 #include "policies/policy.h"
 #include "web/web_int.h"
 
-#define PENDING_NOTE                                                                                     \
-	"注: 保持期間の実績値はアラートのみ計測 (最古の保存アラートから); " \
-	"イベント・アーカイブ・PCAP は未計測です。"
+#define PENDING_NOTE                                                                                    \
+	"注: 保持期間の実績値はアラート (最古の保存アラートから) と "         \
+	"生ログアーカイブ (最新の検証・削除記録の最古保持日から) を計測; " \
+	"イベント・PCAP は未計測です。"
 
 const struct policy_muni *
 web_report_muni(const struct policy *p, const char *scope, const char *code)
@@ -101,20 +102,20 @@ declared(struct web_report *wr, const struct policy_muni *m,
 }
 
 int
-web_report_monthly(struct web *w, const char *scope, const char *code,
-    const char *month, struct web_report *wr)
+web_report_monthly(struct store *st, struct policy *p, const char *scope,
+    const char *code, const char *month, struct web_report *wr)
 {
 	struct report_monthly *r = &wr->m;
 	const struct policy_muni *m;
 
 	memset(wr, 0, sizeof(*wr));
 	wr->kind = WEB_REPORT_MONTHLY;
+	if ((wr->p = p) == NULL)
+		return WEB_REPORT_NOPOLICY;
 	if (month == NULL ||
 	    report_month_range(
 		month, &r->year, &r->month, &r->from_us, &r->to_us) != 0)
 		return WEB_REPORT_BAD;
-	if ((wr->p = policy_slot_get(w->policy)) == NULL)
-		return WEB_REPORT_NOPOLICY;
 	if ((m = web_report_muni(wr->p, scope, code)) == NULL)
 		return WEB_REPORT_NOTFOUND;
 	memcpy(r->muni_code, m->code, sizeof(r->muni_code));
@@ -130,33 +131,42 @@ web_report_monthly(struct web *w, const char *scope, const char *code,
 	r->retention = wr->ret;
 	r->nretention = 4;
 	if ((wr->k = store_rpt_new()) == NULL ||
-	    store_report_monthly(w->st, wr->k, r) == -1 ||
-	    store_report_retention(w->st, r->muni_code, r->to_us, wr->ret, 4) ==
+	    store_report_monthly(st, wr->k, r) == -1 ||
+	    store_report_retention(st, r->muni_code, r->to_us, wr->ret, 4) ==
 		-1 ||
 	    declared(wr, m, &r->sources, &r->nsources,
 		(r->to_us - r->from_us) / TIME_US_PER_SEC) == -1)
 		return WEB_REPORT_ERROR;
 	r->note = PENDING_NOTE;
+	r->ncontacts = report_contacts_from_policy(
+	    wr->p, m, wr->contacts, wr->contact_sev, WEB_REPORT_CONTACTS);
+	if (r->ncontacts > WEB_REPORT_CONTACTS)
+		r->ncontacts = WEB_REPORT_CONTACTS;
+	r->contacts = wr->contacts;
 	return 0;
 }
 
 int
-web_report_audit(
-    struct web *w, const char *from, const char *to, struct web_report *wr)
+web_report_audit(struct store *st, struct policy *p, const char *from,
+    const char *to, struct web_report *wr)
 {
 	struct report_audit *a = &wr->a;
 	size_t nexc;
 
 	memset(wr, 0, sizeof(*wr));
 	wr->kind = WEB_REPORT_AUDIT;
+	if ((wr->p = p) == NULL)
+		return WEB_REPORT_NOPOLICY;
 	if (from == NULL || to == NULL || time_parse_arg(from, &a->from_us) ||
 	    time_parse_arg(to, &a->to_us) || a->to_us < a->from_us)
 		return WEB_REPORT_BAD;
 	/* a bare date as "to" means the whole of that day, as on the CLI */
 	if (strlen(to) == 10)
 		a->to_us += 86400 * TIME_US_PER_SEC - 1;
-	if ((wr->p = policy_slot_get(w->policy)) == NULL)
-		return WEB_REPORT_NOPOLICY;
+	/* DOMAIN.md §D.2 defaults, as in the monthly report */
+	a->sla_notify_s[1] = 30 * 60;
+	a->sla_notify_s[2] = 60 * 60;
+	a->sla_notify_s[3] = 24 * 3600;
 	a->prefecture = policy_prefecture_name(wr->p);
 	a->generated_us = time_now_us();
 	report_retention_from_policy(wr->p, NULL, wr->ret);
@@ -169,8 +179,8 @@ web_report_audit(
 	a->nexceptions =
 	    report_exceptions_from_policy(wr->p, a->to_us, wr->exc, nexc);
 	if ((wr->k = store_rpt_new()) == NULL ||
-	    store_report_audit(w->st, wr->k, a) == -1 ||
-	    store_report_retention(w->st, NULL, a->to_us, wr->ret, 4) == -1 ||
+	    store_report_audit(st, wr->k, a) == -1 ||
+	    store_report_retention(st, NULL, a->to_us, wr->ret, 4) == -1 ||
 	    declared(wr, NULL, &a->inventory, &a->ninventory,
 		(a->to_us - a->from_us) / TIME_US_PER_SEC) == -1)
 		return WEB_REPORT_ERROR;

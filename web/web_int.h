@@ -79,6 +79,8 @@ struct web {
 	uint64_t conn_slow, conn_refused; /* closed: too slow, too many */
 	struct ratelim slow_warn, many_warn;
 	struct web_pw *pw; /* the password worker */
+	struct web_pw *rpt; /* the report worker */
+	struct store *rst; /* its own read-only store connection */
 	struct web_throttle_slot throttle[WEB_THROTTLE_SLOTS];
 };
 
@@ -134,12 +136,14 @@ struct web_pwjob {
 	char *pw; /* cleansed by the worker */
 	const char *hash;
 	int good;
+	void (*work)(struct web_pwjob *); /* NULL: check pw against hash */
 	void (*done)(struct web_pwjob *);
 	void (*drop)(struct web_pwjob *);
 };
-int web_pw_start(struct web *);
-int web_pw_submit(struct web *, struct web_pwjob *); /* -1: queue full */
-void web_pw_stop(struct web *);
+struct web_pw *web_worker_new(struct web *);
+/* -1: the queue is full (WEB_PW_QUEUE) */
+int web_worker_submit(struct web_pw *, struct web_pwjob *);
+void web_worker_free(struct web_pw *); /* NULL: no-op */
 
 /* server.c */
 extern const struct web_route web_routes[];
@@ -260,6 +264,7 @@ void api_munis(struct web_req *);
 #define WEB_REPORT_NOPOLICY (-4) /* no policy loaded: 503 */
 #define WEB_REPORT_MAX (64 * 1024 * 1024) /* one rendered report */
 #define WEB_REPORT_MONTHS 13 /* months offered on the list */
+#define WEB_REPORT_CONTACTS 32 /* notification routes in the annex */
 enum web_report_kind { WEB_REPORT_MONTHLY = 1, WEB_REPORT_AUDIT };
 struct web_report {
 	enum web_report_kind kind;
@@ -268,6 +273,8 @@ struct web_report {
 	struct report_retention ret[4];
 	struct report_exception *exc;
 	struct report_source *src;
+	struct report_contact contacts[WEB_REPORT_CONTACTS];
+	char contact_sev[WEB_REPORT_CONTACTS][16];
 	char **names;
 	size_t nnames;
 	struct store_rpt *k;
@@ -276,10 +283,12 @@ struct web_report {
 /* The 団体 code names, if the scope (NULL: any) allows it; else NULL. */
 const struct policy_muni *web_report_muni(
     const struct policy *, const char *scope, const char *code);
-int web_report_monthly(struct web *, const char *scope, const char *code,
-    const char *month, struct web_report *);
-int web_report_audit(
-    struct web *, const char *from, const char *to, struct web_report *);
+/* Both take over the reference p (NULL: no policy), released by
+ * web_report_free; st may be any connection to the store. */
+int web_report_monthly(struct store *st, struct policy *p, const char *scope,
+    const char *code, const char *month, struct web_report *);
+int web_report_audit(struct store *st, struct policy *p, const char *from,
+    const char *to, struct web_report *);
 int web_report_render(
     const struct web_report *, enum report_format, struct buf *out);
 void web_report_free(struct web_report *);

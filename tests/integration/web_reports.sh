@@ -3,7 +3,8 @@
 # Expect: the analyst's list names both 団体 of the test policy, a municipal
 # user's only their own; the monthly report renders inside the page (the
 # renderer's body, no inline style) and downloads as html, csv and json
-# with their Content-Type and an ASCII attachment file name; the API gives
+# with their Content-Type and an ASCII attachment file name, the CSV the
+# same as `seccloud report monthly` makes; the API gives
 # the JSON report inline; a municipal user gets 404 for another 団体's
 # report (page, download and API) and an unknown or malformed request is
 # 404 / 400; the audit pack is for admin and auditor only (403 otherwise);
@@ -64,6 +65,14 @@ like "$H" 'Content-Type: application/json' "API: JSON"
 like "$(cat "$WDIR/body")" '"code": "131016"' "API: the report of the 団体 asked"
 H=$(hdr alice "/api/v1/reports/monthly?muni=131016&month=$M&format=csv")
 like "$H" 'Content-Type: text/csv' "API: csv on request"
+
+# the same report as `seccloud report` (but for the time it was made)
+"$SECCLOUD" report monthly --municipality 131016 --month "$M" --format csv \
+    -p "$WDIR/policy.conf" -d "$WDIR" | grep -v '^header,generated,' \
+    >"$WDIR/cli.csv"
+get alice "$MP&format=csv" | grep -v '^header,generated,' >"$WDIR/web.csv"
+cmp -s "$WDIR/cli.csv" "$WDIR/web.csv"
+is $? 0 "the web's CSV is the CLI's ($(wc -l <"$WDIR/cli.csv") lines)"
 
 # scope and bad input
 is "$(code chiyoda "$MP")" 200 "municipal opens their own report"
