@@ -279,7 +279,8 @@ write_run(struct archive *a, struct sc_event *ev, size_t n)
 	for (size_t i = 0; i < n; i++)
 		need += ARCHIVE_REC_HDR + ev[i].rawlen;
 	if (grow(&a->plain, &a->plaincap, need) != 0 ||
-	    grow(&a->comp, &a->compcap, ZSTD_compressBound(need)) != 0)
+	    grow(&a->comp, &a->compcap,
+		ARCHIVE_INDEX_FRAME + ZSTD_compressBound(need)) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t *p = a->plain + off;
@@ -297,11 +298,19 @@ write_run(struct archive *a, struct sc_event *ev, size_t n)
 		memcpy(p + ARCHIVE_REC_HDR, ev[i].raw, ev[i].rawlen);
 		off += ARCHIVE_REC_HDR + ev[i].rawlen;
 	}
-	clen = ZSTD_compress2(a->cctx, a->comp, a->compcap, a->plain, off);
+	clen = ZSTD_compress2(a->cctx, a->comp + ARCHIVE_INDEX_FRAME,
+	    a->compcap - ARCHIVE_INDEX_FRAME, a->plain, off);
 	if (ZSTD_isError(clen)) {
 		log_warnx("archive: zstd: %s", ZSTD_getErrorName(clen));
 		return -1;
 	}
+	/* the index frame first: which records the data frame holds */
+	wr32(a->comp, ARCHIVE_INDEX_MAGIC);
+	wr32(a->comp + 4, ARCHIVE_INDEX_FRAME - 8);
+	memcpy(a->comp + 8, "scix", 4);
+	wr64(a->comp + 12, a->records);
+	wr32(a->comp + 20, (uint32_t)n);
+	clen += ARCHIVE_INDEX_FRAME;
 	for (size_t done = 0; done < clen; done += (size_t)w) {
 		w = write(a->fd, a->comp + done, clen - done);
 		if (w == -1 && errno == EINTR) {

@@ -10,6 +10,12 @@
  *   u64 recv_us, u8 transport, u8 0, u16 peer_port, u32 flags,
  *   u8 peer[16], char muni[6] (NUL-padded), then the raw frame.
  *
+ * Since session 2 each data frame is preceded by a 24-byte skippable
+ * index frame (collector_int.h) giving its first record number and count,
+ * so fetching one record decompresses one frame: seg_reader_skip_to()
+ * hops over the frames before it by their compressed sizes.  An index
+ * that disagrees with the count so far is ignored (the frames are read).
+ *
  * A frame torn by a crash reads as the end of the segment (seg_reader_torn
  * tells), so the writer's recovery can cut it off.
  */
@@ -403,6 +409,36 @@ seg_reader_next(struct seg_reader *r, struct archive_record *rec)
 	return 1;
 }
 
+void
+seg_reader_skip_to(struct seg_reader *r, uint64_t record)
+{
+	/* only from a frame boundary */
+	while (r->pos >= r->plainlen && r->off < r->maplen) {
+		const uint8_t *p = r->map + r->off;
+		size_t rem = r->maplen - r->off, csize;
+		uint64_t first;
+		uint32_t n;
+
+		if (rem < ARCHIVE_INDEX_FRAME ||
+		    rd32(p) != ARCHIVE_INDEX_MAGIC ||
+		    rd32(p + 4) != ARCHIVE_INDEX_FRAME - 8 ||
+		    memcmp(p + 8, "scix", 4) != 0)
+			return; /* no index here: read on */
+		first = rd64(p + 12);
+		n = rd32(p + 20);
+		if (first != r->record)
+			return; /* disagrees with the count: read on */
+		if (record < first + n)
+			return; /* the next data frame holds it */
+		csize = ZSTD_findFrameCompressedSize(
+		    p + ARCHIVE_INDEX_FRAME, rem - ARCHIVE_INDEX_FRAME);
+		if (ZSTD_isError(csize))
+			return; /* torn: let the reader say so */
+		r->off += ARCHIVE_INDEX_FRAME + csize;
+		r->record += n;
+	}
+}
+
 int
 seg_reader_torn(const struct seg_reader *r)
 {
@@ -440,6 +476,7 @@ archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
 	    archive_seg_path(datadir, ref->segment, path, sizeof(path)) != 0 ||
 	    (r = seg_reader_open(path, ref->segment)) == NULL)
 		return -1;
+	seg_reader_skip_to(r, ref->record);
 	while ((got = seg_reader_next(r, &rec)) == 1) {
 		if (rec.ref.record != ref->record)
 			continue;

@@ -10,11 +10,16 @@
  *   show SEGMENT RECORD             one record, escaped (alert evidence)
  *   prune --before DAY | --days N   remove whole sealed segments older than
  *                                   that, recording each in MANIFEST
+ *
+ * verify and prune also leave a row in the store (store_archive.h), the
+ * evidence the monthly report and the audit pack show; a store that cannot
+ * be written is reported on stderr and does not change the exit status.
  */
 #include "config.h"
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,8 @@
 #include <hs/hs.h>
 
 #include "collector/collector_int.h"
+#include "collector/store.h"
+#include "collector/store_archive.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "seccloud.h"
@@ -94,21 +101,103 @@ print_record(const struct archive_record *r)
 	putchar('\n');
 }
 
+/* "cli:NAME" of whoever runs the command. */
+static void
+who(char *out, size_t len)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw != NULL)
+		snprintf(out, len, "cli:%s", pw->pw_name);
+	else
+		snprintf(out, len, "cli:uid %ld", (long)getuid());
+}
+
+/* The store of datadir for one write, or NULL (said on stderr). */
+static struct store *
+evidence_store(const char *datadir)
+{
+	char path[4200], err[512];
+	struct store *st;
+
+	snprintf(path, sizeof(path), "%s/seccloud.db", datadir);
+	if ((st = store_open(path, 0, err, sizeof(err))) == NULL)
+		fprintf(stderr,
+		    "seccloud archive: not recorded in the store: %s\n", err);
+	return st;
+}
+
 static int
 do_verify(struct aopts *o)
 {
-	uint64_t bad = 0;
-	char err[512];
+	struct store_archive_verification v;
+	struct archive_verify_result res;
+	struct store *st;
+	char err[512], by[96];
+	int rc;
 
-	if (archive_verify(o->cf.datadir, o->from_us, o->to_us, &bad, err,
-		sizeof(err)) != 0) {
+	err[0] = '\0';
+	rc = archive_verify_ex(
+	    o->cf.datadir, o->from_us, o->to_us, &res, err, sizeof(err));
+	if (rc != 0)
 		printf("archive verify: FAILED: first bad segment %" PRIu64
 		       ": %s\n",
-		    bad, err);
-		return 1;
+		    res.bad, err);
+	else
+		printf("archive verify: ok (%" PRIu64 " segments checked)\n",
+		    res.checked);
+	if ((st = evidence_store(o->cf.datadir)) != NULL) {
+		memset(&v, 0, sizeof(v));
+		who(by, sizeof(by));
+		v.ts_us = time_now_us();
+		v.from_us = o->from_us;
+		v.to_us = o->to_us;
+		v.segments = res.checked;
+		v.ok = rc == 0;
+		v.first_bad = res.bad;
+		v.detail = rc != 0 ? err : NULL;
+		v.oldest_day = res.oldest_day[0] ? res.oldest_day : NULL;
+		v.newest_day = res.newest_day[0] ? res.newest_day : NULL;
+		v.held = res.held;
+		v.by = by;
+		if (store_archive_verified(st, &v) != 0)
+			fprintf(stderr,
+			    "seccloud archive: verification not "
+			    "recorded in the store\n");
+		store_close(st);
 	}
-	printf("archive verify: ok\n");
-	return 0;
+	return rc != 0 ? 1 : 0;
+}
+
+/* After a prune: one row with what went and what is left. */
+static void
+record_prune(struct aopts *o, const char *cutoff, size_t segs, uint64_t records,
+    const char *first, const char *last)
+{
+	struct store_archive_prune p;
+	struct archive_verify_result res;
+	struct store *st;
+	char err[512], by[96];
+
+	/* what is held now: the manifest, no segment read (range empty) */
+	memset(&res, 0, sizeof(res));
+	(void)archive_verify_ex(o->cf.datadir, 1, 1, &res, err, sizeof(err));
+	if ((st = evidence_store(o->cf.datadir)) == NULL)
+		return;
+	memset(&p, 0, sizeof(p));
+	who(by, sizeof(by));
+	p.ts_us = time_now_us();
+	p.before_day = cutoff;
+	p.segments = segs;
+	p.records = records;
+	p.first_day = first[0] ? first : NULL;
+	p.last_day = last[0] ? last : NULL;
+	p.oldest_kept_day = res.oldest_day[0] ? res.oldest_day : NULL;
+	p.by = by;
+	if (store_archive_pruned(st, &p) != 0)
+		fprintf(stderr,
+		    "seccloud archive: prune not recorded in the store\n");
+	store_close(st);
 }
 
 static int
@@ -279,7 +368,9 @@ do_prune(struct aopts *o)
 {
 	struct manifest_entry *m = NULL;
 	size_t nm = 0, pruned = 0;
+	uint64_t records = 0;
 	char err[256], cutoff[32], path[4200], chain[65];
+	char first[11] = "", last[11] = "";
 
 	if (o->before != NULL)
 		snprintf(cutoff, sizeof(cutoff), "%s", o->before);
@@ -326,9 +417,13 @@ do_prune(struct aopts *o)
 			unlink(path);
 		printf("pruned segment %" PRIu64 " (%s, %" PRIu64 " records)\n",
 		    e.segment, e.day, e.records);
-		pruned++;
+		if (pruned++ == 0)
+			memcpy(first, e.day, sizeof(first));
+		memcpy(last, e.day, sizeof(last));
+		records += e.records;
 	}
 	free(m);
+	record_prune(o, cutoff, pruned, records, first, last);
 	printf("archive prune: %zu segments before %s\n", pruned, cutoff);
 	return 0;
 }

@@ -259,12 +259,25 @@ int archive_maybe_rotate(struct archive *, int64_t now_us);
 
 /* Internal read side shared by archive_read.c, verify and search. */
 #define ARCHIVE_REC_HDR 42
+/*
+ * Each data frame is preceded by a zstd skippable frame (decompressors
+ * skip it; it is part of the sealed bytes, so the hash covers it) saying
+ * which records the data frame holds:
+ *   u32 ARCHIVE_INDEX_MAGIC, u32 16, "scix", u64 first record, u32 count
+ * (little endian).  archive_fetch() walks these and decompresses only the
+ * frame holding the record; segments written before them are scanned.
+ */
+#define ARCHIVE_INDEX_MAGIC 0x184D2A53U
+#define ARCHIVE_INDEX_FRAME 24
 #define ARCHIVE_SEG_MAX (256ULL * 1024 * 1024)
 struct seg_reader;
 struct seg_reader *seg_reader_open(const char *path, uint64_t segment);
 /* 1 and the next record (views valid until the next call), 0 at the end,
  * -1 on corruption (a torn last frame reads as the end with *torn set). */
 int seg_reader_next(struct seg_reader *, struct archive_record *);
+/* Skip, by the index frames and without decompressing, the frames before
+ * the one holding record (stops early where a frame has no index). */
+void seg_reader_skip_to(struct seg_reader *, uint64_t record);
 int seg_reader_torn(const struct seg_reader *);
 /* File offset just past the last complete frame read so far. */
 size_t seg_reader_good_end(const struct seg_reader *);
@@ -295,6 +308,34 @@ int manifest_read(const char *datadir, struct manifest_entry **out, size_t *n,
 int manifest_append(
     const char *datadir, const char *prev_chain, struct manifest_entry *e);
 int sha256_file(const char *path, char hex[65], uint64_t *bytes);
+
+/* archive_verify (collector.h), with what it saw: segments checked in the
+ * range, sealed segments held (not pruned) and the JST days of the oldest
+ * and newest of them ("" if none; filled up to the first bad one). */
+struct archive_verify_result {
+	uint64_t checked, held, bad;
+	char oldest_day[11], newest_day[11];
+	int interrupted;
+};
+int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
+    struct archive_verify_result *res, char *err, size_t errlen);
+/* The same, stopping early (-1, res->interrupted set) once *cancel is
+ * non-zero; cancel may be NULL. */
+int archive_verify_cancel(const char *datadir, int64_t from_us, int64_t to_us,
+    const int *cancel, struct archive_verify_result *res, char *err,
+    size_t errlen);
+
+/*
+ * The collector's daily check (archive_verify.c): a thread that, once per
+ * JST day (checked every few minutes, and at start), verifies the
+ * previous JST day's sealed segments unless the store already holds the
+ * collector's run for that day, and records the result (by "collector").
+ * It reads one day of the archive at a time and is cancelled at stop.
+ */
+struct archive_daily;
+struct archive_daily *archive_daily_start(
+    const char *datadir, const char *dbpath);
+void archive_daily_stop(struct archive_daily *); /* NULL is a no-op */
 
 /* ---- the writer thread (writer.c) ------------------------------------ */
 

@@ -44,6 +44,7 @@ struct collector {
 	struct detect *det;
 	struct writer *wr;
 	struct notify_hook *nh; /* notifications of new/reopened groups */
+	struct archive_daily *daily; /* the previous day's archive check */
 	struct udp_worker *udp[64];
 	size_t nudp;
 	struct stream_worker *sw;
@@ -291,6 +292,9 @@ collector_run(const struct collector_conf *cf)
 		goto out;
 	}
 	notify_hook_attach(c.nh, c.st);
+	/* a failure to start it is logged; ingestion does not need it */
+	if ((c.daily = archive_daily_start(cf->datadir, path)) == NULL)
+		log_warnx("archive check: cannot start its thread");
 	memset(&wc, 0, sizeof(wc));
 	wc.pipeline = c.pl;
 	wc.archive = c.ar;
@@ -331,6 +335,7 @@ out:
 	/* No alert comes after the writer: deliver what is queued, within
 	 * a bounded wait, and log the rest as abandoned. */
 	notify_hook_stop(c.nh, NOTIFY_DRAIN_MS);
+	archive_daily_stop(c.daily);
 	if (c.wr == NULL && c.pl != NULL) {
 		/* never started: nothing was received */
 	}

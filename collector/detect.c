@@ -163,6 +163,7 @@ on_hit(void *arg, const struct rule_hit *h)
 	al.dst = h->dst;
 	al.sport = h->sport;
 	al.dport = h->dport;
+	al.source_id = ev->source_id;
 	al.archive = ev->archive;
 	al.evidence = ev->raw;
 	al.evidence_len = ev->rawlen;
@@ -210,6 +211,7 @@ judge_flows(struct batch *b, struct store *st, const struct tagger *t)
 			sizeof(evbuf), &al) != 0)
 			continue;
 		al.archive = ev->archive; /* the raw line, by ref */
+		al.source_id = ev->source_id;
 		if (store_alert_insert(st, &al, NULL, NULL) == 0)
 			n++;
 	}

@@ -167,6 +167,44 @@ read_rest(struct conn *c, int64_t deadline)
 	return 0;
 }
 
+/* At stop, over TLS: decrypt what the peer already sent (in OpenSSL's
+ * buffers and the socket) into the input and frame it.  1 if the peer had
+ * closed. */
+static int
+read_rest_tls(struct conn *c, int64_t deadline)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+	char buf[16384];
+	size_t total = 0;
+	int n, e;
+
+	if (ssl == NULL || !SSL_is_init_finished(ssl))
+		return 0; /* no handshake, no data */
+	while (time_mono_us() < deadline) {
+		ERR_clear_error();
+		n = SSL_read(ssl, buf, sizeof(buf));
+		if (n > 0) {
+			if (evbuffer_add(in, buf, (size_t)n) != 0)
+				return 0;
+			total += (size_t)n;
+			drain(c, 0);
+			continue;
+		}
+		e = SSL_get_error(ssl, n);
+		ERR_clear_error();
+		if (total > 0)
+			log_debug("%s: %zu bytes read over tls at stop",
+			    c->name, total);
+		/* WANT_READ: nothing more for now; anything else: closed
+		 * (close_notify, EOF, error) */
+		return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ?
+		    0 :
+		    1;
+	}
+	return 0;
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -447,8 +485,9 @@ stream_worker_stop(struct stream_worker *sw)
 	for (size_t i = 0; i < sw->nls; i++)
 		evconnlistener_free(sw->ls[i].lev);
 	/* A graceful stop loses nothing a peer already sent: read what the
-	 * kernel still holds for each plain connection (bounded in time, so
-	 * a peer that never stops cannot hold us), then frame it all. */
+	 * kernel (and, over TLS, OpenSSL) still holds for each connection
+	 * (bounded in time, so a peer that never stops cannot hold us), then
+	 * frame it all. */
 	{
 		int64_t deadline = time_mono_us() + STOP_DRAIN_US;
 
@@ -459,6 +498,8 @@ stream_worker_stop(struct stream_worker *sw)
 			bufferevent_disable(c->bev, EV_READ);
 			if (c->in.transport != 's')
 				eof = read_rest(c, deadline);
+			else
+				eof = read_rest_tls(c, deadline);
 			drain(c, eof);
 			conn_free(c);
 		}

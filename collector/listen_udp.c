@@ -174,6 +174,7 @@ read_some(struct udp_worker *w, size_t *got)
 {
 	evutil_socket_t fd = w->fd;
 	struct ingress in;
+	uint64_t bytes = 0;
 	int n;
 
 	memset(&in, 0, sizeof(in));
@@ -190,12 +191,16 @@ read_some(struct udp_worker *w, size_t *got)
 		*got += (size_t)n;
 		in.recv_us = time_now_us();
 		in.tagger = w->env.tagger(w->env.arg);
+		/* one atomic add per round, not per datagram */
+		ctr_add(CTR_RX_UDP, (uint64_t)n);
+		for (int i = 0; i < n; i++)
+			bytes += w->msgs[i].msg_len;
+		ctr_add(CTR_RX_BYTES, bytes);
+		bytes = 0;
 		for (int i = 0; i < n; i++) {
 			size_t len = w->msgs[i].msg_len;
 			uint32_t flags = 0;
 
-			ctr_add(CTR_RX_UDP, 1);
-			ctr_add(CTR_RX_BYTES, len);
 			if ((w->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
 			    len > w->env.conf->frame_max) {
 				if (w->env.conf->drop_oversize) {

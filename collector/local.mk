@@ -4,7 +4,7 @@ collector_libcollector_a_SOURCES = \
 	collector/collector.h collector/collector_int.h \
 	collector/cmd_collector.c collector/cmd_archive.c \
 	collector/collector_run.c collector/collector_conf.c \
-	collector/counters.c collector/notify_hook.c \
+	collector/counters.c \
 	collector/parse.c collector/parse_rfc5424.c collector/parse_rfc3164.c \
 	collector/frame.c collector/tag.c collector/pipeline.c \
 	collector/listen_udp.c collector/listen_stream.c \
@@ -14,10 +14,10 @@ collector_libcollector_a_SOURCES = \
 	collector/store_schema.c collector/store_sources.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
-	tests/unit/test_collector_frame tests/unit/test_archive \
+	tests/unit/test_collector_frame tests/unit/test_archive tests/unit/test_archive_index \
 	tests/unit/test_collector_tag
 TESTS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
-	tests/unit/test_collector_frame tests/unit/test_archive \
+	tests/unit/test_collector_frame tests/unit/test_archive tests/unit/test_archive_index \
 	tests/unit/test_collector_tag
 
 FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
@@ -36,10 +36,12 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_health.sh \
 	tests/integration/collector_conf.sh \
 	tests/integration/collector_policy.sh \
-	tests/integration/collector_udp_burst.sh
+	tests/integration/collector_udp_burst.sh \
+	tests/integration/collector_tls_stop.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
-# bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh)
+# bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh
+# and bench/ingest/lossless.sh)
 BENCH_PROGS += bench/ingest/loadgen
 bench_ingest_loadgen_SOURCES = bench/ingest/loadgen.c
 EXTRA_DIST += bench/ingest/run.sh bench/ingest/peers.sh bench/ingest/lossless.sh
@@ -54,3 +56,12 @@ collector_libcollector_a_SOURCES += collector/store_report.c \
 	collector/store_notify.h
 check_PROGRAMS += tests/unit/test_store_report tests/unit/test_store_notify
 TESTS += tests/unit/test_store_report tests/unit/test_store_notify
+
+# bench/ingest: archive_fetch time for one record (index vs scan)
+BENCH_PROGS += bench/ingest/bench_fetch
+bench_ingest_bench_fetch_SOURCES = bench/ingest/bench_fetch.c
+
+# Notifications from the collector and the archive's evidence in the store
+# (issue 5).
+collector_libcollector_a_SOURCES += collector/notify_hook.c \
+	collector/store_archive.c collector/store_archive.h

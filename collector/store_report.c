@@ -18,6 +18,7 @@
 #include "collector/store_int.h"
 #include "collector/store_report.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "common/xmalloc.h"
 #include "policies/policy.h"
 
@@ -180,34 +181,44 @@ counts(struct store *st, struct store_rpt *k, struct report_monthly *r)
 
 /* ---- incidents ---- */
 
-static const char SQL_INCIDENTS[] =
-    "SELECT g.id, g.severity, g.usecase, g.msg, g.src, g.dst, "
-    "g.first_seen, t.status, t.close_reason, t.acknowledged_at, "
-    "t.escalated_at, t.closed_at, "
-    "(SELECT min(n.sent) FROM notifications n WHERE n.group_id = g.id), "
-    "(SELECT n.channel FROM notifications n WHERE n.group_id = g.id "
-    " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "
-    "(SELECT n.result FROM notifications n WHERE n.group_id = g.id "
-    " ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "
-    "(SELECT min(n.acknowledged) FROM notifications n "
-    " WHERE n.group_id = g.id) "
-    "FROM alert_groups g LEFT JOIN triage t ON t.group_id = g.id "
+#define SQL_INCIDENTS_SELECT                                                  \
+	"SELECT g.id, g.severity, g.usecase, g.msg, g.src, g.dst, "           \
+	"g.first_seen, t.status, t.close_reason, t.acknowledged_at, "         \
+	"t.escalated_at, t.closed_at, "                                       \
+	"(SELECT min(n.sent) FROM notifications n WHERE n.group_id = g.id), " \
+	"(SELECT n.channel FROM notifications n WHERE n.group_id = g.id "     \
+	" ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "                   \
+	"(SELECT n.result FROM notifications n WHERE n.group_id = g.id "      \
+	" ORDER BY n.sent IS NULL, n.sent, n.id LIMIT 1), "                   \
+	"(SELECT min(n.acknowledged) FROM notifications n "                   \
+	" WHERE n.group_id = g.id), g.muni "                                  \
+	"FROM alert_groups g LEFT JOIN triage t ON t.group_id = g.id "
+
+static const char SQL_INCIDENTS[] = SQL_INCIDENTS_SELECT
     "WHERE g.muni = ?1 AND g.first_seen < ?3 AND g.last_seen >= ?2 "
     "ORDER BY g.severity, g.first_seen, g.id";
+/* every 団体 (the audit pack's incident-handling records) */
+static const char SQL_INCIDENTS_ALL[] = SQL_INCIDENTS_SELECT
+    "WHERE ?1 IS NULL AND g.first_seen < ?3 AND g.last_seen >= ?2 "
+    "ORDER BY g.severity, g.first_seen, g.id";
 
+/* The incidents of muni (NULL: every 団体) in [from, to). */
 static int
-incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
+incidents(struct store *st, struct store_rpt *k, const char *muni,
+    int64_t from_us, int64_t to_us, const struct report_incident **out,
+    size_t *nout)
 {
 	struct report_incident *v = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = store_stmt(st, SQL_INCIDENTS)) == NULL)
+	if ((s = store_stmt(
+		 st, muni != NULL ? SQL_INCIDENTS : SQL_INCIDENTS_ALL)) == NULL)
 		return -1;
-	bind_muni(s, 1, r->muni_code);
-	sqlite3_bind_int64(s, 2, r->from_us);
-	sqlite3_bind_int64(s, 3, r->to_us);
+	bind_muni(s, 1, muni);
+	sqlite3_bind_int64(s, 2, from_us);
+	sqlite3_bind_int64(s, 3, to_us);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *src = col(k, s, 4), *dst = col(k, s, 5);
 		const char *status = col(k, s, 7), *reason = col(k, s, 8);
@@ -217,12 +228,18 @@ incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
 		v = grow(v, &cap, n, sizeof(*v));
 		x = &v[n++];
 		x->id = col_i64(s, 0);
+		x->muni = col(k, s, 16);
 		x->severity = sqlite3_column_int(s, 1);
 		x->use_case = col(k, s, 2);
 		x->summary = col(k, s, 3);
 		x->host = src && *src ? src : dst;
 		x->detected_us = col_i64(s, 6);
-		x->acked_us = col_i64(s, 9);
+		/* 団体確認: the 団体's acknowledgement of the notification
+		 * (store_notify_ack); without one, the triage
+		 * acknowledgement */
+		x->acked_us = sqlite3_column_type(s, 15) != SQLITE_NULL ?
+		    col_i64(s, 15) :
+		    col_i64(s, 9);
 		x->closed_us = col_i64(s, 11);
 		x->notified_us = col_i64(s, 12);
 		if (status == NULL)
@@ -240,8 +257,8 @@ incidents(struct store *st, struct store_rpt *k, struct report_monthly *r)
 		x->channel = chan;
 	}
 	keep(k, v);
-	r->incidents = v;
-	r->nincidents = n;
+	*out = v;
+	*nout = n;
 	return step_end(st, s, rc, "incidents");
 }
 
@@ -524,14 +541,76 @@ sources(struct store *st, struct store_rpt *k, const char *muni, int64_t from,
 	return r;
 }
 
-static void
-archive_unknown(struct report_archive *a)
+/* ---- archive verification (archive_verifications) ---- */
+
+static const char SQL_VERIFY_SUM[] =
+    "SELECT count(*), sum(result = 'bad'), max(ts), "
+    "count(DISTINCT CASE WHEN result = 'bad' THEN first_bad END) "
+    "FROM archive_verifications WHERE ts >= ?1 AND ts < ?2";
+/* the first bad run of the period, else the last run */
+static const char SQL_VERIFY_ONE[] =
+    "SELECT result, segments, first_bad, detail, by, ts "
+    "FROM archive_verifications WHERE ts >= ?1 AND ts < ?2 "
+    "ORDER BY result = 'bad' DESC, "
+    "CASE WHEN result = 'bad' THEN ts ELSE -ts END, id LIMIT 1";
+
+/*
+ * The period's verification result: "bad" if any run in it found a bad
+ * segment (the first such run is named), "ok" if runs were made and all
+ * were good (with how many), else not run.
+ */
+static int
+archive_result(struct store *st, struct store_rpt *k, int64_t from_us,
+    int64_t to_us, struct report_archive *a)
 {
-	/* Schema v1 has no table for archive verification results and
-	 * `seccloud archive verify` does not record one: say so. */
+	sqlite3_stmt *s;
+	int64_t runs = 0, bad = 0, bad_segs = 0;
+	int rc;
+
 	memset(a, 0, sizeof(*a));
-	a->known = 0;
 	a->detail = ARCHIVE_NOT_RECORDED;
+	if ((s = store_stmt(st, SQL_VERIFY_SUM)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 2, to_us);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		runs = col_i64(s, 0);
+		bad = col_i64(s, 1);
+		a->verified_us = col_i64(s, 2);
+		bad_segs = col_i64(s, 3);
+		rc = SQLITE_DONE;
+	}
+	if (step_end(st, s, rc, "archive verification") == -1)
+		return -1;
+	if (runs == 0)
+		return 0;
+	if ((s = store_stmt(st, SQL_VERIFY_ONE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, from_us);
+	sqlite3_bind_int64(s, 2, to_us);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *detail = col(k, s, 3), *by = col(k, s, 4);
+
+		a->known = 1;
+		a->ok = bad == 0;
+		a->segments = (uint64_t)col_i64(s, 1);
+		a->bad_segments = (uint64_t)bad_segs;
+		if (bad == 0)
+			a->detail = fmt(k,
+			    "%lld 回の検証がすべて正常 (最終: %s, %llu "
+			    "セグメント)",
+			    (long long)runs, by ? by : "-",
+			    (unsigned long long)a->segments);
+		else
+			a->detail = fmt(k,
+			    "%lld 回中 %lld 回で不整合: 最初の不整合セグメント "
+			    "%lld — %s (%s)",
+			    (long long)runs, (long long)bad,
+			    (long long)col_i64(s, 2), detail ? detail : "-",
+			    by ? by : "-");
+		rc = SQLITE_DONE;
+	}
+	return step_end(st, s, rc, "archive verification");
 }
 
 int
@@ -539,20 +618,104 @@ store_report_monthly(
     struct store *st, struct store_rpt *k, struct report_monthly *r)
 {
 	memset(r->by_sev, 0, sizeof(r->by_sev));
-	if (counts(st, k, r) == -1 || incidents(st, k, r) == -1 ||
+	if (counts(st, k, r) == -1 ||
+	    incidents(st, k, r->muni_code, r->from_us, r->to_us, &r->incidents,
+		&r->nincidents) == -1 ||
 	    sep_findings(st, k, r->muni_code, r->from_us, r->to_us, &r->sep,
 		&r->nsep) == -1 ||
 	    sources(st, k, r->muni_code, r->from_us, r->to_us, &r->sources,
 		&r->nsources, NULL, NULL) == -1)
 		return -1;
-	archive_unknown(&r->archive);
-	return 0;
+	return archive_result(st, k, r->from_us, r->to_us, &r->archive);
 }
 
 /* ---- retention ---- */
 
 static const char SQL_OLDEST[] =
     "SELECT min(ts) FROM alerts WHERE (?1 IS NULL OR muni = ?1)";
+
+/* The archive's oldest held JST day as of at: from the latest
+ * verification or prune recorded by then (either lists what is held). */
+static const char SQL_ARCHIVE_HELD[] =
+    "SELECT day, ts, kind FROM ("
+    " SELECT oldest_day AS day, ts, 'verify' AS kind, id "
+    " FROM archive_verifications WHERE ts <= ?1 AND held IS NOT NULL "
+    " UNION ALL SELECT oldest_kept_day, ts, 'prune', id "
+    " FROM archive_prunes WHERE ts <= ?1) "
+    "ORDER BY ts DESC, id DESC LIMIT 1";
+static const char SQL_ARCHIVE_PRUNE[] =
+    "SELECT ts, before_day, segments, records, first_day, last_day, by "
+    "FROM archive_prunes WHERE ts <= ?1 ORDER BY ts DESC, id DESC LIMIT 1";
+
+static int64_t
+day_start_jst_us(const char *day)
+{
+	int y, m, d;
+
+	if (day == NULL || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return 0;
+	return (time_days_from_civil(y, m, d) * 86400 - 9 * 3600) *
+	    (int64_t)1000000;
+}
+
+static int
+archive_retention(struct store *st, int64_t at_us, struct report_retention *r)
+{
+	char held[16] = "", src[16] = "", prune[160] = "", asof[40] = "";
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, SQL_ARCHIVE_HELD)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, at_us);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *d = sqlite3_column_text(s, 0);
+		const unsigned char *k = sqlite3_column_text(s, 2);
+
+		snprintf(held, sizeof(held), "%s", d ? (const char *)d : "");
+		snprintf(src, sizeof(src), "%s", k ? (const char *)k : "");
+		time_fmt_jst_sec(col_i64(s, 1), asof, sizeof(asof));
+		rc = SQLITE_DONE;
+	}
+	if (step_end(st, s, rc, "archive retention") == -1)
+		return -1;
+	if ((s = store_stmt(st, SQL_ARCHIVE_PRUNE)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, at_us);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_text(s, 1);
+		const unsigned char *f = sqlite3_column_text(s, 4);
+		const unsigned char *l = sqlite3_column_text(s, 5);
+		const unsigned char *by = sqlite3_column_text(s, 6);
+		char when[40];
+
+		time_fmt_jst_sec(col_i64(s, 0), when, sizeof(when));
+		snprintf(prune, sizeof(prune),
+		    "; 最終削除 %s (%s): %s より前 %lld セグメント "
+		    "%lld 件 [%s..%s]",
+		    when, by ? (const char *)by : "-",
+		    b ? (const char *)b : "-", (long long)col_i64(s, 2),
+		    (long long)col_i64(s, 3), f ? (const char *)f : "-",
+		    l ? (const char *)l : "-");
+		rc = SQLITE_DONE;
+	}
+	if (step_end(st, s, rc, "archive prunes") == -1)
+		return -1;
+	if (held[0] != '\0' && at_us > day_start_jst_us(held))
+		r->achieved_s = (at_us - day_start_jst_us(held)) / 1000000;
+	if (src[0] == '\0')
+		snprintf(r->note, sizeof(r->note),
+		    "検証・削除の記録なし (不明)%s", prune);
+	else if (held[0] == '\0')
+		snprintf(r->note, sizeof(r->note),
+		    "保持セグメントなし (%s %s 時点)%s",
+		    strcmp(src, "prune") == 0 ? "削除" : "検証", asof, prune);
+	else
+		snprintf(r->note, sizeof(r->note), "最古保持 %s (%s %s 時点)%s",
+		    held, strcmp(src, "prune") == 0 ? "削除" : "検証", asof,
+		    prune);
+	return 0;
+}
 
 int
 store_report_retention(struct store *st, const char *muni, int64_t at_us,
@@ -571,11 +734,16 @@ store_report_retention(struct store *st, const char *muni, int64_t at_us,
 	}
 	if (step_end(st, s, rc, "retention") == -1)
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (rows[i].what != NULL &&
 		    strcmp(rows[i].what, "alerts") == 0 && oldest != 0 &&
 		    at_us > oldest)
 			rows[i].achieved_s = (at_us - oldest) / 1000000;
+		if (rows[i].what != NULL &&
+		    strcmp(rows[i].what, "archive") == 0 &&
+		    archive_retention(st, at_us, &rows[i]) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -682,10 +850,11 @@ store_report_audit(
 	if (sources(st, k, NULL, a->from_us, a->to_us, &a->inventory,
 		&a->ninventory, &a->timesync, &a->ntimesync) == -1 ||
 	    users(st, k, a) == -1 || logins(st, k, a) == -1 ||
+	    incidents(st, k, NULL, a->from_us, a->to_us, &a->incidents,
+		&a->nincidents) == -1 ||
 	    changes(st, k, a) == -1 ||
 	    sep_findings(
 		st, k, NULL, a->from_us, a->to_us, &a->sep, &a->nsep) == -1)
 		return -1;
-	archive_unknown(&a->archive);
-	return 0;
+	return archive_result(st, k, a->from_us, a->to_us, &a->archive);
 }

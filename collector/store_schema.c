@@ -213,6 +213,31 @@ const char *const store_schema_sql[] = {
 	"  INSERT INTO alert_groups_fts (rowid, msg, src, dst)"
 	"  VALUES (NEW.id, NEW.msg, NEW.src, NEW.dst); END;"
 	"INSERT INTO alert_groups_fts (alert_groups_fts) VALUES ('rebuild');",
+
+	/* version 4: archive verification runs and prunes (issue 5): the monthly
+	 * report's "archive verification for the month" and the retention
+	 * achieved for the archive.  Times UTC us; days are JST days. */
+	"CREATE TABLE archive_verifications ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL," /* when the run ended */
+	"  range_from INTEGER, range_to INTEGER," /* NULL: unbounded */
+	"  segments INTEGER NOT NULL," /* sealed segments checked */
+	"  result TEXT NOT NULL CHECK (result IN ('ok', 'bad')),"
+	"  first_bad INTEGER," /* segment number; 0: the manifest */
+	"  detail TEXT,"
+	"  oldest_day TEXT, newest_day TEXT," /* segments held (unpruned) */
+	"  held INTEGER," /* sealed segments held */
+	"  by TEXT NOT NULL);" /* "cli:USER", "collector" */
+	"CREATE INDEX archive_verifications_ts ON archive_verifications(ts);"
+	"CREATE TABLE archive_prunes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL,"
+	"  before_day TEXT NOT NULL," /* segments of days before it */
+	"  segments INTEGER NOT NULL, records INTEGER NOT NULL,"
+	"  first_day TEXT, last_day TEXT," /* days removed */
+	"  oldest_kept_day TEXT," /* afterwards; NULL: none left */
+	"  by TEXT NOT NULL);"
+	"CREATE INDEX archive_prunes_ts ON archive_prunes(ts);",
 	NULL
 };
 

@@ -401,6 +401,8 @@ store_web_session_expire(
  * others).  where_bind() binds the queue in order.
  */
 #define WHERE_VALS 16
+#define WHERE_TRIGRAMS 24 /* of a long q, the first ones are probed */
+#define WHERE_SAMPLE 200 /* matches read to judge how rare a trigram is */
 
 struct where {
 	struct buf sql;
@@ -411,7 +413,7 @@ struct where {
 	int n;
 	int full; /* more values than WHERE_VALS: refuse the query */
 	char like[512]; /* the LIKE pattern of the free text */
-	char phrase[512]; /* the FTS5 phrase of the free text */
+	char match[128]; /* the FTS5 query narrowing the free text */
 };
 
 static void
@@ -472,63 +474,166 @@ where_like(struct where *w, const char *q)
 	where_text(w, " OR g.dst LIKE ? ESCAPE '\\')", w->like);
 }
 
-/* Characters (not bytes) in a UTF-8 string. */
-static size_t
-utf8_chars(const char *s)
+/* Is s well-formed UTF-8 (no overlong forms, surrogates or NUL)? */
+static int
+utf8_valid(const char *s)
 {
-	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
 
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
+	while (*p) {
+		size_t n = *p < 0x80	? 1 :
+		    (*p & 0xe0) == 0xc0 ? 2 :
+		    (*p & 0xf0) == 0xe0 ? 3 :
+		    (*p & 0xf8) == 0xf0 ? 4 :
+					  0;
+
+		if (n == 0 || (n == 2 && *p < 0xc2) || *p > 0xf4)
+			return 0;
+		for (size_t k = 1; k < n; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return 0;
+		if ((n == 3 && *p == 0xe0 && p[1] < 0xa0) ||
+		    (n == 3 && *p == 0xed && p[1] >= 0xa0) ||
+		    (n == 4 && *p == 0xf0 && p[1] < 0x90) ||
+		    (n == 4 && *p == 0xf4 && p[1] >= 0x90))
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+/* Quote t (n bytes) as an FTS5 string into out (2n + 3 bytes). */
+static void
+fts_quote(const char *t, size_t n, char *out)
+{
+	size_t k = 0;
+
+	out[k++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == '"')
+			out[k++] = '"';
+		out[k++] = t[i];
+	}
+	out[k++] = '"';
+	out[k] = '\0';
+}
+
+/*
+ * How rare the FTS5 query m is, from its first WHERE_SAMPLE matches (FTS5
+ * reads a doclist lazily, so this costs the same for a rare term and one
+ * in every group): fewer than that is an exact count, else the matches
+ * per group id over the id range they span estimate its share.  Lower is
+ * rarer; 0: nothing matches; -1: no index (older store) or an error.
+ */
+static double
+fts_rarity(struct store *st, const char *m)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "SELECT count(*), min(rowid), max(rowid) FROM (SELECT rowid "
+	    "FROM alert_groups_fts WHERE alert_groups_fts MATCH ?1 LIMIT ?2)");
+	double r = -1;
+	int n;
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, m);
+	sqlite3_bind_int(s, 2, WHERE_SAMPLE);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		n = sqlite3_column_int(s, 0);
+		/* exact counts rank below any share (at most 1) */
+		r = n < WHERE_SAMPLE ? n * 1e-9 :
+				       (double)n /
+			(double)(sqlite3_column_int64(s, 2) -
+			    sqlite3_column_int64(s, 1) + 1);
+	}
+	sqlite3_reset(s);
+	return r;
+}
+
+/* How many groups match the FTS5 query m, counting at most cap. */
+static int
+fts_count(struct store *st, const char *m, int cap)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "SELECT count(*) FROM (SELECT rowid FROM alert_groups_fts "
+	    "WHERE alert_groups_fts MATCH ?1 LIMIT ?2)");
+	int n = cap;
+
+	if (s == NULL)
+		return cap;
+	store_bind_text(s, 1, m);
+	sqlite3_bind_int(s, 2, cap);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
 	return n;
 }
 
 /*
- * Free text through the trigram index (schema v3), when it can serve: q
- * has at least 3 characters (a trigram index cannot look up fewer) and
- * matches fewer than STORE_WEB_FTS_DENSE groups in all.  Then the inbox
- * sorts those few groups; a term found everywhere is served better by the
- * LIKE walk newest-first, which stops at the first page.  q becomes one
- * FTS5 phrase ("..." with " doubled), so every character is literal, as
- * with LIKE.  1: clause added; 0: use LIKE (also when the store has no
- * index or the phrase does not fit).
+ * Narrow the free-text search with the trigram index (alert_groups_fts):
+ * every group whose text holds q holds each of q's trigrams, so the
+ * groups holding q's three rarest trigrams are a superset of the answer,
+ * and the LIKE clause that follows keeps exactly the groups that match
+ * (the same answer as without the index).  The rarest are picked from a
+ * small sample of each (fts_rarity), so a trigram found in nearly every
+ * group (an address prefix such as "198") is never read in full.  When
+ * even those three are in STORE_WEB_FTS_DENSE groups or more (a common
+ * term), or q has fewer than 3 characters, the LIKE walk newest-first
+ * serves it alone, which for a common term ends at the first page.
  */
-static int
+static void
 where_fts(struct store *st, struct where *w, const char *q)
 {
-	sqlite3_stmt *s;
-	size_t k = 0;
-	int rc, n;
+	const char *at[WHERE_TRIGRAMS + 3], *p = q;
+	char quoted[3][32], one[32];
+	double best[3] = { -1, -1, -1 }, r;
+	size_t nat = 0, k = 0;
+	int j;
 
-	if (utf8_chars(q) < 3)
-		return 0;
-	w->phrase[k++] = '"';
-	for (const char *p = q; *p; p++) {
-		if (k + 4 >= sizeof(w->phrase))
-			return 0;
-		if (*p == '"')
-			w->phrase[k++] = '"';
-		w->phrase[k++] = *p;
+	if (!utf8_valid(q))
+		return; /* the tokenizer's view of bad bytes is not LIKE's */
+	while (*p && nat < WHERE_TRIGRAMS + 2) {
+		at[nat++] = p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
 	}
-	w->phrase[k++] = '"';
-	w->phrase[k] = '\0';
-	s = store_stmt(st,
-	    "SELECT count(*) FROM (SELECT rowid FROM alert_groups_fts "
-	    "WHERE alert_groups_fts MATCH ?1 LIMIT ?2)");
-	if (s == NULL)
-		return 0;
-	store_bind_text(s, 1, w->phrase);
-	sqlite3_bind_int(s, 2, STORE_WEB_FTS_DENSE);
-	rc = sqlite3_step(s);
-	n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : STORE_WEB_FTS_DENSE;
-	sqlite3_reset(s);
-	if (n >= STORE_WEB_FTS_DENSE)
-		return 0;
+	at[nat] = p;
+	for (size_t i = 0; i + 3 <= nat; i++) {
+		fts_quote(at[i], (size_t)(at[i + 3] - at[i]), one);
+		if ((r = fts_rarity(st, one)) < 0)
+			return; /* no index: LIKE alone */
+		if (r == 0) {
+			/* no group holds this trigram, so none holds q */
+			buf_puts(&w->sql, " AND 0");
+			return;
+		}
+		/* keep the three rarest, distinct */
+		for (j = 0; j < 3; j++)
+			if (best[j] >= 0 && strcmp(quoted[j], one) == 0)
+				break;
+		if (j < 3)
+			continue;
+		for (j = 0; j < 3; j++)
+			if (best[j] < 0 || r < best[j])
+				break;
+		if (j == 3)
+			continue;
+		memmove(&best[j + 1], &best[j], (size_t)(2 - j) * sizeof(r));
+		memmove(quoted[j + 1], quoted[j], (size_t)(2 - j) * 32);
+		best[j] = r;
+		memcpy(quoted[j], one, sizeof(one));
+	}
+	if (best[0] < 0)
+		return; /* fewer than 3 characters */
+	for (j = 0; j < 3 && best[j] >= 0; j++)
+		k += (size_t)snprintf(w->match + k, sizeof(w->match) - k,
+		    "%s%s", j ? " AND " : "", quoted[j]);
+	if (fts_count(st, w->match, STORE_WEB_FTS_DENSE) >= STORE_WEB_FTS_DENSE)
+		return; /* a common term: the newest groups hold it */
 	where_text(w,
 	    " AND g.id IN (SELECT rowid FROM alert_groups_fts "
 	    "WHERE alert_groups_fts MATCH ?)",
-	    w->phrase);
-	return 1;
+	    w->match);
 }
 
 static void
@@ -555,8 +660,10 @@ where_filter(
 		where_int(w, " AND g.last_seen >= ?", f->from_us);
 	if (f->to_us > 0)
 		where_int(w, " AND g.first_seen <= ?", f->to_us);
-	if (f->q != NULL && !where_fts(st, w, f->q))
+	if (f->q != NULL) {
+		where_fts(st, w, f->q);
 		where_like(w, f->q);
+	}
 	if (f->after_id > 0) {
 		where_int(w, " AND (g.last_seen, g.id) < (?", f->after_ts);
 		where_int(w, ", ?)", f->after_id);

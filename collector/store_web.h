@@ -83,14 +83,14 @@ struct store_web_filter {
 };
 /*
  * Free text q matches a group whose message, source or destination holds
- * q as a substring, ASCII letters in either case.  From 3 characters on
- * it is looked up in the trigram index alert_groups_fts (Japanese works
- * the same), unless the term is in STORE_WEB_FTS_DENSE groups or more: a
- * term that common fills the first page from the newest groups at once,
- * and a shorter q is matched that way too (LIKE).  The index folds case
- * beyond ASCII as well (Unicode letters), the LIKE path only ASCII.
+ * q as a substring, ASCII letters in either case (SQL LIKE).  From 3
+ * characters on, the trigram index alert_groups_fts narrows the groups
+ * to test to those holding q's rarest trigrams (Japanese works the same);
+ * the answer is the same as without it.  When those trigrams are together
+ * in STORE_WEB_FTS_DENSE groups or more (a common term), the inbox is
+ * walked newest-first instead, and the first page fills at once.
  */
-#define STORE_WEB_FTS_DENSE 2000
+#define STORE_WEB_FTS_DENSE 5000
 json_t *store_web_groups(struct store *, const struct store_web_filter *);
 
 /* One group (with its triage state): 1 found, 0 not (or out of scope). */

@@ -5,7 +5,11 @@
  * counts, bytes, parse failures, clock skew), run the rule engine's plug
  * point and raise the health alerts (GL-LOG-01 silence, GL-LOG-03 skew).
  * The archive is written before the store commits, so after a crash every
- * store row points at archived evidence.
+ * store row points at archived evidence.  Each event gets the store id of
+ * its source (sources.id) before the rule engine sees it, so every alert
+ * names its log source.  Lines from our own sensors (APP-NAME
+ * seccloud-sensor) carry packet time, not their clock: skew is not judged
+ * for them.
  */
 #include "config.h"
 
@@ -34,6 +38,7 @@
 struct src_state {
 	struct addr addr;
 	int used;
+	int64_t id; /* sources.id, 0 until stored */
 	int64_t skew_alert_us; /* last GL-LOG-03 alert */
 };
 
@@ -98,7 +103,7 @@ state_get(struct writer *w, const struct addr *a)
 static void
 health_alert(struct writer *w, uint32_t sid, int sev, const char *msg,
     const char *usecase, const char *muni, const struct addr *src,
-    const struct sc_event *ev, const char *extra)
+    const struct sc_event *ev, const char *extra, int64_t source_id)
 {
 	struct sc_alert al;
 
@@ -126,6 +131,8 @@ health_alert(struct writer *w, uint32_t sid, int sev, const char *msg,
 		al.evidence_len = ev->rawlen;
 	}
 	al.extra_json = extra;
+	al.source_id =
+	    source_id > 0 && source_id <= UINT32_MAX ? (uint32_t)source_id : 0;
 	if (store_alert_insert(w->conf.store, &al, NULL, NULL) == 0)
 		ctr_add(CTR_ALERTS_HEALTH, 1);
 }
@@ -151,12 +158,13 @@ check_skew(struct writer *w, const struct sc_event *ev, int64_t skew_ms)
 	health_alert(w, crit ? SID_SKEW_CRIT : SID_SKEW_WARN,
 	    crit ? SC_SEV_HIGH : SC_SEV_MEDIUM,
 	    crit ? "source clock skew over 60 s" : "source clock skew over 2 s",
-	    "GL-LOG-03", ev->muni, &ev->peer, ev, extra);
+	    "GL-LOG-03", ev->muni, &ev->peer, ev, extra, ev->source_id);
 }
 
 static void
 flush_deltas(struct writer *w)
 {
+	struct src_state *s;
 	int64_t id;
 
 	for (size_t i = 0; i < DELTA_SLOTS && w->ndelta > 0; i++) {
@@ -164,9 +172,20 @@ flush_deltas(struct writer *w)
 			continue;
 		if (store_source_seen(w->conf.store, &w->delta[i], &id) != 0)
 			ctr_add(CTR_STORE_ERRORS, 1);
+		else if ((s = state_get(w, &w->delta[i].a)) != NULL)
+			s->id = id;
 		w->delta_used[i] = 0;
 		w->ndelta--;
 	}
+}
+
+/* Our sensors' lines are stamped with the packet's time (a replayed
+ * capture is hours or years old): their skew means nothing. */
+static int
+judges_skew(const struct sc_event *ev)
+{
+	return ev->ts_us != 0 &&
+	    !(ev->applen == 15 && memcmp(ev->app, "seccloud-sensor", 15) == 0);
 }
 
 static void
@@ -177,7 +196,7 @@ account(struct writer *w, const struct sc_event *ev)
 	size_t i = h & (DELTA_SLOTS - 1);
 	struct source_delta *d;
 	int64_t skew_ms = 0;
-	int has_skew = ev->ts_us != 0;
+	int has_skew = judges_skew(ev);
 
 	if (w->ndelta >= DELTA_SLOTS / 2)
 		flush_deltas(w);
@@ -214,7 +233,30 @@ found:
 		if (!d->has_skew || llabs(skew_ms) > llabs(d->skew_max_ms))
 			d->skew_max_ms = skew_ms;
 		d->has_skew = 1;
-		check_skew(w, ev, skew_ms);
+	}
+}
+
+/* After the deltas are stored: each event's source id (the run of events
+ * from one peer reuses the last lookup), then the skew check, so its
+ * alert names the source too. */
+static void
+identify(struct writer *w, struct batch *b)
+{
+	const struct addr *last = NULL;
+	int64_t id = 0;
+
+	for (size_t i = 0; i < b->nev; i++) {
+		struct sc_event *ev = &b->ev[i];
+
+		if (last == NULL || addr_cmp(last, &ev->peer) != 0) {
+			const struct src_state *s = state_get(w, &ev->peer);
+
+			id = s != NULL ? s->id : 0;
+			last = &ev->peer;
+		}
+		ev->source_id = id > 0 && id <= UINT32_MAX ? (uint32_t)id : 0;
+		if (judges_skew(ev))
+			check_skew(w, ev, (ev->ts_us - ev->recv_us) / 1000);
 	}
 }
 
@@ -234,7 +276,8 @@ silent_cb(void *arg, int64_t id, const char *addr, const char *muni,
 	health_alert(w, SID_SILENCE, SC_SEV_HIGH,
 	    "log source silent longer than its expected interval", "GL-LOG-01",
 	    muni ? muni : "",
-	    addr != NULL && addr_parse(addr, &a) == 0 ? &a : NULL, NULL, extra);
+	    addr != NULL && addr_parse(addr, &a) == 0 ? &a : NULL, NULL, extra,
+	    id);
 	store_source_set_silent(w->conf.store, id, time_now_us());
 }
 
@@ -312,6 +355,7 @@ write_batch(struct writer *w, struct batch *b)
 	for (size_t i = 0; i < b->nev; i++)
 		account(w, &b->ev[i]);
 	flush_deltas(w);
+	identify(w, b);
 	alerts = collector_detect_batch(
 	    w->conf.detect, b, w->conf.store, w->conf.tagger(w->conf.arg));
 	ctr_add(CTR_ALERTS_RULES, alerts);

@@ -21,7 +21,7 @@ policies_libpolicies_a_SOURCES = \
 	policies/notify_memlog.c \
 	policies/report_emit.h \
 	policies/report_emit.c \
-	policies/report.c \
+	policies/report.c policies/report_actions.c \
 	policies/cmd_policy.c \
 	policies/cmd_report.c
 
@@ -70,8 +70,12 @@ EXTRA_DIST += tests/integration/report_store.sh
 check_PROGRAMS += tests/integration/report_fixture
 
 # Notifications from the collector to a real local webhook receiver.
-TESTS += tests/integration/collector_notify.sh
+TESTS += tests/integration/collector_notify.sh \
+	tests/integration/archive_evidence.sh
 EXTRA_DIST += tests/integration/collector_notify.sh \
+	tests/integration/archive_evidence.sh \
 	tests/integration/webhook_receiver.py
 check_PROGRAMS += tests/unit/test_store_groups
 TESTS += tests/unit/test_store_groups
+check_PROGRAMS += tests/unit/test_store_archive
+TESTS += tests/unit/test_store_archive

@@ -602,6 +602,7 @@ struct report_count {
 
 struct report_incident {
 	int64_t id;
+	const char *muni; /* 団体コード (the audit pack lists every 団体) */
 	int severity;
 	const char *use_case;
 	const char *summary;
@@ -635,6 +636,7 @@ struct report_retention {
 	const char *what; /* events, alerts, archive, pcap */
 	int64_t policy_s;
 	int64_t achieved_s; /* oldest data kept; 0 unknown */
+	char note[192]; /* where the figure comes from, the last prune */
 };
 
 struct report_archive {
@@ -666,6 +668,8 @@ struct report_monthly {
 	size_t nretention;
 	struct report_archive archive;
 	int64_t sla_notify_s[6]; /* time-to-notify target per severity */
+	const struct report_contact *contacts; /* annex: who is told how */
+	size_t ncontacts;
 	const char *note; /* shown under the header, may be NULL */
 };
 
@@ -706,6 +710,11 @@ struct report_audit {
 	const struct report_retention *retention;
 	size_t nretention;
 	struct report_archive archive; /* integrity proof */
+	/* incident-handling records: detection -> notification ->
+	 * acknowledgement -> closure, every 団体 (§E.2 item 6) */
+	const struct report_incident *incidents;
+	size_t nincidents;
+	int64_t sla_notify_s[6];
 	const struct report_timesync *timesync;
 	size_t ntimesync;
 	const struct report_user *users;
@@ -737,6 +746,25 @@ size_t report_exceptions_from_policy(const struct policy *, int64_t at,
  * policy-wide).  Fills 4 rows. */
 void report_retention_from_policy(const struct policy *,
     const struct policy_muni *, struct report_retention out[4]);
+/* The recommended action for an incident of a use case (Japanese, never
+ * NULL), and the annex's definition of a severity 1..5. */
+const char *report_action_for(const char *use_case);
+const char *report_severity_definition(int sev);
+
+/* A notification route as the annex's contact list shows it. */
+struct report_contact {
+	const char *scope; /* "SOC 全体" or the 団体 name */
+	const char *severities; /* "S1-S3" */
+	const char *channel; /* "webhook", "syslog" */
+	const char *target;
+};
+/* The routes that reach a 団体 (the SOC-wide ones and its own), into out
+ * (up to max, with their severity text in sevbuf[i]); returns how many
+ * there are. */
+size_t report_contacts_from_policy(const struct policy *,
+    const struct policy_muni *, struct report_contact *out, char (*sevbuf)[16],
+    size_t max);
+
 /* [from, to) of a JST calendar month "YYYY-MM"; 0 or -1. */
 int report_month_range(const char *yyyymm, int *year, int *month,
     int64_t *from_us, int64_t *to_us);

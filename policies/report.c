@@ -70,6 +70,57 @@ report_exceptions_from_policy(const struct policy *p, int64_t at,
 	return n;
 }
 
+/* "S1-S3", "S1,S4", "S1-S2,S5" from a route's mask (bit s: S s). */
+static void
+sev_text(unsigned mask, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int s = 1; s <= 5; s++) {
+		int e = s;
+
+		if (!(mask & (1u << s)))
+			continue;
+		while (e < 5 && (mask & (1u << (e + 1))))
+			e++;
+		if (e > s)
+			n += (size_t)snprintf(
+			    out + n, len - n, "%sS%d-S%d", n ? "," : "", s, e);
+		else
+			n += (size_t)snprintf(
+			    out + n, len - n, "%sS%d", n ? "," : "", s);
+		if (n >= len)
+			return;
+		s = e;
+	}
+}
+
+size_t
+report_contacts_from_policy(const struct policy *p, const struct policy_muni *m,
+    struct report_contact *out, char (*sevbuf)[16], size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < policy_route_count(p); i++) {
+		const struct policy_route *r = policy_route_at(p, i);
+
+		if (r->muni != NULL && r->muni != m)
+			continue;
+		if (n < max) {
+			sev_text(r->sev_mask, sevbuf[n], sizeof(sevbuf[n]));
+			out[n].scope = r->muni ? r->muni->name : "SOC 全体";
+			out[n].severities = sevbuf[n];
+			out[n].channel = r->channel == POLICY_CH_WEBHOOK ?
+			    "webhook" :
+			    "syslog";
+			out[n].target = r->target;
+		}
+		n++;
+	}
+	return n;
+}
+
 void
 report_retention_from_policy(const struct policy *p,
     const struct policy_muni *m, struct report_retention out[4])
@@ -109,20 +160,21 @@ sec_retention(struct emit *e, const struct report_retention *r, size_t n)
 {
 	static const struct col cols[] = { { "kind", "対象" },
 		{ "kind_ja", "区分" }, { "policy_days", "規定 (日)" },
-		{ "achieved_days", "実績 (日)" }, { "status", "判定" } };
+		{ "achieved_days", "実績 (日)" }, { "status", "判定" },
+		{ "note", "根拠・削除記録" } };
 	size_t i;
 
-	emit_table(e, "retention", "ログ保存期間 (規定と実績)", cols, 5);
+	emit_table(e, "retention", "ログ保存期間 (規定と実績)", cols, 6);
 	for (i = 0; i < n; i++) {
 		const char *st = r[i].achieved_s == 0 ? "不明" :
 		    r[i].achieved_s >= r[i].policy_s  ? "達成" :
 							"蓄積中/未達";
-		struct cell c[5] = { C_STR(r[i].what),
+		struct cell c[6] = { C_STR(r[i].what),
 			C_STR(retention_ja(r[i].what)),
 			C_INT(r[i].policy_s / 86400),
 			r[i].achieved_s ? C_INT(r[i].achieved_s / 86400) :
 					  C_STR("-"),
-			C_STR(st) };
+			C_STR(st), C_STR(r[i].note) };
 
 		emit_row(e, c);
 	}
@@ -260,31 +312,41 @@ span(int64_t a, int64_t b)
 	return a && b && b >= a ? (b - a) / TIME_US_PER_SEC : -1;
 }
 
+/* The incident list; with_muni adds the 団体 (the audit pack's list spans
+ * every 団体). */
 static void
-monthly_incidents(struct emit *e, const struct report_monthly *r)
+sec_incidents(struct emit *e, const struct report_incident *inc, size_t n,
+    const int64_t sla_notify_s[6], int with_muni)
 {
-	static const struct col cols[] = { { "id", "ID" },
-		{ "severity", "重要度" }, { "use_case", "ユースケース" },
-		{ "summary", "概要" }, { "host", "対象" },
-		{ "detected", "検知" }, { "notified", "通知" },
-		{ "channel", "通知手段" }, { "acknowledged", "団体確認" },
-		{ "closed", "完了" }, { "time_to_notify_s", "通知所要" },
+	static const struct col cols[] = { { "municipality", "団体コード" },
+		{ "id", "ID" }, { "severity", "重要度" },
+		{ "use_case", "ユースケース" }, { "summary", "概要" },
+		{ "host", "対象" }, { "detected", "検知" },
+		{ "notified", "通知" }, { "channel", "通知手段" },
+		{ "acknowledged", "団体確認" }, { "closed", "完了" },
+		{ "time_to_notify_s", "通知所要" },
 		{ "time_to_ack_s", "確認所要" }, { "sla", "SLA" },
 		{ "status", "対応状況" }, { "action", "推奨対応" } };
+	const struct col *cv = with_muni ? cols : cols + 1;
+	size_t nc = with_muni ? 16 : 15;
 	char sev[8][4];
 	size_t i;
 
-	emit_table(e, "incidents", "インシデント一覧", cols, 15);
-	for (i = 0; i < r->nincidents; i++) {
-		const struct report_incident *x = &r->incidents[i];
+	emit_table(e, "incidents",
+	    with_muni ? "インシデント対応記録 (検知→通知→確認→完了)" :
+			"インシデント一覧",
+	    cv, nc);
+	for (i = 0; i < n; i++) {
+		const struct report_incident *x = &inc[i];
 		int s = x->severity >= 1 && x->severity <= 5 ? x->severity : 5;
 		int64_t ttn = span(x->detected_us, x->notified_us);
-		const char *sla = r->sla_notify_s[s] == 0 ? "-" :
-		    ttn < 0				  ? "未通知" :
-		    ttn <= r->sla_notify_s[s]		  ? "達成" :
-							    "超過";
-		struct cell c[15];
+		const char *sla = sla_notify_s[s] == 0 ? "-" :
+		    ttn < 0			       ? "未通知" :
+		    ttn <= sla_notify_s[s]	       ? "達成" :
+							 "超過";
+		struct cell all[16], *c = all + 1;
 
+		all[0] = C_STR(x->muni ? x->muni : "");
 		snprintf(sev[i % 8], sizeof(sev[0]), "S%d", s);
 		c[0] = C_INT(x->id);
 		c[1] = C_STR(sev[i % 8]);
@@ -300,10 +362,107 @@ monthly_incidents(struct emit *e, const struct report_monthly *r)
 		c[11] = C_DUR(span(x->notified_us, x->acked_us));
 		c[12] = C_STR(sla);
 		c[13] = C_STR(x->status);
-		c[14] = C_STR(x->action);
+		c[14] = C_STR(
+		    x->action ? x->action : report_action_for(x->use_case));
+		emit_row(e, with_muni ? all : c);
+	}
+	emit_table_end(e, n, "インシデントなし");
+}
+
+static int
+is_closed(const struct report_incident *x)
+{
+	return x->status != NULL && strncmp(x->status, "closed", 6) == 0;
+}
+
+/* §E.1 item 2: the top risks (the first incidents by severity, then
+ * time) and what the 団体 is asked to do (its open incidents). */
+static void
+monthly_executive(struct emit *e, const struct report_monthly *r)
+{
+	static const struct col risk_cols[] = { { "rank", "順位" },
+		{ "severity", "重要度" }, { "use_case", "ユースケース" },
+		{ "summary", "概要" }, { "status", "状態" },
+		{ "action", "推奨対応" } };
+	static const struct col req_cols[] = { { "id", "ID" },
+		{ "severity", "重要度" }, { "use_case", "ユースケース" },
+		{ "host", "対象" }, { "action", "依頼事項" } };
+	char sev[4][4], sevr[4];
+	size_t i, n = 0;
+
+	emit_table(e, "top_risks", "主なリスク (上位3件)", risk_cols, 6);
+	for (i = 0; i < r->nincidents && i < 3; i++) {
+		const struct report_incident *x = &r->incidents[i];
+		int s = x->severity >= 1 && x->severity <= 5 ? x->severity : 5;
+		struct cell c[6];
+
+		snprintf(sev[i], sizeof(sev[i]), "S%d", s);
+		c[0] = C_INT((int64_t)i + 1);
+		c[1] = C_STR(sev[i]);
+		c[2] = C_STR(x->use_case);
+		c[3] = C_STR(x->summary);
+		c[4] = C_STR(is_closed(x) ? "対応完了" : "対応中");
+		c[5] = C_STR(
+		    x->action ? x->action : report_action_for(x->use_case));
 		emit_row(e, c);
 	}
-	emit_table_end(e, r->nincidents, "インシデントなし");
+	emit_table_end(e, i, "該当なし");
+	emit_table(e, "requests", "団体への依頼事項 (未完了のインシデント)",
+	    req_cols, 5);
+	for (i = 0; i < r->nincidents; i++) {
+		const struct report_incident *x = &r->incidents[i];
+		int s = x->severity >= 1 && x->severity <= 5 ? x->severity : 5;
+		struct cell c[5];
+
+		if (is_closed(x))
+			continue;
+		snprintf(sevr, sizeof(sevr), "S%d", s);
+		c[0] = C_INT(x->id);
+		c[1] = C_STR(sevr);
+		c[2] = C_STR(x->use_case);
+		c[3] = C_STR(x->host);
+		c[4] = C_STR(
+		    x->action ? x->action : report_action_for(x->use_case));
+		emit_row(e, c);
+		n++;
+	}
+	emit_table_end(e, n, "依頼事項なし");
+}
+
+/* §E.1 item 10: severity definitions and the contact list. */
+static void
+monthly_annex(struct emit *e, const struct report_monthly *r)
+{
+	static const struct col sev_cols[] = { { "severity", "重要度" },
+		{ "severity_ja", "区分" }, { "definition", "定義" },
+		{ "sla_notify_s", "通知目標" } };
+	static const struct col con_cols[] = { { "scope", "範囲" },
+		{ "severities", "対象の重要度" }, { "channel", "通知手段" },
+		{ "target", "通知先" } };
+	char sev[4];
+	size_t i;
+
+	emit_table(e, "annex_severity", "付録: 重要度の定義", sev_cols, 4);
+	for (int s = 1; s <= 5; s++) {
+		struct cell c[4];
+
+		snprintf(sev, sizeof(sev), "S%d", s);
+		c[0] = C_STR(sev);
+		c[1] = C_STR(policy_severity_jp(s));
+		c[2] = C_STR(report_severity_definition(s));
+		c[3] = C_DUR(r->sla_notify_s[s] ? r->sla_notify_s[s] : -1);
+		emit_row(e, c);
+	}
+	emit_table_end(e, 5, "");
+	emit_table(e, "annex_contacts", "付録: 通知先一覧", con_cols, 4);
+	for (i = 0; i < r->ncontacts; i++) {
+		const struct report_contact *x = &r->contacts[i];
+		struct cell c[4] = { C_STR(x->scope), C_STR(x->severities),
+			C_STR(x->channel), C_STR(x->target) };
+
+		emit_row(e, c);
+	}
+	emit_table_end(e, r->ncontacts, "通知先の登録なし");
 }
 
 int
@@ -318,12 +477,14 @@ report_monthly_render(const struct report_monthly *r, enum report_format fmt,
 	emit_begin(&e, fmt, wareki, out, title, "monthly");
 	monthly_header(&e, r);
 	monthly_summary(&e, r);
-	monthly_incidents(&e, r);
+	monthly_executive(&e, r);
+	sec_incidents(&e, r->incidents, r->nincidents, r->sla_notify_s, 0);
 	sec_sep(&e, r->sep, r->nsep);
 	sec_sources(
 	    &e, "sources", "ログ送信元の稼働状況", r->sources, r->nsources);
 	sec_retention(&e, r->retention, r->nretention);
 	sec_archive(&e, &r->archive);
+	monthly_annex(&e, r);
 	return emit_end(&e);
 }
 
@@ -450,6 +611,7 @@ report_audit_render(const struct report_audit *a, enum report_format fmt,
 	audit_timesync(&e, a);
 	audit_users(&e, a);
 	audit_changes(&e, a);
+	sec_incidents(&e, a->incidents, a->nincidents, a->sla_notify_s, 1);
 	audit_exceptions(&e, a);
 	sec_sep(&e, a->sep, a->nsep);
 	return emit_end(&e);

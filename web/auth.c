@@ -345,16 +345,94 @@ page_login(struct web_req *r)
 	login_form(r, 200, NULL);
 }
 
+/* A login waiting for its password check (pwworker.c). */
+struct login {
+	struct web_pwjob job; /* first: the job is the login */
+	struct web_req *r;
+	struct store_web_user u;
+	int found;
+	char name[STORE_WEB_NAME_MAX];
+	char ukey[96], akey[96];
+};
+
+/* The password is checked: answer the login (on the event loop). */
+static void
+login_finish(struct login *l)
+{
+	struct web_req *r = l->r;
+	char sid[72], hash[72], csrf[72];
+
+	if (!l->found || !l->job.good || l->u.disabled) {
+		throttle_fail(r->w, l->ukey, r->now);
+		throttle_fail(r->w, l->akey, r->now);
+		web_audit(r, "login", l->name,
+		    !l->found	      ? "unknown user" :
+			l->u.disabled ? "account disabled" :
+					"bad password",
+		    "failure");
+		login_form(r, 401, tr(r, "Wrong user name or password."));
+		return;
+	}
+	throttle_clear(r->w, l->ukey, r->now);
+	if (web_random_hex(sid, 32) == -1 || web_random_hex(csrf, 32) == -1) {
+		web_error(r, 500, "no randomness");
+		return;
+	}
+	web_sha256_hex(sid, hash);
+	store_web_session_expire(r->w->st,
+	    r->now - WEB_SESSION_IDLE_SEC * TIME_US_PER_SEC,
+	    r->now - WEB_SESSION_MAX_SEC * TIME_US_PER_SEC);
+	if (store_web_session_new(
+		r->w->st, hash, l->u.id, csrf, r->now, r->addr) == -1) {
+		web_error(r, 500, "cannot create session");
+		return;
+	}
+	store_web_user_login(r->w->st, l->u.id, r->now);
+	snprintf(r->user.name, sizeof(r->user.name), "%s", l->u.name);
+	web_audit(r, "login", l->name, l->u.role, "ok");
+	cookie_set(r, "sc_session", sid, WEB_SESSION_MAX_SEC);
+	cookie_set(r, "sc_login", "", 0);
+	OPENSSL_cleanse(sid, sizeof(sid));
+	web_redirect(r, "/inbox");
+}
+
+static void
+login_done(struct web_pwjob *j)
+{
+	struct login *l = (struct login *)j;
+	struct web_req *r = l->r;
+
+	/* the connection's request deadline runs again from this reply */
+	web_conn_request_done(r->w, evhttp_request_get_connection(r->req));
+	login_finish(l);
+	OPENSSL_cleanse(&l->u, sizeof(l->u));
+	free(l);
+	web_req_free(r);
+}
+
+static void
+login_drop(struct web_pwjob *j)
+{
+	struct login *l = (struct login *)j;
+
+	web_req_free(l->r);
+	OPENSSL_cleanse(&l->u, sizeof(l->u));
+	free(l);
+}
+
+/*
+ * POST /login: the form token, then the throttles (before any hashing),
+ * then the password check on the worker thread; login_done answers.
+ */
 void
 page_login_post(struct web_req *r)
 {
-	const char *name = web_f(r, "user"), *pw = web_f(r, "password");
+	const char *name = web_f(r, "user");
+	char *pw = (char *)web_f(r, "password");
 	const char *token = web_f(r, "csrf");
-	char ukey[96], akey[96], cookie[96], sid[72], hash[72], csrf[72];
-	char msg[256];
-	struct store_web_user u;
+	char cookie[96], msg[256];
+	struct login *l;
 	int64_t wait;
-	int found, good;
 
 	if (token == NULL ||
 	    cookie_get(r, "sc_login", cookie, sizeof(cookie)) == -1 ||
@@ -367,10 +445,19 @@ page_login_post(struct web_req *r)
 		login_form(r, 400, tr(r, "Enter a user name and password."));
 		return;
 	}
-	snprintf(ukey, sizeof(ukey), "u:%s", name);
-	snprintf(akey, sizeof(akey), "a:%s", r->addr);
-	if ((wait = throttled(r->w, ukey, WEB_LOGIN_FAILS_USER, r->now)) > 0 ||
-	    (wait = throttled(r->w, akey, WEB_LOGIN_FAILS_ADDR, r->now)) > 0) {
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		web_error(r, 503, "busy");
+		return;
+	}
+	l->r = r;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(l->ukey, sizeof(l->ukey), "u:%s", name);
+	snprintf(l->akey, sizeof(l->akey), "a:%s", r->addr);
+	if ((wait = throttled(r->w, l->ukey, WEB_LOGIN_FAILS_USER, r->now)) >
+		0 ||
+	    (wait = throttled(r->w, l->akey, WEB_LOGIN_FAILS_ADDR, r->now)) >
+		0) {
+		free(l);
 		web_audit(r, "login", name, "too many failures", "throttled");
 		snprintf(msg, sizeof(msg), "%s (%lld %s)",
 		    tr(r, "Too many failed logins. Try again later."),
@@ -380,45 +467,24 @@ page_login_post(struct web_req *r)
 		login_form(r, 429, msg);
 		return;
 	}
-	found = store_web_user_get(r->w->st, name, &u) == 1;
+	l->found = store_web_user_get(r->w->st, name, &l->u) == 1;
 	/* Verify against a fixed hash for unknown users too: the time taken
 	 * does not tell whether the account exists. */
-	good = web_pw_verify(pw,
-	    found ? u.pwhash :
-		    "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$"
-		    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-	if (!found || !good || u.disabled) {
-		throttle_fail(r->w, ukey, r->now);
-		throttle_fail(r->w, akey, r->now);
-		web_audit(r, "login", name,
-		    !found	   ? "unknown user" :
-			u.disabled ? "account disabled" :
-				     "bad password",
-		    "failure");
-		login_form(r, 401, tr(r, "Wrong user name or password."));
-		return;
+	l->job.pw = pw;
+	l->job.hash = l->found ?
+	    l->u.pwhash :
+	    "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	l->job.done = login_done;
+	l->job.drop = login_drop;
+	r->async = 1;
+	if (web_pw_submit(r->w, &l->job) == -1) {
+		r->async = 0;
+		free(l);
+		evhttp_add_header(evhttp_request_get_output_headers(r->req),
+		    "Retry-After", "5");
+		web_error(r, 503, tr(r, "Too many logins at once; try again."));
 	}
-	throttle_clear(r->w, ukey, r->now);
-	if (web_random_hex(sid, 32) == -1 || web_random_hex(csrf, 32) == -1) {
-		web_error(r, 500, "no randomness");
-		return;
-	}
-	web_sha256_hex(sid, hash);
-	store_web_session_expire(r->w->st,
-	    r->now - WEB_SESSION_IDLE_SEC * TIME_US_PER_SEC,
-	    r->now - WEB_SESSION_MAX_SEC * TIME_US_PER_SEC);
-	if (store_web_session_new(
-		r->w->st, hash, u.id, csrf, r->now, r->addr) == -1) {
-		web_error(r, 500, "cannot create session");
-		return;
-	}
-	store_web_user_login(r->w->st, u.id, r->now);
-	snprintf(r->user.name, sizeof(r->user.name), "%s", u.name);
-	web_audit(r, "login", name, u.role, "ok");
-	cookie_set(r, "sc_session", sid, WEB_SESSION_MAX_SEC);
-	cookie_set(r, "sc_login", "", 0);
-	OPENSSL_cleanse(sid, sizeof(sid));
-	web_redirect(r, "/inbox");
 }
 
 void

@@ -51,6 +51,7 @@ static const char usage_text[] =
 
 struct web_opts {
 	uint64_t headers_max, body_max;
+	int deadline, per_address;
 	const char *conf;
 	const char *datadir;
 	const char *listen;
@@ -79,6 +80,8 @@ parse_opts(int argc, char **argv, struct web_opts *o)
 	o->timeout = SC_HTTP_TIMEOUT_SEC;
 	o->headers_max = SC_HTTP_HEADERS_MAX;
 	o->body_max = SC_HTTP_BODY_MAX;
+	o->deadline = WEB_REQUEST_DEADLINE_SEC;
+	o->per_address = WEB_CONN_PER_ADDR;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "f:d:vh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -142,17 +145,6 @@ split_listen(const char *s, char *host, size_t hostlen, int *port)
 		return -1;
 	*port = (int)p;
 	return 0;
-}
-
-static struct bufferevent *
-tls_bevcb(struct event_base *base, void *arg)
-{
-	SSL *ssl = SSL_new(arg);
-
-	if (ssl == NULL)
-		return NULL;
-	return bufferevent_openssl_socket_new(
-	    base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 }
 
 static SSL_CTX *
@@ -232,7 +224,9 @@ web_drop(const char *user)
  *     listen "127.0.0.1:8080"
  *     cert "/etc/seccloud/web.crt"      # with key: serve HTTPS
  *     key "/etc/seccloud/web.key"
- *     limits { headers 16k; body 64k; timeout 30s }
+ *     limits { headers 16k; body 64k; timeout 30s
+ *              deadline 20s        # to read one whole request
+ *              per-address 32 }    # connections from one address
  *   }
  * Command-line options win over the file.
  */
@@ -307,8 +301,38 @@ kw_timeout(struct conf *c, const struct conf_node *n, void *arg)
 	return 0;
 }
 
+static int
+kw_deadline(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+	int64_t sec;
+
+	if (conf_arg_duration(c, n, 0, &sec) == -1)
+		return -1;
+	if (sec < 1 || sec > 3600) {
+		conf_error_at(c, n, "deadline: 1s to 1h");
+		return -1;
+	}
+	x->o->deadline = (int)sec;
+	return 0;
+}
+
+static int
+kw_per_address(struct conf *c, const struct conf_node *n, void *arg)
+{
+	struct web_conf_ctx *x = arg;
+	uint64_t v;
+
+	if (conf_arg_size(c, n, 0, 1, WEB_CONN_SLOTS, &v) == -1)
+		return -1;
+	x->o->per_address = (int)v;
+	return 0;
+}
+
 static const struct conf_keyword web_limit_keywords[] = {
 	{ "headers", 1, 1, CONF_BLOCK_NO, 1, kw_headers },
+	{ "deadline", 1, 1, CONF_BLOCK_NO, 1, kw_deadline },
+	{ "per-address", 1, 1, CONF_BLOCK_NO, 1, kw_per_address },
 	{ "body", 1, 1, CONF_BLOCK_NO, 1, kw_body },
 	{ "timeout", 1, 1, CONF_BLOCK_NO, 1, kw_timeout },
 	{ NULL, 0, 0, 0, 0, NULL }
@@ -376,8 +400,9 @@ web_serve(struct web *w, const struct web_opts *o)
 	if (o->cert != NULL) {
 		if ((w->ssl_ctx = tls_setup(o->cert, o->key)) == NULL)
 			return -1;
-		evhttp_set_bevcb(w->http, tls_bevcb, w->ssl_ctx);
 	}
+	/* every connection is guarded (conn.c), TLS or not */
+	evhttp_set_bevcb(w->http, web_conn_bevcb, w);
 	snprintf(path, sizeof(path), "%s/seccloud.db", w->datadir);
 	if ((w->st = store_open(path, STORE_CREATE, err, sizeof(err))) ==
 	    NULL) {
@@ -386,6 +411,10 @@ web_serve(struct web *w, const struct web_opts *o)
 	}
 	if (web_drop(o->user != NULL ? o->user : "_seccloud") == -1)
 		return -1;
+	if (web_pw_start(w) == -1) {
+		log_warnx("web: cannot start the password worker");
+		return -1;
+	}
 	sigs[0] = evsignal_new(w->base, SIGTERM, on_signal, w);
 	sigs[1] = evsignal_new(w->base, SIGINT, on_signal, w);
 	sigs[2] = evsignal_new(w->base, SIGHUP, on_signal, w);
@@ -445,9 +474,14 @@ cmd_web(int argc, char **argv)
 	}
 	w->datadir = o.datadir != NULL ? o.datadir : SC_LOCALSTATEDIR;
 	w->timeout = o.timeout;
+	w->deadline = o.deadline;
+	w->conn_per_addr = o.per_address;
+	w->slow_warn = (struct ratelim)RATELIM_INIT(10);
+	w->many_warn = (struct ratelim)RATELIM_INIT(10);
 	w->policy_path = set->policy;
 	w->policy = policy_slot_new(p);
 	rc = web_serve(w, &o) == -1 ? 1 : 0;
+	web_pw_stop(w); /* before evhttp_free frees the waiting requests */
 	store_close(w->st);
 	policy_slot_free(w->policy);
 	if (w->http != NULL)

@@ -180,6 +180,9 @@ static const struct {
 	{ "false_positive", "誤検知", "false positive" },
 	{ "benign", "問題なし (正常な通信)", "benign" },
 	{ "duplicate", "重複", "duplicate" },
+	{ "Too many logins at once; try again.",
+	    "ログインが混み合っています。しばらくしてから再度お試しください。",
+	    NULL },
 	/* reports */
 	{ "Give a month YYYY-MM, or dates from <= to.",
 	    "月 (YYYY-MM)、または開始日 <= 終了日を指定してください。", NULL },

@@ -6,6 +6,8 @@ web_libweb_a_SOURCES = \
 	web/cmd_user.c \
 	web/names.c \
 	web/server.c \
+	web/conn.c \
+	web/pwworker.c \
 	web/html.c \
 	web/i18n.c \
 	web/auth.c \
@@ -35,6 +37,7 @@ TESTS += tests/integration/web_headers.sh tests/integration/web_limits.sh \
 	tests/integration/web_auth.sh tests/integration/web_isolation.sh \
 	tests/integration/web_triage.sh tests/integration/web_xss.sh \
 	tests/integration/web_tls.sh tests/integration/web_reports.sh \
+	tests/integration/web_slow.sh tests/integration/web_login_async.sh \
 	tests/browser/run.sh
 
 check_PROGRAMS += tests/unit/test_web tests/unit/test_store_web_search

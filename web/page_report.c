@@ -199,6 +199,21 @@ month_param(struct web_req *r, char buf[8])
 	return buf;
 }
 
+/* The error for rc, or the download asked for: 1 (and wr freed) if
+ * answered, 0 when the page is to be shown. */
+static int
+report_answered(struct web_req *r, int rc, struct web_report *wr)
+{
+	if (rc != 0)
+		web_error(r, report_status(rc), report_errmsg(r, rc));
+	else if (web_q(r, "format") != NULL)
+		report_send(r, wr, web_q(r, "format"), REPORT_HTML, 0);
+	else
+		return 0;
+	web_report_free(wr);
+	return 1;
+}
+
 void
 page_report_monthly(struct web_req *r)
 {
@@ -208,16 +223,9 @@ page_report_monthly(struct web_req *r)
 	struct buf base;
 	int rc;
 
-	if ((rc = web_report_monthly(r->w, r->scope, muni, month, &wr)) != 0) {
-		web_report_free(&wr);
-		web_error(r, report_status(rc), report_errmsg(r, rc));
+	rc = web_report_monthly(r->w, r->scope, muni, month, &wr);
+	if (report_answered(r, rc, &wr))
 		return;
-	}
-	if (web_q(r, "format") != NULL) {
-		report_send(r, &wr, web_q(r, "format"), REPORT_HTML, 0);
-		web_report_free(&wr);
-		return;
-	}
 	buf_init(&base, 256);
 	web_html(&base, "/reports/monthly?muni=%u&amp;month=%u", wr.m.muni_code,
 	    month);
@@ -236,16 +244,9 @@ page_report_audit(struct web_req *r)
 	struct buf base;
 	int rc;
 
-	if ((rc = web_report_audit(r->w, from, to, &wr)) != 0) {
-		web_report_free(&wr);
-		web_error(r, report_status(rc), report_errmsg(r, rc));
+	rc = web_report_audit(r->w, from, to, &wr);
+	if (report_answered(r, rc, &wr))
 		return;
-	}
-	if (web_q(r, "format") != NULL) {
-		report_send(r, &wr, web_q(r, "format"), REPORT_HTML, 0);
-		web_report_free(&wr);
-		return;
-	}
 	buf_init(&base, 256);
 	web_html(&base, "/reports/audit?from=%u&amp;to=%u", from, to);
 	report_page(r, &wr, tr(r, "Audit evidence pack"), buf_cstr(&base));

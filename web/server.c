@@ -463,21 +463,37 @@ dispatch(struct web_req *r)
 }
 
 void
+web_req_free(struct web_req *r)
+{
+	evhttp_clear_headers(&r->query);
+	evhttp_clear_headers(&r->form);
+	free(r->body);
+	buf_free(&r->out);
+	free(r);
+}
+
+void
 web_request_cb(struct evhttp_request *req, void *arg)
 {
-	struct web_req r;
+	struct web_req *r = calloc(1, sizeof(*r));
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	struct web *w = arg;
 	char *peer = NULL;
 	ev_uint16_t port = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.w = arg;
-	r.req = req;
-	r.now = time_now_us();
-	TAILQ_INIT(&r.query);
-	TAILQ_INIT(&r.form);
-	buf_init(&r.out, WEB_PAGE_MAX);
-	buf_reserve(&r.out, 64 * 1024);
+	web_conn_request_read(w, conn);
+	if (r == NULL) {
+		evhttp_send_error(req, 503, NULL);
+		web_conn_request_done(w, conn);
+		return;
+	}
+	r->w = w;
+	r->req = req;
+	r->now = time_now_us();
+	TAILQ_INIT(&r->query);
+	TAILQ_INIT(&r->form);
+	buf_init(&r->out, WEB_PAGE_MAX);
+	buf_reserve(&r->out, 64 * 1024);
 	if (conn != NULL) {
 		struct bufferevent *bev =
 		    evhttp_connection_get_bufferevent(conn);
@@ -491,10 +507,10 @@ web_request_cb(struct evhttp_request *req, void *arg)
 			    fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		evhttp_connection_get_peer(conn, &peer, &port);
 	}
-	snprintf(r.addr, sizeof(r.addr), "%s", peer != NULL ? peer : "");
-	dispatch(&r);
-	evhttp_clear_headers(&r.query);
-	evhttp_clear_headers(&r.form);
-	free(r.body);
-	buf_free(&r.out);
+	snprintf(r->addr, sizeof(r->addr), "%s", peer != NULL ? peer : "");
+	dispatch(r);
+	if (r->async)
+		return; /* the handler replies later, then frees r */
+	web_conn_request_done(w, conn);
+	web_req_free(r);
 }

@@ -19,6 +19,8 @@
 
 #include "collector/store_web.h"
 #include "common/buf.h"
+#include "common/log.h"
+#include "common/sc_limits.h"
 #include "policies/policy.h"
 
 /* Sessions: idle and absolute lifetime; login throttling. */
@@ -30,6 +32,9 @@
 #define WEB_THROTTLE_SLOTS 1024 /* tracked accounts + addresses */
 #define WEB_PAGE_MAX (8 * 1024 * 1024) /* one response body */
 #define WEB_INBOX_PAGE 50
+
+/* Password checks waiting for the worker (pwworker.c) at most. */
+#define WEB_PW_QUEUE 64
 
 /* scrypt parameters for new hashes: N = 2^15, r 8, p 1 (32 MiB). */
 #define WEB_SCRYPT_LOGN 15
@@ -51,6 +56,13 @@ struct web_throttle_slot {
 	int fails;
 };
 
+/* Connections (conn.c): each request must be read in full within the
+ * deadline; connections per client address and in all are capped. */
+#define WEB_REQUEST_DEADLINE_SEC 20
+#define WEB_CONN_PER_ADDR 32
+#define WEB_CONN_SLOTS SC_HTTP_CONN_MAX
+struct web_conn;
+
 struct web {
 	struct event_base *base;
 	struct evhttp *http;
@@ -60,6 +72,13 @@ struct web {
 	int timeout;
 	struct policy_slot *policy; /* for reports; reloaded on SIGHUP */
 	const char *policy_path;
+	int deadline; /* seconds to read one request */
+	int conn_per_addr;
+	struct web_conn *conns[WEB_CONN_SLOTS];
+	int nconns;
+	uint64_t conn_slow, conn_refused; /* closed: too slow, too many */
+	struct ratelim slow_warn, many_warn;
+	struct web_pw *pw; /* the password worker */
 	struct web_throttle_slot throttle[WEB_THROTTLE_SLOTS];
 };
 
@@ -95,11 +114,38 @@ struct web_req {
 	const char *scope; /* municipal: own 団体, or NULL */
 	char addr[64]; /* client address */
 	struct buf out;
+	int async; /* the handler replies later and frees the request */
 };
+
+/* conn.c: the bufferevent callback that guards each connection, and the
+ * request-read deadline: off once a request is read, on again after its
+ * reply. */
+struct bufferevent *web_conn_bevcb(struct event_base *, void *web);
+void web_conn_request_read(struct web *, struct evhttp_connection *);
+void web_conn_request_done(struct web *, struct evhttp_connection *);
+
+/*
+ * pwworker.c: web_pw_verify on a worker thread.  The job's done callback
+ * runs on the event loop with good set; drop runs instead at exit, for a
+ * job that never finished (the request must not be answered then).
+ */
+struct web_pwjob {
+	struct web_pwjob *next;
+	char *pw; /* cleansed by the worker */
+	const char *hash;
+	int good;
+	void (*done)(struct web_pwjob *);
+	void (*drop)(struct web_pwjob *);
+};
+int web_pw_start(struct web *);
+int web_pw_submit(struct web *, struct web_pwjob *); /* -1: queue full */
+void web_pw_stop(struct web *);
 
 /* server.c */
 extern const struct web_route web_routes[];
 void web_request_cb(struct evhttp_request *, void *);
+/* Free a request context (after an async handler has replied). */
+void web_req_free(struct web_req *);
 /* The route for path and method (fills r->id / r->name), or NULL; *known
  * says whether the path exists for another method. */
 const struct web_route *web_route_find(

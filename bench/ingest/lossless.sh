@@ -20,6 +20,10 @@
 #   make bench && sh ../bench/ingest/lossless.sh          (from build/)
 #   SYSTEMS="seccloud rsyslog/tuned" SECS=2 sh ../bench/ingest/lossless.sh
 #
+# Systems: seccloud (no rules, as the peers), seccloud/rules (also
+# matching every line against rules/sets/*.rules), rsyslog/default,
+# rsyslog/tuned, syslog-ng/default, syslog-ng/tuned.
+#
 # seccloud counts a message once it is archived and stored (archived/
 # records in its store counters); the peers once it is a line in their
 # output file.  RMEM_MAX=N sets net.core.rmem_max (for everyone) first.
@@ -61,8 +65,16 @@ start_rx() {
 	RX_KIND=${1%%/*}
 	v=${1#*/}
 	case $1 in
-	seccloud)
-		"$SECCLOUD" collector -d "$RX_DIR/d" --no-rules $U \
+	seccloud | seccloud/rules)
+		rules=--no-rules
+		if [ "$1" = seccloud/rules ]; then
+			rules=
+			for f in "$HERE"/../../rules/sets/*.rules; do
+				rules="$rules --rules $f"
+			done
+		fi
+		RX_KIND=seccloud
+		"$SECCLOUD" collector -d "$RX_DIR/d" $rules $U \
 		    --batch-age-ms 50 --listen udp:127.0.0.1:0 \
 		    2>"$RX_DIR/err" &
 		RX_PID=$!

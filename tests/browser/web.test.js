@@ -39,8 +39,16 @@ function ok(cond, name, diag) {
 }
 
 async function shot(page, name) {
-	await page.screenshot({ path: path.join(SHOTS, name + '.png'),
-	    fullPage: true });
+	const file = path.join(SHOTS, name + '.png');
+	await page.waitForLoadState('load');
+	try {
+		await page.screenshot({ path: file, fullPage: true });
+	} catch (e) {
+		// Chromium refuses a capture while a navigation is settling
+		// on a loaded machine: once more after the page has loaded
+		await page.waitForLoadState('load');
+		await page.screenshot({ path: file, fullPage: true });
+	}
 }
 
 async function login(page, user) {
@@ -49,6 +57,13 @@ async function login(page, user) {
 	await page.fill('#user', user);
 	await page.fill('#password', PW);
 	await Promise.all([page.waitForURL(/\/inbox$/), page.click('#login')]);
+}
+
+async function statusIs(page, text) {
+	await page.waitForFunction((t) => {
+		const e = document.querySelector('#status');
+		return e !== null && e.textContent === t;
+	}, text);
 }
 
 async function analyst(page) {
@@ -78,14 +93,16 @@ async function analyst(page) {
 	ok((await page.locator('#evidence pre.raw').first().textContent())
 	    .includes('Failed password for admin'), 'detail shows the evidence');
 	await shot(page, '04-alert');
-	await Promise.all([page.waitForURL(/\/alerts\/\d+$/),
-	    page.click('#ack')]);
+	// the POST redirects to the same URL, so waitForURL would return at
+	// once: wait for the new page's status instead (a timeout fails)
+	await page.click('#ack');
+	await statusIs(page, '確認済み');
 	ok(await page.locator('#status').textContent() === '確認済み',
 	    'acknowledged');
 	await page.selectOption('#reason', 'false_positive');
 	await page.fill('#note', 'scanner of the prefecture');
-	await Promise.all([page.waitForURL(/\/alerts\/\d+$/),
-	    page.click('#close')]);
+	await page.click('#close');
+	await statusIs(page, 'クローズ');
 	await page.reload();
 	ok(await page.locator('#status').textContent() === 'クローズ',
 	    'closed, and still closed after a reload');
@@ -94,6 +111,7 @@ async function analyst(page) {
 	await page.fill('#comment-body', 'checked with <b>the 団体</b>');
 	await Promise.all([page.waitForURL(/#comments$/),
 	    page.click('#comment-add')]);
+	await page.waitForSelector('ul.comments');
 	ok((await page.locator('ul.comments').textContent())
 	    .includes('checked with <b>the 団体</b>'), 'comment shown as text');
 	await shot(page, '05-alert-closed');

@@ -30,6 +30,8 @@ row=$(sqlite3 -separator ' ' "$T/data/seccloud.db" \
     "SELECT sid, muni, archive_segment, archive_record FROM alerts WHERE sid = 9000901")
 set -- $row
 is "$1 $2" "9000901 242501" "alert stored with the 団体 of the sender"
+is "$(sqlite3 "$T/data/seccloud.db" "SELECT count(*) FROM alerts a JOIN sources s ON s.id = a.source_id WHERE a.sid = 9000901 AND s.addr = '127.0.0.1'")" \
+    1 "and its log source (source_id)"
 ev=$("$SECCLOUD" archive -d "$T/data" show "$3" "$4")
 like "$ev" "Failed password for root .* $tok\$" \
     "the alert's archive ref gives back its evidence line"

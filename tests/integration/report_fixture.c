@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collector/store_archive.h"
 #include "collector/store_int.h"
 #include "collector/store_notify.h"
 
@@ -116,6 +117,39 @@ main(int argc, char **argv)
 	    "login_failed", NULL, NULL, "bad password");
 	bad |= store_change(st, NOV + 120 * MIN_US, "admin", "policy",
 	    "policy.conf", "0123abcd", "added chuo-xfer");
+	/* the archive: verified ok on 11-05, segment 7 bad on 11-20, then
+	 * pruned on 11-25 (everything before 2026-06-01) */
+	{
+		struct store_archive_verification v;
+		struct store_archive_prune p;
+
+		memset(&v, 0, sizeof(v));
+		v.ts_us = NOV + 4 * 1440 * MIN_US;
+		v.segments = 12;
+		v.ok = 1;
+		v.oldest_day = "2026-05-01";
+		v.newest_day = "2026-11-04";
+		v.held = 200;
+		v.by = "cli:auditor";
+		bad |= store_archive_verified(st, &v);
+		v.ts_us = NOV + 19 * 1440 * MIN_US;
+		v.ok = 0;
+		v.first_bad = 7;
+		v.detail = "segment 7 (2026-05-03): SHA-256 differs from the "
+			   "manifest (altered)";
+		v.by = "collector";
+		bad |= store_archive_verified(st, &v);
+		memset(&p, 0, sizeof(p));
+		p.ts_us = NOV + 24 * 1440 * MIN_US;
+		p.before_day = "2026-06-01";
+		p.segments = 31;
+		p.records = 4567;
+		p.first_day = "2026-05-01";
+		p.last_day = "2026-05-31";
+		p.oldest_kept_day = "2026-06-01";
+		p.by = "cli:root";
+		bad |= store_archive_pruned(st, &p);
+	}
 	store_close(st);
 	return bad ? 1 : 0;
 }

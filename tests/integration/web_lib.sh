@@ -37,6 +37,8 @@ web_start() {
 	printf '%s\n' "$PW" >"$WDIR/pw"
 	cp "$top_srcdir/tests/integration/web_policy.conf" "$WDIR/policy.conf"
 	printf 'policy "%s/policy.conf"\n' "$WDIR" >"$WDIR/seccloud.conf"
+	# WEB_CONF_EXTRA: more of seccloud.conf, e.g. a web { limits { } } block
+	printf '%s\n' "${WEB_CONF_EXTRA:-}" >>"$WDIR/seccloud.conf"
 	for spec in admin:admin: alice:analyst: audrey:auditor: \
 	    chiyoda:municipal:131016 sapporo:municipal:011002; do
 		n=${spec%%:*}; rest=${spec#*:}; r=${rest%%:*}; m=${rest#*:}

@@ -36,8 +36,9 @@ static const struct report_sep_finding sep[] = { { "GL-SEP-02",
 static const struct report_source srcs[] = { { "chuo-fw-lgwan", "asa", 99.5, 1,
     1200, 0.4, 0, 0, 123456, 3 } };
 static struct report_retention ret[] = { { "events", 395 * 86400LL,
-					     400 * 86400LL },
-	{ "archive", 1826 * 86400LL, 200 * 86400LL } };
+					     400 * 86400LL, "" },
+	{ "archive", 1826 * 86400LL, 200 * 86400LL,
+	    "最古保持 2026-05-15 <削除> 記録" } };
 
 static void
 fixture(struct report_monthly *r)
@@ -119,6 +120,8 @@ monthly_html(void)
 		strstr(s, "<td>達成</td>"),
 	    "retention verdicts");
 	ok(strstr(s, "99.5%") != NULL, "source coverage");
+	ok(strstr(s, "最古保持 2026-05-15 &lt;削除&gt; 記録") != NULL,
+	    "retention note shown, escaped");
 	buf_free(&b);
 }
 
@@ -272,10 +275,59 @@ helpers(void)
 	ok(report_format_parse("pdf", &fmt) == -1, "pdf not offered");
 }
 
+/* §E.1 items 2 and 10: the executive summary and the annex. */
+static void
+monthly_executive(void)
+{
+	static const struct report_contact con[] = { { "SOC 全体", "S1-S2",
+	    "webhook", "https://soc.example/<hook>" } };
+	struct report_monthly r;
+	struct buf b;
+	const char *s, *req;
+
+	ok(strstr(report_action_for("GL-SEP-05"), "三層分離") != NULL,
+	    "action for a GL-SEP family member");
+	ok(strstr(report_action_for("GL-LOG-03"), "NTP") != NULL,
+	    "action for an exact id (before its family)");
+	ok(strstr(report_action_for("GL-SEPX"), "SOC") != NULL &&
+		strstr(report_action_for(NULL), "SOC") != NULL,
+	    "unknown or no use case: the generic action");
+	ok(strstr(report_severity_definition(1), "電話") != NULL &&
+		*report_severity_definition(9) == '\0',
+	    "severity definitions");
+
+	fixture(&r);
+	r.contacts = con;
+	r.ncontacts = 1;
+	buf_init(&b, 1 << 20);
+	is_int(report_monthly_render(&r, REPORT_CSV, 0, &b), 0, "csv renders");
+	s = buf_cstr(&b);
+	ok(strstr(s, "top_risks,1,S1,GL-SEP-02,") != NULL &&
+		strstr(s,
+		    "top_risks,2,S2,GL-ACCESS-01,brute force,対応中,"
+		    "対象アカウント") != NULL,
+	    "top risks: by severity, with status and the action");
+	ok(strstr(s, "top_risks,3,") == NULL, "only as many as there are");
+	req = strstr(s, "\nrequests,");
+	ok(req != NULL && strstr(req, "requests,1002,S2,GL-ACCESS-01,") &&
+		strstr(req, "requests,1001,") == NULL,
+	    "requests: the open incident only (1001 is closed)");
+	ok(strstr(s, "annex_severity,S1,緊急,侵害または") != NULL,
+	    "annex: severity definitions");
+	ok(strstr(s, "annex_contacts,SOC 全体,S1-S2,webhook,") != NULL,
+	    "annex: contact list");
+	buf_reset(&b);
+	report_monthly_render(&r, REPORT_HTML, 0, &b);
+	ok(strstr(buf_cstr(&b), "https://soc.example/&lt;hook&gt;") != NULL,
+	    "contact target escaped in HTML");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	helpers();
+	monthly_executive();
 	monthly_html();
 	monthly_csv();
 	monthly_json();

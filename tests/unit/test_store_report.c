@@ -261,7 +261,9 @@ check_monthly(int64_t g_access, int64_t g_sep, int64_t g_log)
 		is_int(x->detected_us, T0 + 10 * MIN_US, "detected");
 		is_int(x->notified_us, T0 + 11 * MIN_US,
 		    "first delivered notification");
-		is_int(x->acked_us, T0 + 12 * MIN_US, "acknowledged");
+		is_int(x->acked_us, T0 + 14 * MIN_US,
+		    "acknowledged: the 団体's acknowledgement of the "
+		    "notification, not the triage one");
 		is_int(x->closed_us, T0 + 40 * MIN_US, "closed");
 		is_str(x->channel, "webhook", "channel");
 		is_str(x->status,
@@ -324,8 +326,8 @@ check_monthly(int64_t g_access, int64_t g_sep, int64_t g_log)
 	store_rpt_free(k);
 
 	{
-		struct report_retention ret[2] = { { "events", 10, 0 },
-			{ "alerts", 10, 0 } };
+		struct report_retention ret[2] = { { "events", 10, 0, "" },
+			{ "alerts", 10, 0, "" } };
 
 		ok(store_report_retention(st, MUNI_A, T0 + DAY, ret, 2) == 0,
 		    "retention read");
@@ -378,6 +380,21 @@ check_audit(void)
 	a.from_us = T0;
 	a.to_us = T0 + DAY;
 	ok(store_report_audit(st, k, &a) == 0, "audit pack filled");
+	{
+		size_t na = 0, nb = 0;
+
+		for (size_t i = 0; i < a.nincidents; i++) {
+			if (a.incidents[i].muni != NULL &&
+			    strcmp(a.incidents[i].muni, MUNI_A) == 0)
+				na++;
+			if (a.incidents[i].muni != NULL &&
+			    strcmp(a.incidents[i].muni, MUNI_B) == 0)
+				nb++;
+		}
+		ok(na >= 1 && nb >= 1 && na + nb == a.nincidents,
+		    "audit pack: incidents of every 団体 (%zu A, %zu B)", na,
+		    nb);
+	}
 	is_int(a.ninventory, 2, "inventory: every source");
 	if (a.ninventory == 2) {
 		is_str(a.inventory[0].name, "fw-a [10.0.0.5] (" MUNI_A ")",

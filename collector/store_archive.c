@@ -1,0 +1,88 @@
+/*
+ * store_archive.c — the rows of archive_verifications and archive_prunes
+ * (store_archive.h).  The report side reads them in store_report.c.
+ */
+#include "config.h"
+
+#include "collector/store_archive.h"
+#include "collector/store_int.h"
+
+static void
+bind_opt_i64(sqlite3_stmt *s, int idx, int64_t v)
+{
+	if (v != 0)
+		sqlite3_bind_int64(s, idx, v);
+	else
+		sqlite3_bind_null(s, idx);
+}
+
+int
+store_archive_verified(
+    struct store *st, const struct store_archive_verification *v)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "INSERT INTO archive_verifications (ts, range_from, range_to, "
+	    "segments, result, first_bad, detail, oldest_day, newest_day, "
+	    "held, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, v->ts_us);
+	bind_opt_i64(s, 2, v->from_us);
+	bind_opt_i64(s, 3, v->to_us);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)v->segments);
+	store_bind_text(s, 5, v->ok ? "ok" : "bad");
+	if (!v->ok)
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)v->first_bad);
+	store_bind_text(s, 7, v->detail);
+	store_bind_text(s, 8, v->oldest_day);
+	store_bind_text(s, 9, v->newest_day);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)v->held);
+	store_bind_text(s, 11, v->by ? v->by : "unknown");
+	return store_step_done(st, s);
+}
+
+int
+store_archive_pruned(struct store *st, const struct store_archive_prune *p)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "INSERT INTO archive_prunes (ts, before_day, segments, records, "
+	    "first_day, last_day, oldest_kept_day, by) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8)");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, p->ts_us);
+	store_bind_text(s, 2, p->before_day ? p->before_day : "");
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)p->segments);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)p->records);
+	store_bind_text(s, 5, p->first_day);
+	store_bind_text(s, 6, p->last_day);
+	store_bind_text(s, 7, p->oldest_kept_day);
+	store_bind_text(s, 8, p->by ? p->by : "unknown");
+	return store_step_done(st, s);
+}
+
+int
+store_archive_verified_range(
+    struct store *st, const char *by, int64_t from_us, int64_t to_us)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "SELECT count(*) FROM archive_verifications WHERE by = ?1 "
+	    "AND range_from = ?2 AND range_to = ?3");
+	int rc, n = 0;
+
+	if (s == NULL)
+		return -1;
+	store_bind_text(s, 1, by);
+	sqlite3_bind_int64(s, 2, from_us);
+	sqlite3_bind_int64(s, 3, to_us);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n = sqlite3_column_int(s, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return n > 0;
+}
