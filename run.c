@@ -6,8 +6,11 @@
  * child processes of this same binary, restarts a child that dies (with
  * backoff, so a child that cannot start does not spin), forwards SIGHUP
  * (reload) to every child, and on SIGTERM or SIGINT stops them all — each
- * child flushes what it holds — before exiting.  A role that reports "not
- * built yet" (exit status 2 at once) is left out rather than restarted.
+ * child flushes what it holds — before exiting.  A role that exits with
+ * status 2 (not built, a usage or a configuration error: restarting it
+ * cannot help) is left out until the next SIGHUP, when the operator has
+ * fixed what it said.  This is judged by the status alone, never by how
+ * long the child ran: a loaded machine can take seconds to get there.
  * The parent keeps root only to be able to restart children that bind
  * privileged ports; it touches no network input itself.
  */
@@ -43,7 +46,7 @@ struct child {
 	pid_t pid;
 	int64_t started_us;
 	int backoff_s;
-	int disabled; /* not built, or stopped for good */
+	int disabled; /* exited 2: left out until SIGHUP */
 	struct event *restart;
 	struct run *run;
 };
@@ -143,8 +146,10 @@ child_exited(struct run *r, struct child *c, int status)
 		log_info("run: %s stopped", c->name);
 		return;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && up_s < 2) {
-		log_warnx("run: %s is not available (exit 2); not restarting",
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+		log_warnx("run: %s is not available (exit 2: not built, or its "
+			  "configuration is refused); not restarting until "
+			  "SIGHUP",
 		    c->name);
 		c->disabled = 1;
 		return;
@@ -226,9 +231,20 @@ sighup_cb(evutil_socket_t sig, short ev, void *arg)
 	struct run *r = arg;
 
 	log_info("run: SIGHUP, asking every child to reload");
-	for (int i = 0; i < r->nchildren; i++)
-		if (r->children[i].pid > 0)
-			kill(r->children[i].pid, SIGHUP);
+	for (int i = 0; i < r->nchildren; i++) {
+		struct child *c = &r->children[i];
+
+		if (c->pid > 0)
+			kill(c->pid, SIGHUP);
+		else if (c->disabled && !r->stopping) {
+			/* the operator may have fixed what it refused */
+			c->disabled = 0;
+			c->backoff_s = RUN_BACKOFF_MIN_S;
+			if (c->restart != NULL)
+				evtimer_del(c->restart);
+			child_start(c);
+		}
+	}
 }
 
 static void

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh — the `seccloud run` supervisor.
 # Expect: it prints "run ready" and starts the collector and the web view;
-# a role that is not built (exit 2 at once) is reported and not restarted;
+# a role that exits 2 (not built or configuration refused) is reported and
+# not restarted until SIGHUP;
 # a built role that is killed is restarted; SIGTERM stops everything and
 # run exits 0; a config file with an error is refused with file:line.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -34,7 +35,12 @@ for role in collector web; do
 	*"not available"*)
 		itest_poll 2 false
 		n=$(grep -c "started $role" "$T/run.log")
-		is "$n" 1 "$role: not built, so not restarted"
+		is "$n" 1 "$role: not available, so not restarted"
+		# SIGHUP: the operator may have fixed it; tried once more
+		kill -HUP "$(itest_pid run)"
+		itest_poll 20 sh -c "[ \$(grep -c '$role is not available' '$T/run.log') -ge 2 ]"
+		ok $? "$role: SIGHUP tries it again, and it is left out again"
+		is "$(grep -c "started $role" "$T/run.log")" 2 "$role: started once per SIGHUP, no more"
 		;;
 	*)
 		pid=$(pgrep -P "$(itest_pid run)" -f "seccloud $role" | head -1)
