@@ -57,6 +57,8 @@ enum ctr {
 	CTR_TRUNCATED,
 	CTR_BAD_COUNT,
 	CTR_UNKNOWN_SRC,
+	CTR_RELAYED,
+	CTR_RELAY_UNMATCHED,
 	CTR_DROP_UDP_QUEUE,
 	CTR_DROP_OVERSIZE,
 	CTR_DROP_CONN_LIMIT,
@@ -164,8 +166,27 @@ struct policy;
 const struct policy *tagger_policy(const struct tagger *);
 const struct tag_source *tagger_at(const struct tagger *, size_t i);
 /* Tag ev from its peer address: 団体, tier; SC_EV_UNKNOWN_SOURCE when
- * the address is not a declared source. */
+ * the address is not a declared source.  When the peer is a source
+ * declared `relay yes`, the line's HOSTNAME chooses the tags instead if
+ * tagger_relay_origin() resolves it: SC_EV_RELAYED is set and ev->origin
+ * is the originating host (counted tagged/relayed; tagged/relay-unmatched
+ * when it does not resolve and the relay's own tags stay). */
 void tag_event(const struct tagger *, struct sc_event *);
+/* Resolve a relayed line's HOSTNAME host[0..len) (not NUL-terminated; any
+ * bytes): the declared source of that name (ASCII case-insensitive; a name
+ * declared twice but for case resolves to nothing), else an address that
+ * is a declared source or lies in a 団体's ranges.  1 with *origin (the
+ * source's address, or the parsed one) and *out filled, or 0. */
+struct policy_tag;
+int tagger_relay_origin(const struct tagger *, const char *host, size_t len,
+    struct addr *origin, struct policy_tag *out);
+/* The host an event's source health and tags are of: the originating
+ * host of a relayed line, else the sender. */
+static inline const struct addr *
+ev_source_addr(const struct sc_event *ev)
+{
+	return (ev->flags & SC_EV_RELAYED) ? &ev->origin : &ev->peer;
+}
 
 /* ---- batches and the queue (pipeline.c) ------------------------------ */
 

@@ -202,7 +202,7 @@ judge_flows(struct batch *b, struct store *st, const struct tagger *t)
 		char evbuf[512];
 
 		if ((ev->flags & SC_EV_UNKNOWN_SOURCE) ||
-		    (src = tagger_lookup(t, &ev->peer)) == NULL ||
+		    (src = tagger_lookup(t, ev_source_addr(ev))) == NULL ||
 		    !is_firewall(src->type))
 			continue;
 		if (policy_eval_event(p, ev, &flow, &v) != 1 ||
@@ -252,7 +252,7 @@ collector_detect_batch(
 		m.programlen = ev->applen;
 		m.facility = ev->facility;
 		m.level = ev->severity;
-		m.host = &ev->peer;
+		m.host = ev_source_addr(ev);
 		m.recv_us = ev->recv_us;
 		m.dantai = ev->muni[0] ? ev->muni : NULL;
 		c.ev = ev;

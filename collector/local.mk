@@ -15,10 +15,10 @@ collector_libcollector_a_SOURCES = \
 
 check_PROGRAMS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
 	tests/unit/test_collector_frame tests/unit/test_archive tests/unit/test_archive_index \
-	tests/unit/test_collector_tag
+	tests/unit/test_collector_tag tests/unit/test_collector_relay
 TESTS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
 	tests/unit/test_collector_frame tests/unit/test_archive tests/unit/test_archive_index \
-	tests/unit/test_collector_tag
+	tests/unit/test_collector_tag tests/unit/test_collector_relay
 
 FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
 	tests/fuzz/fuzz_framing
@@ -37,7 +37,8 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_conf.sh \
 	tests/integration/collector_policy.sh \
 	tests/integration/collector_udp_burst.sh \
-	tests/integration/collector_tls_stop.sh
+	tests/integration/collector_tls_stop.sh \
+	tests/integration/collector_relay.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh

@@ -4,6 +4,14 @@
  * lookup).  A tagger wraps one reference to an immutable policy plus the
  * collector's view of its declared sources (struct tag_source, what the
  * writer stores); reload builds a new tagger and swaps the pointer.
+ *
+ * Relays: a line from a source declared `relay yes` (an rsyslog relay
+ * that forwards many 団体's devices) is tagged by its HOSTNAME instead,
+ * when that names a declared source (ASCII case-insensitive, through a
+ * hash of the names built at load), or is an address that is a declared
+ * source or lies in a 団体's tier ranges.  Otherwise the relay's own tags
+ * stay and tagged/relay-unmatched is counted.  HOSTNAME is never trusted
+ * from any other sender.  No allocation per line.
  */
 #include "config.h"
 
@@ -15,11 +23,110 @@
 #include "common/xmalloc.h"
 #include "policies/policy.h"
 
+#define NAME_AMBIGUOUS UINT32_MAX /* two names equal but for case */
+#define HOSTNAME_MAX 255 /* longer is no declared name (RFC 5424) */
+
 struct tagger {
 	struct policy *policy; /* NULL: no policy, everything unknown */
 	struct tag_source *src; /* by policy_source index */
 	size_t n;
+	uint32_t *names; /* open addressing: source index + 1, 0 empty */
+	size_t nmask; /* slots - 1 */
+	int any_relay;
 };
+
+static unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+static uint64_t
+name_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= fold((unsigned char)s[i]);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int
+name_eq(const char *name, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (name[i] == '\0' ||
+		    fold((unsigned char)name[i]) != fold((unsigned char)s[i]))
+			return 0;
+	return name[i] == '\0';
+}
+
+static void
+names_build(struct tagger *t)
+{
+	size_t slots = 16;
+
+	while (slots < 2 * t->n)
+		slots *= 2;
+	t->names = xcalloc(slots, sizeof(*t->names));
+	t->nmask = slots - 1;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct policy_source *ps = policy_source_at(t->policy, i);
+		size_t len = strlen(ps->name);
+		size_t j = name_hash(ps->name, len) & t->nmask;
+
+		if (ps->relay)
+			t->any_relay = 1;
+		for (;; j = (j + 1) & t->nmask) {
+			uint32_t *e = &t->names[j];
+
+			if (*e == 0) {
+				*e = ps->index + 1;
+				break;
+			}
+			if (*e != NAME_AMBIGUOUS &&
+			    name_eq(policy_source_at(t->policy, *e - 1)->name,
+				ps->name, len)) {
+				*e = NAME_AMBIGUOUS;
+				break;
+			}
+		}
+	}
+}
+
+/* The declared source named host[0..len), or NULL. */
+static const struct policy_source *
+name_lookup(const struct tagger *t, const char *host, size_t len)
+{
+	size_t j;
+
+	if (t->names == NULL || len == 0 || len > HOSTNAME_MAX)
+		return NULL;
+	for (j = name_hash(host, len) & t->nmask; t->names[j] != 0;
+	     j = (j + 1) & t->nmask) {
+		uint32_t e = t->names[j];
+		const struct policy_source *ps;
+
+		if (e == NAME_AMBIGUOUS) {
+			/* only a name equal to it lands here: compare with
+			 * any declared one to know */
+			for (size_t i = 0; i < t->n; i++)
+				if (name_eq(
+					policy_source_at(t->policy, i)->name,
+					host, len))
+					return NULL;
+			continue;
+		}
+		ps = policy_source_at(t->policy, e - 1);
+		if (name_eq(ps->name, host, len))
+			return ps;
+	}
+	return NULL;
+}
 
 static enum sc_tier
 tier_of(enum policy_tier t)
@@ -68,6 +175,7 @@ tagger_load(const char *path, char *err, size_t errlen)
 		    s->type, sizeof(s->type), "%s", ps->type ? ps->type : "");
 		s->interval_s = ps->interval_s;
 	}
+	names_build(t);
 	return t;
 }
 
@@ -77,6 +185,7 @@ tagger_free(struct tagger *t)
 	if (t == NULL)
 		return;
 	policy_unref(t->policy);
+	free(t->names);
 	free(t->src);
 	free(t);
 }
@@ -112,6 +221,29 @@ tagger_at(const struct tagger *t, size_t i)
 	return &t->src[i];
 }
 
+int
+tagger_relay_origin(const struct tagger *t, const char *host, size_t len,
+    struct addr *origin, struct policy_tag *out)
+{
+	const struct policy_source *ps;
+
+	if (t == NULL || t->policy == NULL || host == NULL || len == 0 ||
+	    len > HOSTNAME_MAX || memchr(host, '\0', len) != NULL)
+		return 0;
+	if ((ps = name_lookup(t, host, len)) != NULL) {
+		memset(out, 0, sizeof(*out));
+		out->muni = ps->muni;
+		out->tier = ps->tier;
+		out->source = ps;
+		*origin = ps->addr;
+		return 1;
+	}
+	if (len >= ADDR_STRLEN || addr_parse_n(host, len, origin) != 0)
+		return 0;
+	policy_tag(t->policy, origin, out);
+	return out->source != NULL || out->muni != NULL;
+}
+
 void
 tag_event(const struct tagger *t, struct sc_event *ev)
 {
@@ -119,11 +251,28 @@ tag_event(const struct tagger *t, struct sc_event *ev)
 
 	ev->muni[0] = '\0';
 	ev->tier = SC_TIER_UNKNOWN;
+	ev->flags &= ~(uint32_t)SC_EV_RELAYED;
 	if (t == NULL || t->policy == NULL) {
 		ev->flags |= SC_EV_UNKNOWN_SOURCE;
 		return;
 	}
 	policy_tag(t->policy, &ev->peer, &pt);
+	/* a trusted relay: the line's own HOSTNAME names the source */
+	if (pt.source != NULL && pt.source->relay &&
+	    !(ev->flags & (SC_EV_UNPARSED | SC_EV_NO_HOST))) {
+		struct policy_tag rt;
+
+		if (tagger_relay_origin(
+			t, ev->host, ev->hostlen, &ev->origin, &rt)) {
+			if (addr_cmp(&ev->origin, &ev->peer) != 0) {
+				ev->flags |= SC_EV_RELAYED;
+				ctr_add(CTR_RELAYED, 1);
+			}
+			pt = rt;
+		} else {
+			ctr_add(CTR_RELAY_UNMATCHED, 1);
+		}
+	}
 	if (pt.muni != NULL)
 		memcpy(ev->muni, pt.muni->code, SC_MUNI_LEN);
 	ev->tier = tier_of(pt.tier);

@@ -147,7 +147,7 @@ check_skew(struct writer *w, const struct sc_event *ev, int64_t skew_ms)
 
 	if (a <= SKEW_WARN_MS)
 		return;
-	if ((s = state_get(w, &ev->peer)) == NULL)
+	if ((s = state_get(w, ev_source_addr(ev))) == NULL)
 		return;
 	if (s->skew_alert_us != 0 &&
 	    ev->recv_us - s->skew_alert_us < SKEW_ALERT_EVERY_US)
@@ -158,7 +158,8 @@ check_skew(struct writer *w, const struct sc_event *ev, int64_t skew_ms)
 	health_alert(w, crit ? SID_SKEW_CRIT : SID_SKEW_WARN,
 	    crit ? SC_SEV_HIGH : SC_SEV_MEDIUM,
 	    crit ? "source clock skew over 60 s" : "source clock skew over 2 s",
-	    "GL-LOG-03", ev->muni, &ev->peer, ev, extra, ev->source_id);
+	    "GL-LOG-03", ev->muni, ev_source_addr(ev), ev, extra,
+	    ev->source_id);
 }
 
 static void
@@ -192,7 +193,8 @@ static void
 account(struct writer *w, const struct sc_event *ev)
 {
 	int64_t minute = ev->recv_us / (60 * TIME_US_PER_SEC);
-	uint64_t h = addr_hash(&ev->peer, minute);
+	const struct addr *src = ev_source_addr(ev); /* relayed: origin */
+	uint64_t h = addr_hash(src, minute);
 	size_t i = h & (DELTA_SLOTS - 1);
 	struct source_delta *d;
 	int64_t skew_ms = 0;
@@ -204,16 +206,16 @@ account(struct writer *w, const struct sc_event *ev)
 		d = &w->delta[i];
 		if (!w->delta_used[i])
 			break;
-		if (d->minute == minute && addr_cmp(&d->a, &ev->peer) == 0)
+		if (d->minute == minute && addr_cmp(&d->a, src) == 0)
 			goto found;
 		i = (i + 1) & (DELTA_SLOTS - 1);
 	}
 	memset(d, 0, sizeof(*d));
 	w->delta_used[i] = 1;
 	w->ndelta++;
-	d->a = ev->peer;
-	addr_fmt(&ev->peer, d->addr, sizeof(d->addr));
-	d->src = tagger_lookup(w->conf.tagger(w->conf.arg), &ev->peer);
+	d->a = *src;
+	addr_fmt(src, d->addr, sizeof(d->addr));
+	d->src = tagger_lookup(w->conf.tagger(w->conf.arg), src);
 	memcpy(d->muni, ev->muni, SC_MUNI_LEN);
 	d->tier = ev->tier;
 	d->minute = minute;
@@ -248,11 +250,13 @@ identify(struct writer *w, struct batch *b)
 	for (size_t i = 0; i < b->nev; i++) {
 		struct sc_event *ev = &b->ev[i];
 
-		if (last == NULL || addr_cmp(last, &ev->peer) != 0) {
-			const struct src_state *s = state_get(w, &ev->peer);
+		const struct addr *src = ev_source_addr(ev);
+
+		if (last == NULL || addr_cmp(last, src) != 0) {
+			const struct src_state *s = state_get(w, src);
 
 			id = s != NULL ? s->id : 0;
-			last = &ev->peer;
+			last = src;
 		}
 		ev->source_id = id > 0 && id <= UINT32_MAX ? (uint32_t)id : 0;
 		if (judges_skew(ev))

@@ -63,6 +63,7 @@ struct sc_archive_ref {
 #define SC_EV_NO_PRI 0x0020
 #define SC_EV_NO_HOST 0x0040
 #define SC_EV_NO_TIME 0x0080
+#define SC_EV_RELAYED 0x0100 /* tagged by its HOSTNAME via a trusted relay */
 
 struct sc_event {
 	int64_t recv_us; /* when we received it */
@@ -95,6 +96,9 @@ struct sc_event {
 	char muni[SC_MUNI_LEN];
 	enum sc_tier tier;
 	uint32_t source_id; /* store id of the source, 0 unknown */
+	/* with SC_EV_RELAYED: the originating host the tags are of (peer is
+	 * then the relay); without it, the source is peer */
+	struct addr origin;
 
 	struct sc_archive_ref archive;
 };

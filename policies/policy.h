@@ -149,6 +149,8 @@ struct policy_source {
 	const struct policy_muni *muni; /* NULL: an SC-owned source */
 	enum policy_tier tier; /* the tier the address sits in */
 	uint32_t index;
+	int relay; /* `relay yes`: a trusted relay (rsyslog...); the
+		    * collector tags its lines by their HOSTNAME */
 };
 
 #define POLICY_PORTS_MAX 8

@@ -12,7 +12,7 @@
  *   cloud {                                      (the SC's own ranges)
  *       tier SC|DMZ|LG|NET CIDR...
  *       gateway KIND NAME CIDR [proto P] [ports N,N] [tier T]
- *       source NAME ADDR [type T] [interval DURATION]
+ *       source NAME ADDR [type T] [interval DURATION] [relay yes|no]
  *   }
  *   municipality "NAME" {
  *       code 242012; type city; model alpha'
@@ -505,6 +505,9 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 		}
 		if (strcmp(k, "type") == 0) {
 			s.type = policy_strdup(p, n->args[i + 1]);
+		} else if (strcmp(k, "relay") == 0) {
+			if (conf_arg_bool(cf, n, i + 1, &s.relay) != 0)
+				return -1;
 		} else if (strcmp(k, "interval") == 0) {
 			if (conf_arg_duration(cf, n, i + 1, &s.interval_s) != 0)
 				return -1;
@@ -533,7 +536,7 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 static const struct conf_keyword cloud_kw[] = {
 	{ "tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier },
 	{ "gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway },
-	{ "source", 2, 6, CONF_BLOCK_NO, 0, kw_source },
+	{ "source", 2, 8, CONF_BLOCK_NO, 0, kw_source },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 
@@ -610,7 +613,7 @@ static const struct conf_keyword muni_kw[] = {
 	{ "model", 1, 1, CONF_BLOCK_NO, 1, kw_m_model },
 	{ "tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier },
 	{ "gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway },
-	{ "source", 2, 6, CONF_BLOCK_NO, 0, kw_source },
+	{ "source", 2, 8, CONF_BLOCK_NO, 0, kw_source },
 	{ "notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify },
 	{ "retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention },
 	{ NULL, 0, 0, 0, 0, NULL },
