@@ -21,7 +21,9 @@ TESTS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_aler
 	tests/unit/test_collector_tag tests/unit/test_collector_relay
 
 FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
-	tests/fuzz/fuzz_framing
+	tests/fuzz/fuzz_framing tests/fuzz/fuzz_relay_tag
+tests_fuzz_fuzz_relay_tag_SOURCES = tests/fuzz/fuzz_relay_tag.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_relay_tag_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_rfc5424_SOURCES = tests/fuzz/fuzz_rfc5424.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_rfc5424_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_rfc3164_SOURCES = tests/fuzz/fuzz_rfc3164.c $(FUZZ_DRIVER)
