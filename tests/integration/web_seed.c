@@ -8,7 +8,8 @@
  *
  *   web_seed DB [--bulk N]
  *
- * Prints one line per named fixture, "NAME GROUP_ID", for the tests.
+ * Prints one line per named fixture, "NAME GROUP_ID" (notify_sapporo:
+ * the notification's id), for the tests.
  */
 #include "config.h"
 
@@ -203,6 +204,8 @@ main(int argc, char **argv)
 	    (long long)g, (long long)now, (long long)now);
 	if (sqlite3_exec(st->db, ev, NULL, NULL, NULL) != SQLITE_OK)
 		return 1;
+	printf("notify_sapporo %lld\n",
+	    (long long)sqlite3_last_insert_rowid(st->db));
 	store_close(st);
 	return 0;
 }
