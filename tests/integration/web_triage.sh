@@ -94,9 +94,15 @@ like "$(get alice "/alerts/$SG")" '<td class="ack">[0-9-]+ [0-9:]+[^<]* sapporo<
 is "$(code sapporo /notifications/$N/ack -d "csrf=$SCSRF")" 409 "acknowledge again -> 409"
 is "$(code sapporo /api/v1/notifications/$N/ack -X POST -H "X-CSRF-Token: $SCSRF" -H 'Content-Type: application/json' --data-binary '{}')" 409 "API: acknowledge again -> 409"
 like "$(get sapporo "/api/v1/groups/$SG")" '"acknowledged_by":"sapporo"' "API shows who acknowledged"
+N2=$(fx notify_sapporo2)
+is "$(code alice /api/v1/notifications/$N2/ack -X POST -H "X-CSRF-Token: $(csrf_of alice)" -H 'Content-Type: application/json' --data-binary '{}')" 403 "API: analyst cannot acknowledge -> 403"
+like "$(curl -s -b "$WDIR/sapporo.jar" -X POST -H "X-CSRF-Token: $SCSRF" -H 'Content-Type: application/json' --data-binary '{}' "$BASE/api/v1/notifications/$N2/ack")" "\"ok\":true" "API: municipal user acknowledges the second one"
+like "$(get alice "/api/v1/groups/$SG")" "\"id\":$N2,[^}]*\"acknowledged\":[1-9][0-9]*,\"acknowledged_by\":\"sapporo\"" "API: the second one acknowledged too"
 login audrey; ok $? "auditor logs in"; au=$(get audrey /api/v1/audit)
 like "$au" "notify_ack[^}]*notification $N\"[^}]*\"ok\"" "audit: the acknowledgement"
 like "$au" "notify_ack[^}]*notification $N\"[^}]*forbidden" "audit: the analyst's refusal"
+like "$au" "notify_ack[^}]*notification $N\"[^}]*not found" "audit: the other 団体's attempt"
+like "$au" "notify_ack[^}]*notification $N2\"[^}]*\"ok\"" "audit: the API acknowledgement"
 # the monthly report's incident list carries the 団体確認
 fs=$(get alice "/api/v1/groups/$SG" | sed -n 's/.*"first_seen":\([0-9]*\).*/\1/p' | head -1)
 month=$(python3 -c 'import sys, time; print(time.strftime("%Y-%m", time.gmtime(int(sys.argv[1]) / 1e6 + 9 * 3600)))' "$fs")
