@@ -7,12 +7,10 @@
  *   seccloud report audit --from DATE --to DATE
  *       [--format html|csv|json] [--wareki] [-p POLICY] [-o FILE]
  *
- * The parts that come from the policy (団体, retention targets, SLA
- * targets, the exception register) are filled here; the counts, incidents,
- * three-tier findings, source health, users, logins and changes come from
- * the store (DATADIR/seccloud.db, opened read-only; collector/store_report.h).
- * Without a store there is no report: an empty one would look complete.
- * Declared sources the store has never seen are listed with no data.
+ * The report is assembled by policies/report_build.c from the policy and
+ * the store (DATADIR/seccloud.db, opened read-only), the same assembly as
+ * the web view's Reports screen.  Without a store there is no report: an
+ * empty one would look complete.
  */
 #include "config.h"
 
@@ -28,14 +26,10 @@
 #include "collector/store.h"
 #include "collector/store_report.h"
 #include "policies/policy.h"
+#include "policies/report_build.h"
 #include "seccloud.h"
 
 #define REPORT_MAX (64 * 1024 * 1024)
-#define CONTACTS_MAX 32 /* routes shown in the annex */
-#define PENDING_NOTE                                                                                    \
-	"注: 保持期間の実績値はアラート (最古の保存アラートから) と "         \
-	"生ログアーカイブ (最新の検証・削除記録の最古保持日から) を計測; " \
-	"イベント・PCAP は未計測です。"
 
 static void
 usage(FILE *fp)
@@ -104,87 +98,47 @@ write_out(const struct ropts *o, struct buf *b)
 	return r;
 }
 
-/* Is the declared source s among the store's rows ("NAME [ADDR]")? */
 static int
-seen(const struct policy_source *s, const struct report_source *rows, size_t n)
+build_failed(int rc)
 {
-	size_t len = strlen(s->name);
-
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].name != NULL &&
-		    strncmp(rows[i].name, s->name, len) == 0 &&
-		    strncmp(rows[i].name + len, " [", 2) == 0)
-			return 1;
-	return 0;
+	if (rc == REPORT_BUILD_BAD)
+		fprintf(stderr, "seccloud report: bad month or dates\n");
+	else
+		fprintf(stderr, "seccloud report: reading the store failed\n");
+	return rc == REPORT_BUILD_BAD ? 2 : 1;
 }
 
-/*
- * The store's sources of a 団体 (or all) followed by the declared sources
- * it has never seen (no data in the period: coverage 0).  names holds the
- * strings made here; the caller frees rows and names.
- */
-static struct report_source *
-with_declared(const struct policy *p, const struct policy_muni *m,
-    const struct report_source *have, size_t nhave, int64_t period_s,
-    size_t *nout, char ***names)
+static int
+render(const struct ropts *o, const struct report_build *rb)
 {
-	size_t i, n = nhave, max = nhave + policy_source_count(p);
-	struct report_source *rows = xcalloc(max + 1, sizeof(*rows));
-	char addr[ADDR_STRLEN];
+	struct buf b;
+	int rc;
 
-	*names = xcalloc(max + 1, sizeof(**names));
-	if (nhave > 0)
-		memcpy(rows, have, nhave * sizeof(*rows));
-	for (i = 0; i < policy_source_count(p); i++) {
-		const struct policy_source *s = policy_source_at(p, i);
-
-		if ((m != NULL && s->muni != m) || seen(s, have, nhave))
-			continue;
-		xasprintf(&(*names)[n], "%s [%s]", s->name,
-		    addr_fmt(&s->addr, addr, sizeof(addr)));
-		rows[n].name = (*names)[n];
-		rows[n].type = s->type;
-		rows[n].coverage_pct = 0;
-		rows[n].longest_silence_s = period_s;
-		rows[n].max_skew_s = -1;
-		n++;
-	}
-	*nout = n;
-	return rows;
-}
-
-static void
-free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	buf_init(&b, REPORT_MAX);
+	rc = report_build_render(rb, o->fmt, o->wareki, &b);
+	if (rc == 0)
+		rc = write_out(o, &b);
+	else
+		fprintf(stderr, "seccloud report: rendering failed\n");
+	buf_free(&b);
+	return rc ? 1 : 0;
 }
 
 static int
 monthly(const struct ropts *o)
 {
-	struct report_monthly r;
-	struct report_retention ret[4];
-	struct report_contact contacts[CONTACTS_MAX];
-	char contact_sev[CONTACTS_MAX][16];
-	struct report_source *src;
+	struct report_build rb;
 	const struct policy_muni *m;
-	struct store_rpt *k;
+	int year, month, rc;
+	int64_t from, to;
 	struct store *st;
 	struct policy *p;
-	struct buf b;
-	char **names;
-	size_t nsrc;
-	int rc;
 
 	if (o->muni == NULL || o->month == NULL) {
 		usage(stderr);
 		return 2;
 	}
-	memset(&r, 0, sizeof(r));
-	if (report_month_range(
-		o->month, &r.year, &r.month, &r.from_us, &r.to_us) != 0) {
+	if (report_month_range(o->month, &year, &month, &from, &to) != 0) {
 		fprintf(stderr, "seccloud report: %s: not a month YYYY-MM\n",
 		    o->month);
 		return 2;
@@ -206,127 +160,43 @@ monthly(const struct ropts *o)
 		policy_unref(p);
 		return 1;
 	}
-	memcpy(r.muni_code, m->code, 7);
-	r.muni_name = m->name;
-	r.soc = policy_prefecture_name(p);
-	r.version = "1";
-	r.generated_us = time_now_us();
-	/* DOMAIN.md §D.2 defaults: S1 30 min, S2 1 h, S3 next day */
-	r.sla_notify_s[1] = 30 * 60;
-	r.sla_notify_s[2] = 60 * 60;
-	r.sla_notify_s[3] = 24 * 3600;
-	report_retention_from_policy(p, m, ret);
-	r.retention = ret;
-	r.nretention = 4;
-	k = store_rpt_new();
-	if (store_report_monthly(st, k, &r) == -1 ||
-	    store_report_retention(st, r.muni_code, r.to_us, ret, 4) == -1) {
-		fprintf(stderr, "seccloud report: reading the store failed\n");
-		store_rpt_free(k);
-		store_close(st);
-		policy_unref(p);
-		return 1;
-	}
-	src = with_declared(p, m, r.sources, r.nsources,
-	    (r.to_us - r.from_us) / TIME_US_PER_SEC, &nsrc, &names);
-	r.sources = src;
-	r.nsources = nsrc;
-	r.note = PENDING_NOTE;
-	r.ncontacts = report_contacts_from_policy(
-	    p, m, contacts, contact_sev, CONTACTS_MAX);
-	if (r.ncontacts > CONTACTS_MAX)
-		r.ncontacts = CONTACTS_MAX;
-	r.contacts = contacts;
-	buf_init(&b, REPORT_MAX);
-	rc = report_monthly_render(&r, o->fmt, o->wareki, &b);
-	if (rc == 0)
-		rc = write_out(o, &b);
-	else
-		fprintf(stderr, "seccloud report: rendering failed\n");
-	buf_free(&b);
-	free_names(names, nsrc);
-	free(src);
-	store_rpt_free(k);
+	rc = report_build_monthly(&rb, p, m, st, o->month);
+	rc = rc == 0 ? render(o, &rb) : build_failed(rc);
+	report_build_free(&rb);
 	store_close(st);
 	policy_unref(p);
-	return rc ? 1 : 0;
+	return rc;
 }
 
 static int
 audit(const struct ropts *o)
 {
-	struct report_audit a;
-	struct report_retention ret[4];
-	struct report_exception *exc;
-	struct report_source *src;
-	struct store_rpt *k;
+	struct report_build rb;
+	int64_t from, to;
 	struct store *st;
 	struct policy *p;
-	struct buf b;
-	char **names;
-	size_t nexc, nsrc;
 	int rc;
 
-	memset(&a, 0, sizeof(a));
-	/* DOMAIN.md §D.2 defaults, as in the monthly report */
-	a.sla_notify_s[1] = 30 * 60;
-	a.sla_notify_s[2] = 60 * 60;
-	a.sla_notify_s[3] = 24 * 3600;
 	if (o->from == NULL || o->to == NULL ||
-	    time_parse_arg(o->from, &a.from_us) != 0 ||
-	    time_parse_arg(o->to, &a.to_us) != 0 || a.to_us < a.from_us) {
+	    time_parse_arg(o->from, &from) != 0 ||
+	    time_parse_arg(o->to, &to) != 0 || to < from) {
 		fprintf(stderr,
 		    "seccloud report: audit needs --from and --to "
 		    "dates (from <= to)\n");
 		return 2;
 	}
-	/* a bare date as --to means the whole of that day */
-	if (strlen(o->to) == 10)
-		a.to_us += 86400 * TIME_US_PER_SEC - 1;
 	if ((p = open_policy(o)) == NULL)
 		return 1;
 	if ((st = open_store(o)) == NULL) {
 		policy_unref(p);
 		return 1;
 	}
-	a.prefecture = policy_prefecture_name(p);
-	a.generated_us = time_now_us();
-	report_retention_from_policy(p, NULL, ret);
-	a.retention = ret;
-	a.nretention = 4;
-	nexc = policy_exception_count(p);
-	exc = xcalloc(nexc + 1, sizeof(*exc));
-	a.exceptions = exc;
-	a.nexceptions = report_exceptions_from_policy(p, a.to_us, exc, nexc);
-	k = store_rpt_new();
-	if (store_report_audit(st, k, &a) == -1 ||
-	    store_report_retention(st, NULL, a.to_us, ret, 4) == -1) {
-		fprintf(stderr, "seccloud report: reading the store failed\n");
-		free(exc);
-		store_rpt_free(k);
-		store_close(st);
-		policy_unref(p);
-		return 1;
-	}
-	src = with_declared(p, NULL, a.inventory, a.ninventory,
-	    (a.to_us - a.from_us) / TIME_US_PER_SEC, &nsrc, &names);
-	a.inventory = src;
-	a.ninventory = nsrc;
-	a.note = PENDING_NOTE;
-	buf_init(&b, REPORT_MAX);
-	rc = report_audit_render(&a, o->fmt, o->wareki, &b);
-	if (rc == 0)
-		rc = write_out(o, &b);
-	else
-		fprintf(stderr, "seccloud report: rendering failed\n");
-	buf_free(&b);
-	free(exc);
-	free_names(names, nsrc);
-	free(src);
-	store_rpt_free(k);
+	rc = report_build_audit(&rb, p, st, o->from, o->to);
+	rc = rc == 0 ? render(o, &rb) : build_failed(rc);
+	report_build_free(&rb);
 	store_close(st);
 	policy_unref(p);
-	return rc ? 1 : 0;
+	return rc;
 }
 
 int

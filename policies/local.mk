@@ -22,6 +22,7 @@ policies_libpolicies_a_SOURCES = \
 	policies/report_emit.h \
 	policies/report_emit.c \
 	policies/report.c policies/report_actions.c \
+	policies/report_build.h policies/report_build.c \
 	policies/cmd_policy.c \
 	policies/cmd_report.c
 

@@ -528,7 +528,8 @@ void mt_unlock(struct sensor *root);
 uint32_t mt_hash(int linktype, const uint8_t *, size_t);
 
 /* One decoded packet through flows, reassembly, app layer and detection.
- * The caller fills raw/caplen/wirelen/ts_us/linktype. */
+ * The caller fills raw/caplen/wirelen/ts_us/linktype.  Only for a sensor
+ * without worker threads (cfg.workers 1) or a worker itself. */
 void sensor_packet(struct sensor *, struct sc_pkt *);
 
 /* Raise an alert on packet p: the caller filled the rule's fields of a

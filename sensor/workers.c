@@ -111,11 +111,12 @@ ip_hash(const uint8_t *b, size_t len)
 		h = addr_hash(b + 8, 16) + addr_hash(b + 24, 16);
 	else
 		return 0;
-	/* the sum is symmetric; mix it so that the low bits spread */
+	/* the sum is symmetric; mix it so that the low bits spread (the
+	 * worker is hash % n: no bit may be fixed) */
 	h ^= h >> 16;
 	h *= 0x7feb352du;
 	h ^= h >> 15;
-	return h | 1;
+	return h != 0 ? h : 1; /* 0 means "not IP" */
 }
 
 static uint32_t

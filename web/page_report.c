@@ -70,13 +70,13 @@ report_filename(
 {
 	char a[16], b[16];
 
-	if (wr->kind == WEB_REPORT_MONTHLY) {
+	if (wr->b.kind == REPORT_BUILD_MONTHLY) {
 		snprintf(out, len, "seccloud-monthly-%s-%04d-%02d.%s",
-		    wr->m.muni_code, wr->m.year, wr->m.month, ext);
+		    wr->b.m.muni_code, wr->b.m.year, wr->b.m.month, ext);
 		return;
 	}
-	time_fmt_day(wr->a.from_us, TIME_JST_OFFSET, a, sizeof(a));
-	time_fmt_day(wr->a.to_us, TIME_JST_OFFSET, b, sizeof(b));
+	time_fmt_day(wr->b.a.from_us, TIME_JST_OFFSET, a, sizeof(a));
+	time_fmt_day(wr->b.a.to_us, TIME_JST_OFFSET, b, sizeof(b));
 	snprintf(out, len, "seccloud-audit-%s_%s.%s", a, b, ext);
 }
 
@@ -278,7 +278,7 @@ api_reports(struct web_req *r)
 struct rjob {
 	struct web_pwjob job; /* first */
 	struct web_req *r;
-	enum web_report_kind kind;
+	enum report_build_kind kind;
 	const char *scope, *code, *month, *from, *to; /* r's, or cur */
 	char cur[8];
 	struct policy *p; /* handed to the report by the worker */
@@ -310,7 +310,7 @@ rjob_work(struct web_pwjob *j)
 		x->rc = WEB_REPORT_ERROR;
 		return;
 	}
-	x->rc = x->kind == WEB_REPORT_MONTHLY ?
+	x->rc = x->kind == REPORT_BUILD_MONTHLY ?
 	    web_report_monthly(w->rst, x->p, x->scope, x->code, x->month, &wr) :
 	    web_report_audit(w->rst, x->p, x->from, x->to, &wr);
 	x->p = NULL; /* the report's now */
@@ -325,12 +325,12 @@ rjob_work(struct web_pwjob *j)
 				snprintf(
 				    ext, sizeof(ext), "%s", formats[i].ext);
 		report_filename(&wr, ext, x->name, sizeof(x->name));
-		if (wr.kind == WEB_REPORT_MONTHLY) {
+		if (wr.b.kind == REPORT_BUILD_MONTHLY) {
 			snprintf(x->title, sizeof(x->title), "%04d-%02d %s",
-			    wr.m.year, wr.m.month, wr.m.muni_name);
+			    wr.b.m.year, wr.b.m.month, wr.b.m.muni_name);
 			snprintf(x->target, sizeof(x->target),
-			    "monthly %s %04d-%02d", wr.m.muni_code, wr.m.year,
-			    wr.m.month);
+			    "monthly %s %04d-%02d", wr.b.m.muni_code,
+			    wr.b.m.year, wr.b.m.month);
 		} else {
 			snprintf(
 			    x->target, sizeof(x->target), "audit %s", x->name);
@@ -364,7 +364,7 @@ rjob_page(struct rjob *x)
 
 	buf_init(&base, 512);
 	buf_init(&title, 256);
-	if (x->kind == WEB_REPORT_MONTHLY) {
+	if (x->kind == REPORT_BUILD_MONTHLY) {
 		web_html(&base, "/reports/monthly?muni=%u&amp;month=%u",
 		    x->code, x->month);
 		buf_printf(&title, "%s %s", tr(r, "Monthly report"), x->title);
@@ -410,7 +410,7 @@ rjob_done(struct web_pwjob *j)
 
 /* Queue a report for r; api: JSON by default and inline. */
 static void
-report_start(struct web_req *r, enum web_report_kind kind, int api)
+report_start(struct web_req *r, enum report_build_kind kind, int api)
 {
 	const char *fmt = web_q(r, "format");
 	struct rjob *x;
@@ -455,23 +455,23 @@ report_start(struct web_req *r, enum web_report_kind kind, int api)
 void
 page_report_monthly(struct web_req *r)
 {
-	report_start(r, WEB_REPORT_MONTHLY, 0);
+	report_start(r, REPORT_BUILD_MONTHLY, 0);
 }
 
 void
 page_report_audit(struct web_req *r)
 {
-	report_start(r, WEB_REPORT_AUDIT, 0);
+	report_start(r, REPORT_BUILD_AUDIT, 0);
 }
 
 void
 api_report_monthly(struct web_req *r)
 {
-	report_start(r, WEB_REPORT_MONTHLY, 1);
+	report_start(r, REPORT_BUILD_MONTHLY, 1);
 }
 
 void
 api_report_audit(struct web_req *r)
 {
-	report_start(r, WEB_REPORT_AUDIT, 1);
+	report_start(r, REPORT_BUILD_AUDIT, 1);
 }

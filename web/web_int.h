@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/sc_limits.h"
 #include "policies/policy.h"
+#include "policies/report_build.h"
 
 /* Sessions: idle and absolute lifetime; login throttling. */
 #define WEB_SESSION_IDLE_SEC (30 * 60)
@@ -261,7 +262,7 @@ void api_munis(struct web_req *);
 
 /*
  * report.c: a monthly report or audit pack filled from the policy and the
- * store.  The web_report owns what the model borrows (web_report_free).
+ * store by policies/report_build.c, holding the policy while it lives.
  * web_report_monthly / _audit return 0 or one of WEB_REPORT_*.
  */
 #define WEB_REPORT_ERROR (-1) /* store or memory: 500 */
@@ -270,20 +271,8 @@ void api_munis(struct web_req *);
 #define WEB_REPORT_NOPOLICY (-4) /* no policy loaded: 503 */
 #define WEB_REPORT_MAX (64 * 1024 * 1024) /* one rendered report */
 #define WEB_REPORT_MONTHS 13 /* months offered on the list */
-#define WEB_REPORT_CONTACTS 32 /* notification routes in the annex */
-enum web_report_kind { WEB_REPORT_MONTHLY = 1, WEB_REPORT_AUDIT };
 struct web_report {
-	enum web_report_kind kind;
-	struct report_monthly m;
-	struct report_audit a;
-	struct report_retention ret[4];
-	struct report_exception *exc;
-	struct report_source *src;
-	struct report_contact contacts[WEB_REPORT_CONTACTS];
-	char contact_sev[WEB_REPORT_CONTACTS][16];
-	char **names;
-	size_t nnames;
-	struct store_rpt *k;
+	struct report_build b; /* the model and what it borrows */
 	struct policy *p; /* a reference held while the report lives */
 };
 /* The 団体 code names, if the scope (NULL: any) allows it; else NULL. */

@@ -97,12 +97,16 @@ thread_cpu(struct tasks *t)
 	closedir(d);
 }
 
-/* The busiest thread's CPU seconds between two snapshots. */
+/* The busiest thread's CPU seconds between two snapshots; each thread's
+ * (the capture thread first) into per, at most `room` bytes. */
 static double
-busiest_since(const struct tasks *t0, const struct tasks *t1)
+busiest_since(
+    const struct tasks *t0, const struct tasks *t1, char *per, size_t room)
 {
 	double best = 0;
+	size_t o = 0;
 
+	per[0] = '\0';
 	for (int i = 0; i < t1->n; i++) {
 		double c = t1->cpu[i];
 
@@ -111,6 +115,12 @@ busiest_since(const struct tasks *t0, const struct tasks *t1)
 				c -= t0->cpu[j];
 		if (c > best)
 			best = c;
+		if (o < room) {
+			int n = snprintf(
+			    per + o, room - o, "%s%.2f", i ? " " : "", c);
+
+			o += n > 0 ? (size_t)n : 0;
+		}
 	}
 	return best;
 }
@@ -136,8 +146,8 @@ report(const char *mode, double wall, uint64_t pkts, uint64_t bytes,
 }
 
 static void
-report_mt(
-    double wall, double busiest, uint64_t pkts, uint64_t bytes, uint64_t flows)
+report_mt(double wall, double busiest, const char *per, uint64_t pkts,
+    uint64_t bytes, uint64_t flows)
 {
 	double all = cpu() - cpu0, two = all / 2 > busiest ? all / 2 : busiest;
 
@@ -147,6 +157,7 @@ report_mt(
 	       "%8.0f kpps %8.0f flows/s (wall rate %6.2f Gbit/s)\n",
 	    busiest, (double)bytes * 8 / two / 1e9, (double)pkts / two / 1e3,
 	    (double)flows / two, wall > 0 ? (double)bytes * 8 / wall / 1e9 : 0);
+	printf("        cpu s per thread (capture first): %s\n", per);
 }
 
 static int
@@ -186,6 +197,7 @@ main(int argc, char **argv)
 	const char *files[1];
 	double t0;
 	struct tasks ta, tb;
+	char per[256];
 	int workers = 1;
 	char mode[32];
 
@@ -234,7 +246,7 @@ main(int argc, char **argv)
 	    sensor_counter(s, "bytes"), sensor_counter(s, "flow.new"),
 	    sensor_alert_count(s));
 	if (workers > 1)
-		report_mt(t0, busiest_since(&ta, &tb),
+		report_mt(t0, busiest_since(&ta, &tb, per, sizeof(per)), per,
 		    sensor_counter(s, "packets"), sensor_counter(s, "bytes"),
 		    sensor_counter(s, "flow.new"));
 	sensor_free(s);

@@ -29,6 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return 0;
 	sensor_config_defaults(&cfg);
 	cfg.midstream = data[0] & 0x80 ? 1 : 0;
+	cfg.workers = 1; /* packets go straight to sensor_packet() */
 	cfg.flows_max = 4;
 	cfg.reasm_flow_max = 512;
 	cfg.frag_memcap = 8192;
