@@ -117,12 +117,16 @@ int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
  * as "stage/name value" lines.  The names (collector/counters.c):
  *   received/udp, received/tcp, received/tls, received/unix, received/bytes
  *   parsed/rfc5424, parsed/rfc3164, unparsed/total, truncated/total,
- *   framing/bad-octet-count, tagged/unknown
+ *   framing/bad-octet-count, tagged/unknown, tagged/relayed,
+ *   tagged/relay-unmatched
  *   dropped/udp-queue-full, dropped/oversize, dropped/conn-limit,
- *   dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error
+ *   dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error,
+ *   dropped/sensor-alert-malformed
  *   archived/records, archived/segments-sealed
  *   stored/batches, stored/events, stored/errors
- *   alerts/health, alerts/rules, connections/open, connections/total
+ *   alerts/health, alerts/rules, alerts/sensor
+ *   connections/open, connections/total
+ *   notify/queued, notify/sent, notify/failed, notify/dropped
  * A summary line is logged every stats-interval (60 s).
  *
  * `seccloud collector` prints one readiness line on stderr once every
