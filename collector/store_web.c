@@ -833,11 +833,35 @@ json_t *
 store_web_notifications(struct store *st, int64_t group_id)
 {
 	return rows_of_group(st,
-	    "SELECT id, channel, target, "
+	    "SELECT id, muni, channel, target, "
 	    "summary, severity, created, sent, attempts, result, acknowledged, "
 	    "acknowledged_by FROM notifications WHERE group_id = ?1 "
 	    "ORDER BY created, id",
 	    group_id);
+}
+
+int
+store_web_notification_state(struct store *st, const char *muni, int64_t id,
+    int64_t *group_id, int64_t *acknowledged)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "SELECT group_id, acknowledged FROM notifications "
+	    "WHERE id = ?1 AND muni = ?2");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	store_bind_text(s, 2, muni ? muni : "");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*group_id = sqlite3_column_int64(s, 0);
+		*acknowledged = sqlite3_column_int64(s, 1);
+		rc = 1;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(s);
+	return rc;
 }
 
 /* Triage */

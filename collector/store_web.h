@@ -107,6 +107,11 @@ json_t *store_web_seen_before(
 json_t *store_web_comments(struct store *, int64_t group_id);
 json_t *store_web_history(struct store *, int64_t group_id);
 json_t *store_web_notifications(struct store *, int64_t group_id);
+/* Notification id of 団体 muni (bound in the query: another 団体's id is
+ * not found): 1 and its group and acknowledgement time (0: none), 0 no
+ * such notification of that 団体, -1 error. */
+int store_web_notification_state(struct store *, const char *muni, int64_t id,
+    int64_t *group_id, int64_t *acknowledged);
 
 /*
  * Triage: action is "acknowledge", "escalate", "close" (reason required:

@@ -180,6 +180,25 @@ api_group_comment(struct web_req *r)
 }
 
 void
+api_notify_ack(struct web_req *r)
+{
+	int64_t group = 0;
+	int code = web_notify_ack_do(r, r->id, &group);
+
+	if (code != 200) {
+		web_error(r, code,
+		    code == 404	    ? "not found" :
+			code == 409 ? "already acknowledged" :
+			code == 403 ? "not allowed for your role" :
+				      "error");
+		return;
+	}
+	web_send_json(r, 200,
+	    json_pack("{s:b,s:I,s:I}", "ok", 1, "id", (json_int_t)r->id,
+		"group_id", (json_int_t)group));
+}
+
+void
 api_sources(struct web_req *r)
 {
 	json_t *src = store_web_sources(r->w->st, r->scope, r->now);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/store_notify.h"
 #include "web/web_int.h"
 
 #define EVIDENCE_ROWS 20
@@ -127,6 +128,54 @@ page_alert_comment(struct web_req *r)
 		return;
 	}
 	snprintf(loc, sizeof(loc), "/alerts/%lld#comments", (long long)r->id);
+	web_redirect(r, loc);
+}
+
+int
+web_notify_ack_do(struct web_req *r, int64_t id, int64_t *group_id)
+{
+	char target[40];
+	int64_t acked = 0;
+	int rc;
+
+	snprintf(target, sizeof(target), "notification %lld", (long long)id);
+	/* only the 団体's own staff acknowledge; the SOC sees the state */
+	if (r->role != ROLE_MUNICIPAL || r->scope == NULL) {
+		web_audit(r, "notify_ack", target, NULL, "forbidden");
+		return 403;
+	}
+	rc = store_web_notification_state(
+	    r->w->st, r->scope, id, group_id, &acked);
+	if (rc == 1 && acked == 0)
+		rc = store_notify_ack(
+			 r->w->st, id, r->scope, r->now, r->user.name) == 0 ?
+		    2 :
+		    -1;
+	web_audit(r, "notify_ack", target, NULL,
+	    rc == 2	? "ok" :
+		rc == 1 ? "refused" :
+		rc == 0 ? "not found" :
+			  "error");
+	return rc == 2 ? 200 : rc == 1 ? 409 : rc == 0 ? 404 : 500;
+}
+
+void
+page_notify_ack(struct web_req *r)
+{
+	char loc[64];
+	int64_t group = 0;
+	int code = web_notify_ack_do(r, r->id, &group);
+
+	if (code != 200) {
+		web_error(r, code,
+		    code == 404	    ? tr(r, "Not found") :
+			code == 409 ? tr(r, "Already acknowledged") :
+			code == 403 ? tr(r, "Not allowed for your role") :
+				      tr(r, "Error"));
+		return;
+	}
+	snprintf(
+	    loc, sizeof(loc), "/alerts/%lld#notifications", (long long)group);
 	web_redirect(r, loc);
 }
 
@@ -356,22 +405,43 @@ history(struct web_req *r, const json_t *g)
 }
 
 static void
+notification_row(struct web_req *r, const json_t *n)
+{
+	web_html(&r->out,
+	    "<tr data-id=\"%D\"><td class=\"time\">%t</td><td>%s %s</td>"
+	    "<td class=\"time\">%t</td><td>%s</td><td class=\"ack\">",
+	    ji(n, "id"), ji(n, "created"), js(n, "channel"), js(n, "target"),
+	    ji(n, "sent"), js(n, "result"));
+	if (ji(n, "acknowledged") != 0)
+		web_html(&r->out, "%t %s", ji(n, "acknowledged"),
+		    js(n, "acknowledged_by"));
+	else if (r->role == ROLE_MUNICIPAL && r->scope != NULL &&
+	    strcmp(js(n, "muni"), r->scope) == 0)
+		web_html(&r->out,
+		    "<form method=\"post\" action=\"/notifications/%D/ack\""
+		    " class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+		    "value=\"%s\"><button type=\"submit\" "
+		    "id=\"notify-ack-%D\">%s</button></form>",
+		    ji(n, "id"), r->csrf, ji(n, "id"), tr(r, "Acknowledge"));
+	else
+		web_html(&r->out, "<span class=\"empty\">%s</span>",
+		    tr(r, "Not yet"));
+	web_html(&r->out, "</td></tr>");
+}
+
+static void
 notifications(struct web_req *r, const json_t *g)
 {
 	json_t *rows = store_web_notifications(r->w->st, ji(g, "id")), *n;
 	size_t i;
 
 	web_html(&r->out,
-	    "<h2>%s</h2><table id=\"notifications\"><thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>",
+	    "<h2 id=\"notifications-log\">%s</h2><table id=\"notifications\">"
+	    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr></thead><tbody>",
 	    tr(r, "Notification log"), tr(r, "Queued"), tr(r, "Channel"),
-	    tr(r, "Sent"), tr(r, "Result"), tr(r, "Acknowledged"));
-	json_array_foreach(rows, i, n) web_html(&r->out,
-	    "<tr><td class=\"time\">%t</td><td>%s %s</td>"
-	    "<td class=\"time\">%t</td><td>%s</td><td>%t %s</td></tr>",
-	    ji(n, "created"), js(n, "channel"), js(n, "target"), ji(n, "sent"),
-	    js(n, "result"), ji(n, "acknowledged"), js(n, "acknowledged_by"));
+	    tr(r, "Sent"), tr(r, "Result"), tr(r, "団体確認"));
+	json_array_foreach(rows, i, n) notification_row(r, n);
 	web_html(&r->out, "</tbody></table>");
 	if (json_array_size(rows) == 0)
 		web_html(&r->out, "<p class=\"empty\">%s</p>", tr(r, "None"));

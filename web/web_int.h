@@ -215,6 +215,7 @@ void page_inbox(struct web_req *);
 void page_alert(struct web_req *);
 void page_alert_triage(struct web_req *);
 void page_alert_comment(struct web_req *);
+void page_notify_ack(struct web_req *);
 void page_sources(struct web_req *);
 void page_dashboard(struct web_req *);
 void page_reports(struct web_req *);
@@ -236,6 +237,10 @@ int web_evidence_read(struct web *, const json_t *alert, struct buf *out);
 int web_rules_reload(struct web_req *, char *msg, size_t len);
 int web_triage_do(struct web_req *, int64_t id, const char *action,
     const char *reason, const char *note);
+/* The 団体's acknowledgement of notification id: 200 (its group in
+ * *group_id), 403 not a municipal user, 404 no such notification of the
+ * user's 団体, 409 already acknowledged, 500.  Audited. */
+int web_notify_ack_do(struct web_req *, int64_t id, int64_t *group_id);
 
 /* api.c */
 void api_me(struct web_req *);
@@ -243,6 +248,7 @@ void api_groups(struct web_req *);
 void api_group(struct web_req *);
 void api_group_triage(struct web_req *);
 void api_group_comment(struct web_req *);
+void api_notify_ack(struct web_req *);
 void api_sources(struct web_req *);
 void api_dashboard(struct web_req *);
 void api_rules(struct web_req *);

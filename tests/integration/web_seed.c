@@ -8,7 +8,8 @@
  *
  *   web_seed DB [--bulk N]
  *
- * Prints one line per named fixture, "NAME GROUP_ID", for the tests.
+ * Prints one line per named fixture, "NAME GROUP_ID" (notify_sapporo,
+ * notify_sapporo2: notifications' ids), for the tests.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "collector/store_int.h"
+#include "collector/store_notify.h"
 #include "common/timeutil.h"
 
 #define XSS_SCRIPT "<script>alert('xss-script')</script>"
@@ -132,7 +134,8 @@ main(int argc, char **argv)
 	    "Host: <script>alert('xss-hex')</script>\r\n\x00\x01\xff\xfe";
 	struct store *st;
 	char err[256], ev[256];
-	int64_t now = time_now_us(), h = 3600 * TIME_US_PER_SEC, g;
+	int64_t now = time_now_us(), h = 3600 * TIME_US_PER_SEC, g, nid;
+	struct store_notification n;
 	long bulk = argc == 4 && strcmp(argv[2], "--bulk") == 0 ?
 	    strtol(argv[3], NULL, 10) :
 	    0;
@@ -203,6 +206,20 @@ main(int argc, char **argv)
 	    (long long)g, (long long)now, (long long)now);
 	if (sqlite3_exec(st->db, ev, NULL, NULL, NULL) != SQLITE_OK)
 		return 1;
+	printf("notify_sapporo %lld\n",
+	    (long long)sqlite3_last_insert_rowid(st->db));
+	/* a second one, through the store's own API: queued, never sent */
+	memset(&n, 0, sizeof(n));
+	n.group_id = g;
+	n.muni = "011002";
+	n.severity = 2;
+	n.channel = "syslog";
+	n.target = "192.0.2.53:514";
+	n.summary = "S2 sapporo (syslog)";
+	n.created_us = now;
+	if (store_notify_insert(st, &n, &nid) == -1)
+		return 1;
+	printf("notify_sapporo2 %lld\n", (long long)nid);
 	store_close(st);
 	return 0;
 }
