@@ -567,8 +567,12 @@ notify_send_route(struct notify *n, const struct policy_route *route,
 	fill_record(&j->rec, m, route);
 	j->rec.id = id;
 	if (route->channel == POLICY_CH_WEBHOOK) {
-		j->body = notify_format_json(
-		    m, route->muni ? route->muni->name : NULL, id);
+		/* a SOC-wide route has no 団体 of its own: the message's */
+		j->body = notify_format_json(m,
+		    m->muni_name != NULL    ? m->muni_name :
+			route->muni != NULL ? route->muni->name :
+					      NULL,
+		    id);
 		j->bodylen = j->body ? strlen(j->body) : 0;
 	} else {
 		size_t len =
@@ -614,6 +618,7 @@ notify_send(
 {
 	const struct policy_route *routes[16];
 	const struct policy_muni *muni = NULL;
+	struct notify_msg named;
 	size_t i, nr, queued = 0;
 
 	if (m->muni_code != NULL && *m->muni_code != '\0')
@@ -621,8 +626,12 @@ notify_send(
 	nr = policy_routes_for(p, muni, m->severity, routes, 16);
 	if (nr > 16)
 		nr = 16;
+	/* every route names the 団体, the SOC-wide ones too */
+	named = *m;
+	if (named.muni_name == NULL && muni != NULL)
+		named.muni_name = muni->name;
 	for (i = 0; i < nr; i++)
-		if (notify_send_route(n, routes[i], m) == 0)
+		if (notify_send_route(n, routes[i], &named) == 0)
 			queued++;
 	return queued;
 }

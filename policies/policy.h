@@ -470,6 +470,7 @@ struct notify_msg {
 	int64_t ts_us; /* detection time */
 	int severity; /* 1..5 */
 	const char *muni_code; /* 6 digits, or NULL/"" if unknown */
+	const char *muni_name; /* NULL: the route's, or notify_send's lookup */
 	const char *use_case; /* "GL-SEP-01", may be NULL */
 	const char *summary; /* one line */
 	const char *detail; /* evidence, may be NULL */

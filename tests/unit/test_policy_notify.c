@@ -192,12 +192,13 @@ make_policy(int http_port, int udp_port, int tcp_port)
 	    "prefecture \"県\" { code 240001 }\n"
 	    "notify S1 syslog \"udp://127.0.0.1:%d\"\n"
 	    "notify S4 syslog \"tcp://127.0.0.1:%d\"\n"
+	    "notify S3 webhook \"http://127.0.0.1:%d/soc\"\n"
 	    "municipality \"津架空市\" {\n"
 	    "	code 242012\n"
 	    "	type city\n"
 	    "	notify S1-S2 webhook \"http://127.0.0.1:%d/hook/242012\"\n"
 	    "}\n",
-	    udp_port, tcp_port, http_port);
+	    udp_port, tcp_port, http_port, http_port);
 
 	return policy_load_string("notify.policy", text, (size_t)n);
 }
@@ -327,12 +328,29 @@ delivery(void)
 	notify_memlog_get(log, 3, &r);
 	is_str(r.result, "ok", "tcp syslog ok");
 
+	/* S3 goes to the SOC-wide webhook, which has no 団体 of its own:
+	 * the message still names the 団体 it is about */
+	m = msg(3);
+	is_int(notify_send(n, p, &m), 1, "S3: the SOC-wide webhook");
+	ok(wait_records(log, 5) == 0, "SOC-wide delivery logged");
+	pthread_mutex_lock(&s.mu);
+	j = json_loads(s.body, 0, NULL);
+	is_str(s.path, "/soc", "posted to the SOC's URL");
+	is_str(json_string_value(
+		   json_object_get(json_object_get(j, "municipality"), "code")),
+	    "242012", "SOC-wide JSON: 団体 code");
+	is_str(json_string_value(
+		   json_object_get(json_object_get(j, "municipality"), "name")),
+	    "津架空市", "SOC-wide JSON: 団体 name, not empty");
+	json_decref(j);
+	pthread_mutex_unlock(&s.mu);
+
 	notify_free(n);
 	policy_unref(p);
 	srv_stop(&s);
 	close(udp);
 	close(tcp);
-	ok(srv_hits(&s) == 4, "receiver saw 1 + 3 requests");
+	ok(srv_hits(&s) == 5, "receiver saw 1 + 3 + 1 requests");
 	notify_memlog_free(log);
 }
 
