@@ -256,7 +256,8 @@ cache_path(
 	snprintf(out, outlen, "%s/%s.hsdb", dir, hex);
 }
 
-#define CACHE_MAGIC "SCHSDB1\n"
+/* 2: three HTTP response buffers moved the program database's index */
+#define CACHE_MAGIC "SCHSDB2\n"
 
 static int
 read_dropped(struct ruleset *rs, FILE *f, uint32_t len)

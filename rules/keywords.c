@@ -363,6 +363,9 @@ static const struct bufname bufnames[] = {
 	{ "http.user_agent", "http_user_agent", NULL, RULE_BUF_HTTP_UA },
 	{ "dns.query", NULL, "dns_query", RULE_BUF_DNS_QUERY },
 	{ "tls.sni", NULL, "tls_sni", RULE_BUF_TLS_SNI },
+	{ "http.stat_code", "http_stat_code", NULL, RULE_BUF_HTTP_STAT_CODE },
+	{ "http.stat_msg", "http_stat_msg", NULL, RULE_BUF_HTTP_STAT_MSG },
+	{ "http.content_type", NULL, "http_content_type", RULE_BUF_HTTP_CTYPE },
 	{ "pkt_data", NULL, NULL, RULE_BUF_PAYLOAD },
 };
 
@@ -1024,6 +1027,12 @@ static const struct keyword keywords[] = {
 	{ "http_host",		kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
 	{ "http_method",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
 	{ "http_user_agent",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
+	{ "http.stat_code",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
+	{ "http.stat_msg",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
+	{ "http.content_type",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
+	{ "http_stat_code",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
+	{ "http_stat_msg",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
+	{ "http_content_type",	kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
 	{ "pkt_data",		kw_buf_dispatch, KW_NOVAL | KW_PKT, NULL },
 	{ "http_header",	NULL,		KW_REFUSE,
 	  "http_header: the sensor has no header buffer" },

@@ -11,7 +11,8 @@
 #include "rules/rules_int.h"
 
 static const char *const bufnames[RULE_BUF_COUNT] = { "payload", "http.uri",
-	"http.host", "http.method", "http.user_agent", "dns.query", "tls.sni" };
+	"http.host", "http.method", "http.user_agent", "dns.query", "tls.sni",
+	"http.stat_code", "http.stat_msg", "http.content_type" };
 
 const char *
 rule_buf_name(enum rule_buf b)

@@ -76,6 +76,9 @@ enum rule_buf {
 	RULE_BUF_HTTP_UA,
 	RULE_BUF_DNS_QUERY,
 	RULE_BUF_TLS_SNI,
+	RULE_BUF_HTTP_STAT_CODE, /* responses: "404" */
+	RULE_BUF_HTTP_STAT_MSG, /* responses: "Not Found" */
+	RULE_BUF_HTTP_CTYPE, /* responses: the Content-Type value */
 	RULE_BUF_COUNT
 };
 const char *rule_buf_name(enum rule_buf); /* "payload", "http.uri", ... */

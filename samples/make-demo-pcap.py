@@ -28,6 +28,16 @@ def http(pc, port, cli, srv, request):
     c.close()
 
 
+def download(pc, port, cli, srv, path, ctype):
+    c = g.Conv(pc, cli=(cli, port), srv=(srv, 80))
+    c.handshake()
+    c.data(True, b"GET " + path + b" HTTP/1.1\r\nHost: dl.example.net\r\n"
+           b"\r\n")
+    c.data(False, b"HTTP/1.1 200 OK\r\nContent-Type: " + ctype +
+           b"\r\nContent-Length: 4\r\n\r\nMZ\x90\x00")
+    c.close()
+
+
 def tcp_payload(pc, port, cli, srv, dport, payloads):
     c = g.Conv(pc, cli=(cli, port), srv=(srv, dport))
     c.handshake()
@@ -98,6 +108,14 @@ def main(out):
         "t.example.net")
     want(9100030)
     dns(pc, 44003, "www.city.example.lg.jp")
+    # GL-MAL-05: an executable to a 団体 host; a PDF to it, and an
+    # executable from the hosted site to the internet, are not
+    download(pc, 45001, CLIENT, OUT, b"/update/setup.exe",
+             b"application/x-msdownload")
+    want(9100040)
+    download(pc, 45002, CLIENT, OUT, b"/docs/guide.pdf", b"application/pdf")
+    download(pc, 45003, OUT, WEB, b"/files/tool.exe",
+             b"application/x-msdownload")
     pc.write(out)
     with open(out + ".expected", "w") as f:
         for sid in sorted(exp):

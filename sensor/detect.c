@@ -22,10 +22,13 @@
  * detected as that protocol; without a buffer they fire per packet once
  * the protocol is known.
  * Buffer rules (http.uri, http.host, http.method, http.user_agent,
- * dns.query, tls.sni, and the legacy forms) are evaluated once per
+ * dns.query, tls.sni, the response buffers http.stat_code, http.stat_msg
+ * and http.content_type, and the legacy forms) are evaluated once per
  * app-layer transaction and direction, on the packet that completed it;
  * their payload contents (if any) look at the transaction's own bytes
- * (request line and headers, the DNS message, the ClientHello).
+ * (request line and headers, status line and headers, the DNS message,
+ * the ClientHello).  A rule needs every buffer it names to be present, so
+ * a request buffer rule never fires on a response and vice versa.
  */
 #include "config.h"
 
@@ -508,13 +511,16 @@ detect_tx(struct detect *d, struct sc_pkt *p, const struct app_tx *tx)
 		[ABUF_HTTP_UA] = RULE_BUF_HTTP_UA,
 		[ABUF_DNS_QUERY] = RULE_BUF_DNS_QUERY,
 		[ABUF_TLS_SNI] = RULE_BUF_TLS_SNI,
+		[ABUF_HTTP_STAT_CODE] = RULE_BUF_HTTP_STAT_CODE,
+		[ABUF_HTTP_STAT_MSG] = RULE_BUF_HTTP_STAT_MSG,
+		[ABUF_HTTP_CTYPE] = RULE_BUF_HTTP_CTYPE,
 		[ABUF_RAW] = RULE_BUF_PAYLOAD,
 	};
 	struct rule_packet rp;
 	struct tx_ctx tc = { d, p, NULL, tx->dir & 1 };
 	static const uint8_t empty[1];
 
-	if (d->scratch == NULL || p->ipver == 0 || tx->response)
+	if (d->scratch == NULL || p->ipver == 0)
 		return;
 	if (p->flow != NULL && !p->flow->released &&
 	    (tc.df = det_flow(p->flow)) != NULL &&

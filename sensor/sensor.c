@@ -75,8 +75,7 @@ on_tx(void *arg, const struct app_tx *tx)
 
 	if (s->tx_hook != NULL)
 		s->tx_hook(s->hook_arg, s->cur, tx);
-	/* responses have no rule buffers yet (rules/ knows none) */
-	if (s->det != NULL && s->cur != NULL && !tx->response)
+	if (s->det != NULL && s->cur != NULL)
 		detect_tx(s->det, s->cur, tx);
 }
 

@@ -396,7 +396,7 @@ struct app_tx {
 	size_t len[ABUF_MAX];
 	uint8_t dir; /* direction it was seen in */
 	uint8_t partial; /* 1: more of this transaction will follow */
-	uint8_t response; /* an HTTP response (no rule buffers yet) */
+	uint8_t response; /* an HTTP response (http.stat_code ...) */
 	uint64_t id; /* per direction, from 1; 0: a one-shot transaction */
 };
 

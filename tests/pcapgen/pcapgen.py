@@ -340,6 +340,41 @@ def dns_tcp(pc):
     c.close()
 
 
+@scenario('alert http any any -> any any (msg:"404"; http.stat_code; '
+          'content:"404"; sid:1;)\n'
+          'alert http any any -> any any (msg:"exe"; http.content_type; '
+          'content:"application/x-msdownload"; sid:2;)\n'
+          'alert http any any -> any any (msg:"get"; http.method; '
+          'content:"GET"; sid:3;)\n'
+          'alert http any any -> any any (msg:"msg"; http.stat_msg; '
+          'content:"not found"; nocase; sid:4;)\n'
+          'alert http any any -> any any (msg:"200"; content:"200"; '
+          'http_stat_code; sid:5;)\n'
+          'alert http any any -> any any (msg:"500"; content:"500"; '
+          'http_stat_code; sid:6;)\n'
+          'alert http any any -> any any (msg:"uri"; http.uri; '
+          'content:"404"; sid:7;)\n',
+          "1\t1\tpcap_cnt=5;src_port=80\n1\t1\n"
+          "2\t1\tpcap_cnt=7;src_port=80\n2\t1\n"
+          "3\t2\tsrc_port=40000\n3\t0\tsrc_port=80\n"
+          "4\t1\tpcap_cnt=5\n4\t1\n5\t1\tpcap_cnt=7\n5\t1\n"
+          "6\t0\n7\t1\tpcap_cnt=4\n7\t1\n")
+def http_response(pc):
+    """Two requests and their responses: response buffers (status code and
+    message, Content-Type) fire once on the response, request buffers only
+    on the request, and "404" in a URI is not a status code."""
+    c = Conv(pc)
+    c.handshake()
+    c.data(True, b"GET /404/missing.exe HTTP/1.1\r\nHost: a\r\n\r\n")
+    c.data(False, b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n"
+           b"Content-Length: 5\r\n\r\nnope!")
+    c.data(True, b"GET /setup.exe HTTP/1.1\r\nHost: a\r\n\r\n")
+    c.data(False, b"HTTP/1.1 200 OK\r\n"
+           b"Content-Type: application/x-msdownload\r\n"
+           b"Content-Length: 4\r\n\r\nMZ\x90\x00")
+    c.close()
+
+
 def link_scenario(link):
     def fn(pc):
         pc.link = link

@@ -258,6 +258,87 @@ test_accessors(void)
 	ruleset_unref(rs);
 }
 
+/* The one buffer set of a single packet rule, or ~0u if it did not load. */
+static unsigned
+bufs_of(const char *opts)
+{
+	char text[512];
+	struct ruleset *rs;
+	unsigned m = ~0u;
+
+	snprintf(text, sizeof(text),
+	    "alert http any any -> any any (%s "
+	    "sid:1;)",
+	    opts);
+	rs = load(text, RULESET_PACKET);
+	if (rs != NULL && ruleset_count(rs) == 1 && nerr == 0)
+		m = rule_buffers(ruleset_rule(rs, 0));
+	ruleset_unref(rs);
+	return m;
+}
+
+/* The HTTP response buffers: Suricata's sticky names, the old content
+ * modifiers http_stat_code/http_stat_msg and the old sticky
+ * http_content_type. */
+static void
+test_response_buffers(void)
+{
+	const unsigned code = 1u << RULE_BUF_HTTP_STAT_CODE,
+		       msg = 1u << RULE_BUF_HTTP_STAT_MSG,
+		       ctype = 1u << RULE_BUF_HTTP_CTYPE;
+
+	is_int(bufs_of("http.stat_code; content:\"404\";"), code,
+	    "http.stat_code sticky");
+	is_int(bufs_of("content:\"404\"; http_stat_code;"), code,
+	    "http_stat_code modifier");
+	is_int(bufs_of("http.stat_msg; content:\"Not Found\"; nocase;"), msg,
+	    "http.stat_msg sticky");
+	is_int(bufs_of("content:\"Not Found\"; http_stat_msg;"), msg,
+	    "http_stat_msg modifier");
+	is_int(bufs_of("http.content_type; content:\"x-msdownload\";"), ctype,
+	    "http.content_type sticky");
+	is_int(bufs_of("http_content_type; content:\"x-msdownload\";"), ctype,
+	    "http_content_type legacy sticky");
+	is_int(bufs_of("content:\"x-msdownload\"; http.content_type;"), ctype,
+	    "sticky name after its content moves it");
+	is_int(bufs_of("content:\"GET\"; http_method; content:\"200\"; "
+		       "http_stat_code;"),
+	    (1u << RULE_BUF_HTTP_METHOD) | code,
+	    "modifiers apply to their own content only");
+	is_int(bufs_of("http.stat_code; content:\"200\"; content:\"x\"; "
+		       "http_stat_msg; pkt_data; content:\"MZ\";"),
+	    code | msg | (1u << RULE_BUF_PAYLOAD),
+	    "sticky, modifier and pkt_data in one rule");
+	is_str(rule_buf_name(RULE_BUF_HTTP_STAT_CODE), "http.stat_code",
+	    "name of the status code buffer");
+	is_str(rule_buf_name(RULE_BUF_HTTP_STAT_MSG), "http.stat_msg",
+	    "name of the status message buffer");
+	is_str(rule_buf_name(RULE_BUF_HTTP_CTYPE), "http.content_type",
+	    "name of the Content-Type buffer");
+	is_str(rule_buf_name(RULE_BUF_COUNT), "?", "no name past the end");
+
+	rejects("alert http any any -> any any (http_stat_code; "
+		"content:\"404\"; sid:60;)",
+	    "t.rules:1: sid 60: http_stat_code without a content before it",
+	    RULE_REJ_SYNTAX);
+	rejects("alert http any any -> any any (http_stat_msg; sid:61;)",
+	    "t.rules:1: sid 61: http_stat_msg without a content before it",
+	    RULE_REJ_SYNTAX);
+	rejects("alert http any any -> any any (http.stat_code:404; "
+		"sid:62;)",
+	    "t.rules:1: sid 62: http.stat_code: takes no value",
+	    RULE_REJ_SYNTAX);
+	rejects("alert http any any -> any any (http.status_code; "
+		"content:\"404\"; sid:63;)",
+	    "t.rules:1: sid 63: unknown keyword \"http.status_code\"",
+	    RULE_REJ_UNKNOWN_KEYWORD);
+	rejects("alert any any any -> any any (program:httpd; "
+		"http.content_type; content:\"x\"; sid:64;)",
+	    "t.rules:1: sid 64: mixes log keywords (program, xbits, ...) "
+	    "with packet keywords (flow, buffers, ...)",
+	    RULE_REJ_SYNTAX);
+}
+
 int
 main(void)
 {
@@ -265,5 +346,6 @@ main(void)
 	test_rejects();
 	test_dups_and_strict();
 	test_accessors();
+	test_response_buffers();
 	return done_testing();
 }

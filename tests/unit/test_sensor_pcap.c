@@ -139,6 +139,76 @@ test_eve(void)
 	ruleset_unref(rs);
 }
 
+/* The number after "key": in an EVE line, or -1. */
+static long
+eve_num(const char *line, const char *key)
+{
+	char k[64];
+	const char *q;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	if ((q = strstr(line, k)) == NULL)
+		return -1;
+	return strtol(q + strlen(k), NULL, 10);
+}
+
+/*
+ * HTTP response buffers: over the http_response capture (GET /404/...
+ * answered 404 text/html on packet 5, GET /setup.exe answered 200
+ * application/x-msdownload on packet 7), each response rule fires once on
+ * its response, and request rules fire on requests only — "404" in the
+ * URI is not a status code.
+ */
+static void
+test_response_rules(void)
+{
+	static const char rules[] =
+	    "alert http any any -> any any (msg:\"404\"; http.stat_code; "
+	    "content:\"404\"; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"exe\"; http.content_type; "
+	    "content:\"application/x-msdownload\"; sid:2;)\n"
+	    "alert http any any -> any any (msg:\"uri\"; http.uri; "
+	    "content:\"404\"; sid:3;)\n"
+	    "alert http any any -> any any (msg:\"get\"; http.method; "
+	    "content:\"GET\"; sid:4;)\n"
+	    "alert http any any -> any any (msg:\"html\"; "
+	    "content:\"text/html\"; http.content_type; content:\"200\"; "
+	    "http_stat_code; sid:5;)\n";
+	/* sid, pcap_cnt, src_port of every alert expected, in order */
+	static const long want[][3] = { { 3, 4, 40000 }, { 4, 4, 40000 },
+		{ 1, 5, 80 }, { 4, 6, 40000 }, { 2, 7, 80 } };
+	const size_t nwant = sizeof(want) / sizeof(want[0]);
+	struct ruleset_opts o = { .flags = RULESET_PACKET | RULESET_NO_CACHE };
+	struct ruleset *rs = ruleset_load_string("t", rules, &o, NULL);
+	char path[512], err[256], line[8192];
+	const char *files[1] = { path };
+	FILE *fp = tmpfile();
+	size_t i = 0;
+	long n;
+
+	ok(rs != NULL && ruleset_count(rs) == 5, "response rules load");
+	snprintf(path, sizeof(path), "%s/http_response/input.pcap", dir);
+	n = sensor_test_pcap(rs, files, 1, 0, fp, err, sizeof(err));
+	is_int(n, (long)nwant, "five alerts (%s)", n < 0 ? err : "");
+	rewind(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strstr(line, "\"event_type\":\"alert\"") == NULL)
+			continue;
+		if (i < nwant) {
+			is_int(eve_num(line, "signature_id"), want[i][0],
+			    "alert %zu: sid", i + 1);
+			is_int(eve_num(line, "pcap_cnt"), want[i][1],
+			    "alert %zu: pcap_cnt", i + 1);
+			is_int(eve_num(line, "src_port"), want[i][2],
+			    "alert %zu: src_port", i + 1);
+		}
+		i++;
+	}
+	is_int((long)i, (long)nwant, "no other alert line");
+	fclose(fp);
+	ruleset_unref(rs);
+}
+
 int
 main(void)
 {
@@ -236,6 +306,7 @@ main(void)
 	done(s, &se);
 
 	test_eve();
+	test_response_rules();
 
 	/* several files, in order: one numbering, one flow table */
 	s = run("vlan", &se, 0);
