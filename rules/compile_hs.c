@@ -150,6 +150,38 @@ rule_pattern(struct ruleset *rs, struct rule *r, char **expr, unsigned *fl)
 	return -1;
 }
 
+/*
+ * A log rule with no content or pcre to prefilter on, but a non-negated
+ * meta_content (Sagan's list of alternatives, often hashes or user names),
+ * must contain one of that list's values: each value becomes a literal of
+ * the payload database naming the rule.  Returns 1 if the rule is
+ * prefiltered so.  An empty value matches every message: no prefilter.
+ */
+static int
+meta_patterns(struct rule *r, struct pats *p)
+{
+	const struct rule_meta_content *mc = NULL;
+
+	if (!r->is_log)
+		return 0;
+	for (size_t i = 0; i < r->nmetas && mc == NULL; i++)
+		if (!(r->metas[i].flags & META_NEG) && r->metas[i].nvalues > 0)
+			mc = &r->metas[i];
+	if (mc == NULL)
+		return 0;
+	for (size_t j = 0; j < mc->nvalues; j++)
+		if (mc->values[j][0] == '\0')
+			return 0;
+	for (size_t j = 0; j < mc->nvalues; j++)
+		pats_add(p,
+		    escape_literal(
+			(const uint8_t *)mc->values[j], strlen(mc->values[j])),
+		    (mc->flags & META_NOCASE) ? HS_FLAG_CASELESS : 0,
+		    (unsigned)r->idx);
+	r->prefilter_meta = 1;
+	return 1;
+}
+
 static void
 add_unfiltered(struct ruleset *rs, const struct rule *r)
 {
@@ -172,9 +204,10 @@ add_unfiltered(struct ruleset *rs, const struct rule *r)
 static void
 drop_pattern(struct ruleset *rs, struct rule *r)
 {
-	if (r->prefilter < 0)
+	if (r->prefilter < 0 && !r->prefilter_meta)
 		return;
 	r->prefilter = -1;
+	r->prefilter_meta = 0;
 	add_unfiltered(rs, r);
 	rs->stats.prefiltered--;
 	rs->dropped =
@@ -223,11 +256,17 @@ compile_one(struct ruleset *rs, struct pats *p, int buf, int mode)
 			hs_free_compile_error(err);
 			err = NULL;
 			drop_pattern(rs, r);
-			free(p->expr[k]);
-			p->n--;
-			p->expr[k] = p->expr[p->n];
-			p->flags[k] = p->flags[p->n];
-			p->ids[k] = p->ids[p->n];
+			/* every pattern of that rule (a meta_content
+			 * prefilter has one per value) */
+			for (size_t j = p->n; j-- > 0;) {
+				if (p->ids[j] != (unsigned)r->idx)
+					continue;
+				free(p->expr[j]);
+				p->n--;
+				p->expr[j] = p->expr[p->n];
+				p->flags[j] = p->flags[p->n];
+				p->ids[j] = p->ids[p->n];
+			}
 		}
 	}
 	free(fl);
@@ -256,8 +295,9 @@ cache_path(
 	snprintf(out, outlen, "%s/%s.hsdb", dir, hex);
 }
 
-/* 2: three HTTP response buffers moved the program database's index */
-#define CACHE_MAGIC "SCHSDB2\n"
+/* 2: three HTTP response buffers moved the program database's index;
+ * 3: meta_content values became patterns of the payload database */
+#define CACHE_MAGIC "SCHSDB3\n"
 
 static int
 read_dropped(struct ruleset *rs, FILE *f, uint32_t len)
@@ -514,6 +554,10 @@ ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
 		if (r->is_log == packet)
 			continue; /* other domain: never matched */
 		buf = rule_pattern(rs, r, &expr, &fl);
+		if (buf < 0 && meta_patterns(r, &pats[RULE_BUF_PAYLOAD])) {
+			rs->stats.prefiltered++;
+			continue;
+		}
 		if (buf < 0) {
 			add_unfiltered(rs, r);
 			continue;

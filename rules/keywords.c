@@ -663,6 +663,11 @@ kw_meta_nocase(struct parse_ctx *ctx, struct rule *r, char *v)
 		return rule_fail(ctx, RULE_REJ_SYNTAX,
 		    "meta_nocase without a meta_content before it");
 	ctx->last_meta->flags |= META_NOCASE;
+	/* fold the values once here; the matcher folds each message once */
+	for (size_t i = 0; i < ctx->last_meta->nvalues; i++)
+		for (char *p = ctx->last_meta->values[i]; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules_int.h"
@@ -33,27 +34,53 @@ program_ok(const struct rule *r, const struct rule_logmsg *m)
 	return 0;
 }
 
+/*
+ * The message in ASCII lower case (as Sagan's meta_nocase compares), made
+ * at most once per message; NULL when it cannot be allocated.
+ */
+static const char *
+lowered(struct rule_scratch *s, const struct rule_logmsg *m)
+{
+	if (s->lower_of == m->msg)
+		return s->lower;
+	if (m->msglen + 1 > s->lowercap) {
+		size_t cap = m->msglen + 1 > 1024 ? m->msglen + 1 : 1024;
+		char *p = realloc(s->lower, cap);
+
+		if (p == NULL)
+			return NULL;
+		s->lower = p;
+		s->lowercap = cap;
+	}
+	for (size_t i = 0; i < m->msglen; i++) {
+		char c = m->msg[i];
+
+		s->lower[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	s->lower[m->msglen] = '\0';
+	s->lower_of = m->msg;
+	return s->lower;
+}
+
 static int
-meta_ok(const struct rule *r, const struct rule_logmsg *m)
+meta_ok(
+    const struct rule *r, struct rule_scratch *s, const struct rule_logmsg *m)
 {
 	for (size_t i = 0; i < r->nmetas; i++) {
 		const struct rule_meta_content *mc = &r->metas[i];
+		const char *text = m->msg;
 		int found = 0;
 
+		if (mc->flags & META_NOCASE) {
+			/* values were folded when the rule was read */
+			text = lowered(s, m);
+			if (text == NULL)
+				return 0;
+		}
 		for (size_t j = 0; j < mc->nvalues && !found; j++) {
 			const char *v = mc->values[j];
-			size_t vl = strlen(v);
 
-			if (mc->flags & META_NOCASE) {
-				for (size_t p = 0; p + vl <= m->msglen; p++)
-					if (strncasecmp(m->msg + p, v, vl) ==
-					    0) {
-						found = 1;
-						break;
-					}
-			} else
-				found =
-				    memmem(m->msg, m->msglen, v, vl) != NULL;
+			found = memmem(text, m->msglen, v, strlen(v)) != NULL;
 		}
 		if (found == !!(mc->flags & META_NEG))
 			return 0;
@@ -281,7 +308,7 @@ confirm_log(
 	if (rule_confirm_elems(r, s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg,
 		m->msglen) != 1)
 		return 0;
-	return meta_ok(r, m);
+	return meta_ok(r, s, m);
 }
 
 /* Confirm and correlate one candidate: 1 fired, 0 not, -1 stop. */
@@ -340,6 +367,7 @@ ruleset_match_log(const struct ruleset *rs, struct rule_scratch *s,
 	if (s == NULL || s->rs != rs || m->msg == NULL)
 		return -1;
 	rule_scratch_reset(s);
+	s->lower_of = NULL; /* a new message, even at the same address */
 	if (rule_scratch_scan(
 		s, RULE_BUF_PAYLOAD, (const uint8_t *)m->msg, m->msglen) == -1)
 		return -1;

@@ -173,6 +173,8 @@ rule_buffers(const struct rule *r)
 int
 rule_prefilter_buf(const struct rule *r)
 {
+	if (r->prefilter_meta)
+		return RULE_BUF_PAYLOAD;
 	if (r->prefilter < 0)
 		return -1;
 	return r->elems[r->prefilter].buf;

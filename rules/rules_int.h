@@ -123,6 +123,9 @@ struct rule {
 	unsigned bufmask;
 	int prefilter; /* index into elems, or -1 */
 	int prefilter_is_pcre;
+	/* no content or pcre literal: prefiltered on the values of its
+	 * first non-negated meta_content instead (log rules) */
+	int prefilter_meta;
 
 	/* packet */
 	unsigned flow;
@@ -175,6 +178,11 @@ struct rule_scratch {
 	uint8_t *seen; /* per rule, 1 if already a candidate */
 	uint64_t pcre_errors;
 	char user[64];
+	/* the message folded to lower case, made once per message for the
+	 * nocase meta_content checks (their values are folded at parse) */
+	char *lower;
+	size_t lowercap;
+	const char *lower_of; /* the message it was made from, or NULL */
 };
 
 /* ---- parse.c ----------------------------------------------------------- */

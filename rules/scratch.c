@@ -61,6 +61,7 @@ rule_scratch_free(struct rule_scratch *s)
 	pcre2_jit_stack_free(s->jit);
 	free(s->cand);
 	free(s->seen);
+	free(s->lower);
 	free(s);
 }
 

@@ -417,12 +417,67 @@ test_program_prefilter(void)
 	rmtree(dir);
 }
 
+/* A rule whose only literal is a meta_content list is prefiltered on the
+ * list's values (one payload pattern per value), from a fresh compile and
+ * from the cache; nocase folds both sides; a negated list alone leaves
+ * the rule on the generic list. */
+static void
+test_meta_prefilter(void)
+{
+	static const char text[] =
+	    "alert any any any -> any any (meta_content: \"hash=%sagan%\", "
+	    "AbC123,dEf456; meta_nocase; sid:21;)\n"
+	    "alert any any any -> any any (meta_content: \"user %sagan%\", "
+	    "Alice,Bob; sid:22;)\n"
+	    "alert any any any -> any any (meta_content: !\"%sagan%\", "
+	    "ok,fine; sid:23;)\n"
+	    "alert any any any -> any any (meta_content: \"%sagan%\", "
+	    "Mallory; meta_content: !\"%sagan%\", test; sid:24;)\n";
+	char dir[] = "/tmp/test_rules_metaXXXXXX";
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+
+	if (!ok(mkdtemp(dir) != NULL, "temp dir"))
+		return;
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG;
+	o.cache_dir = dir;
+	for (int pass = 0; pass < 2; pass++) {
+		struct ruleset *rs = ruleset_load_string("m", text, &o, &st);
+
+		if (!ok(rs != NULL, "meta pass %d loads", pass))
+			continue;
+		is_int(st.cache_hit, pass, "meta pass %d cache hit", pass);
+		is_int(st.prefiltered, 3, "three meta rules prefiltered");
+		is_int(st.unfiltered, 1, "a negated list alone is not");
+		ok(log_fires(rs, "x", "file HASH=abc123 seen", 21),
+		    "nocase: message case folded");
+		ok(log_fires(rs, "x", "hash=DEF456", 21),
+		    "nocase: second value, upper case");
+		ok(!log_fires(rs, "x", "hash=abc12", 21), "nocase: no value");
+		ok(log_fires(rs, "x", "login user Bob ok", 22),
+		    "case-sensitive: exact value");
+		ok(!log_fires(rs, "x", "login user bob ok", 22),
+		    "case-sensitive: other case does not match");
+		ok(log_fires(rs, "x", "all bad", 23) &&
+			!log_fires(rs, "x", "all fine", 23),
+		    "negated list on the generic list");
+		ok(log_fires(rs, "x", "Mallory logged in", 24) &&
+			!log_fires(rs, "x", "Mallory test login", 24) &&
+			!log_fires(rs, "x", "Trent logged in", 24),
+		    "positive list prefilters, negated list still applies");
+		ruleset_unref(rs);
+	}
+	rmtree(dir);
+}
+
 int
 main(void)
 {
 	test_confirm_table();
 	test_dsize();
 	test_program_prefilter();
+	test_meta_prefilter();
 	test_packets();
 	test_cache();
 	return done_testing();
