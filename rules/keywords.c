@@ -1099,6 +1099,28 @@ static const struct keyword keywords[] = {
 };
 /* clang-format on */
 
+/*
+ * A reference value standing where a keyword should be ("url,host/path",
+ * "cve,2017-0144"): a known reference system, a comma, something after it.
+ * No keyword contains a comma, so this never hides a misspelt keyword.
+ */
+static int
+reference_value(const char *kw)
+{
+	static const char *const systems[] = { "url", "cve", "bugtraq",
+		"nessus", "arachnids", "mcafee", "osvdb", "msb", "md5", "sha1",
+		"sha256" };
+
+	for (size_t i = 0; i < sizeof(systems) / sizeof(systems[0]); i++) {
+		size_t n = strlen(systems[i]);
+
+		if (strncasecmp(kw, systems[i], n) == 0 && kw[n] == ',' &&
+		    kw[n + 1] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
 int
 rule_parse_option(
     struct parse_ctx *ctx, struct rule *r, const char *kw, char *val)
@@ -1110,6 +1132,12 @@ rule_parse_option(
 			k = &keywords[i];
 			break;
 		}
+	if (k == NULL && reference_value(kw)) {
+		/* "reference: url,a; url,b;": the second reference lost its
+		 * keyword.  Documentation only, as Sagan takes it. */
+		ctx->ignored++;
+		return 0;
+	}
 	if (k == NULL)
 		return rule_fail(ctx, RULE_REJ_UNKNOWN_KEYWORD,
 		    "unknown keyword \"%s\"", kw);

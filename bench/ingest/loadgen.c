@@ -6,6 +6,11 @@
  * sequence number so receivers can be checked for loss.
  *
  *   loadgen tcp|udp HOST PORT COUNT [SIZE] [octet|lf] [RATE msgs/s] [FLOWS]
+ *   loadgen file HOST PORT PATH [REPEAT]
+ *
+ * "file" sends the lines of PATH (syslog lines as written, without the
+ * LF), REPEAT times (default 1), octet-counted over one TCP connection:
+ * bench/rules replays its corpus through the collector so.
  *
  * UDP pacing sleeps (absolute clock_nanosleep, 1 us timer slack) between
  * small bursts of about 100 us worth of messages instead of spinning, so
@@ -52,6 +57,81 @@ message(char *out, size_t cap, unsigned long seq, size_t size)
 	return len;
 }
 
+/* loadgen file HOST PORT PATH [REPEAT] */
+static int
+send_file(const struct sockaddr_in *sin, const char *path, long repeat)
+{
+	static char out[1 << 20];
+	FILE *f = fopen(path, "r");
+	char *data = NULL, *p, *end;
+	size_t len = 0, cap = 0, olen = 0;
+	unsigned long sent = 0;
+	double t0, t1;
+	int fd;
+
+	if (f == NULL) {
+		perror(path);
+		return 1;
+	}
+	for (;;) {
+		if (len + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if ((data = realloc(data, cap)) == NULL) {
+				perror("realloc");
+				return 1;
+			}
+		}
+		size_t n = fread(data + len, 1, cap - len, f);
+
+		if (n == 0)
+			break;
+		len += n;
+	}
+	fclose(f);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1 ||
+	    connect(fd, (const struct sockaddr *)sin, sizeof(*sin))) {
+		perror("connect");
+		return 1;
+	}
+	t0 = now();
+	for (long r = 0; r < repeat; r++) {
+		for (p = data, end = data + len; p < end;) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t ml = (size_t)((nl != NULL ? nl : end) - p);
+
+			if (ml > 0 && ml < 60000) {
+				if (olen + ml + 16 > sizeof(out)) {
+					if (write(fd, out, olen) !=
+					    (ssize_t)olen) {
+						perror("write");
+						return 1;
+					}
+					olen = 0;
+				}
+				olen += (size_t)snprintf(
+				    out + olen, 16, "%zu ", ml);
+				memcpy(out + olen, p, ml);
+				olen += ml;
+				sent++;
+			}
+			p += ml + 1;
+		}
+	}
+	if (olen > 0 && write(fd, out, olen) != (ssize_t)olen) {
+		perror("write");
+		return 1;
+	}
+	shutdown(fd, SHUT_WR);
+	t1 = now();
+	printf("sent %lu messages from %s over tcp octet-counted in %.3f s "
+	       "(%.0f/s)\n",
+	    sent, path, t1 - t0, sent / (t1 - t0));
+	free(data);
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -73,6 +153,9 @@ main(int argc, char **argv)
 	sin.sin_port = htons((unsigned short)strtoul(argv[3], NULL, 10));
 	if (inet_pton(AF_INET, argv[2], &sin.sin_addr) != 1)
 		return 2;
+	if (strcmp(argv[1], "file") == 0)
+		return send_file(
+		    &sin, argv[4], argc > 5 ? strtol(argv[5], NULL, 10) : 1);
 	count = strtoul(argv[4], NULL, 10);
 	if (argc > 5)
 		size = strtoul(argv[5], NULL, 10);

@@ -7,7 +7,11 @@ both sides are multisets.  Prints agreement figures and the differences
 grouped by sid (most frequent first).  With the output of `seccloud rules
 check` and the rule files, each difference is explained where a known
 cause applies: the rule was rejected by seccloud (and why), or it uses
-xbits isset / after+threshold, where Sagan 1.2 is known to differ.
+xbits isset / after+threshold, where Sagan 1.2 is known to differ, or
+Sagan raised more alerts for a `threshold: type limit` rule and tracked
+address than the limit allows (the corpus is replayed well inside every
+rule's window; Sagan's threshold table is shared by its threads without a
+lock around check-and-count, so it over-fires under load).
 """
 import collections
 import re
@@ -15,17 +19,49 @@ import sys
 
 
 def sagan_alerts(path):
+    """(sid, message) multiset, and (sid, src, dst) counts."""
     out = collections.Counter()
+    pairs = collections.Counter()
     sid = None
     for line in open(path, encoding="utf-8", errors="replace"):
         m = re.match(r"\[\*\*\] \[\d+:(\d+)\]", line)
         if m:
             sid = int(m.group(1))
             continue
+        m = re.match(r"\S+ \S+ (\S+?):\d+ -> (\S+?):\d+ ", line)
+        if m and sid is not None:
+            pairs[(sid, m.group(1), m.group(2))] += 1
+            continue
         if line.startswith("Message: ") and sid is not None:
             out[(sid, line[len("Message: "):].rstrip("\n"))] += 1
             sid = None
+    return out, pairs
+
+
+def limits(files):
+    """sid -> (count, track) of each `threshold: type limit` rule."""
+    out = {}
+    for f in files:
+        for line in open(f, encoding="utf-8", errors="replace"):
+            m = re.search(r"sid: *(\d+) *;", line)
+            t = re.search(r"threshold: *([^;]*);", line)
+            if not m or not t or line.lstrip().startswith("#"):
+                continue
+            opts = t.group(1)
+            c = re.search(r"count +(\d+)", opts)
+            if "type limit" in opts and c:
+                track = "by_dst" if "by_dst" in opts else "by_src"
+                out[int(m.group(1))] = (int(c.group(1)), track)
     return out
+
+
+def over_limit(pairs, lims):
+    """sids for which Sagan raised more than the limit for one address."""
+    per = collections.Counter()
+    for (sid, src, dst), c in pairs.items():
+        if sid in lims:
+            per[(sid, dst if lims[sid][1] == "by_dst" else src)] += c
+    return {sid for (sid, _), c in per.items() if c > lims[sid][0]}
 
 
 def corpus_messages(path):
@@ -71,7 +107,10 @@ def rule_causes(check_out, files):
 
 def main():
     why = rule_causes(sys.argv[4], sys.argv[5:]) if len(sys.argv) > 4 else {}
-    s = sagan_alerts(sys.argv[1])
+    s, pairs = sagan_alerts(sys.argv[1])
+    if len(sys.argv) > 5:
+        for sid in over_limit(pairs, limits(sys.argv[5:])):
+            why.setdefault(sid, "Sagan over its own threshold limit (unlocked threshold table, races between its threads)")
     o = ours(sys.argv[3], corpus_messages(sys.argv[2]))
     common = s & o
     missing = s - o

@@ -131,6 +131,11 @@ test_accepts(void)
 	    "5, seconds 300; facility: auth; level: warning; parse_port; "
 	    "sid:7;)",
 	    RULESET_LOG);
+	/* sagan-rules: a second reference that lost its keyword */
+	accepts("alert any any any -> any any (msg:\"r\"; content:\"Miner\"; "
+		"reference: url,example.org/a; url,example.org/b; cve,2017-1; "
+		"sid:9;)",
+	    RULESET_LOG);
 	accepts("alert tcp any any -> any any (msg:\"multi\\;line\"; \\\n"
 		"  content:\"x\"; \\\n  sid:8;)",
 	    RULESET_PACKET);
@@ -143,6 +148,13 @@ test_rejects(void)
 	    "t.rules:1: sid 0: no sid", RULE_REJ_NO_SID);
 	rejects("\n# c\nalert tcp any any -> any any (bogus:1; sid:42;)",
 	    "t.rules:3: sid 42: unknown keyword \"bogus\"",
+	    RULE_REJ_UNKNOWN_KEYWORD);
+	rejects("alert any any any -> any any (content:\"x\"; conent:\"y\"; "
+		"sid:41;)",
+	    "t.rules:1: sid 41: unknown keyword \"conent\"",
+	    RULE_REJ_UNKNOWN_KEYWORD);
+	rejects("alert any any any -> any any (content:\"x\"; url; sid:40;)",
+	    "t.rules:1: sid 40: unknown keyword \"url\"",
 	    RULE_REJ_UNKNOWN_KEYWORD);
 	rejects("alert tcp any any -> any any (nocase; sid:43;)",
 	    "t.rules:1: sid 43: nocase without a content before it",
