@@ -118,7 +118,7 @@ int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
  *   received/udp, received/tcp, received/tls, received/unix, received/bytes
  *   parsed/rfc5424, parsed/rfc3164, unparsed/total, truncated/total,
  *   framing/bad-octet-count, tagged/unknown, tagged/relayed,
- *   tagged/relay-unmatched
+ *   tagged/relay-unmatched, tagged/relay-denied
  *   dropped/udp-queue-full, dropped/oversize, dropped/conn-limit,
  *   dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error,
  *   dropped/sensor-alert-malformed

@@ -19,6 +19,13 @@
 #include "collector/collector.h"
 #include "common/event.h"
 
+/* A relayed line whose HOSTNAME claims an origin outside its relay's
+ * scope (tag.c): kept with the relay's own tags, ev->origin the claimed
+ * host.  Belongs with the SC_EV_* flags in common/event.h. */
+#ifndef SC_EV_RELAY_DENIED
+#define SC_EV_RELAY_DENIED 0x0200
+#endif
+
 /* ---- framing (frame.c) ---------------------------------------------- */
 
 enum { FRAME_DETECT = 0, FRAME_OCTET, FRAME_LF };
@@ -59,6 +66,7 @@ enum ctr {
 	CTR_UNKNOWN_SRC,
 	CTR_RELAYED,
 	CTR_RELAY_UNMATCHED,
+	CTR_RELAY_DENIED,
 	CTR_DROP_UDP_QUEUE,
 	CTR_DROP_OVERSIZE,
 	CTR_DROP_CONN_LIMIT,
@@ -170,7 +178,11 @@ const struct tag_source *tagger_at(const struct tagger *, size_t i);
  * declared `relay yes`, the line's HOSTNAME chooses the tags instead if
  * tagger_relay_origin() resolves it: SC_EV_RELAYED is set and ev->origin
  * is the originating host (counted tagged/relayed; tagged/relay-unmatched
- * when it does not resolve and the relay's own tags stay). */
+ * when it does not resolve and the relay's own tags stay).  An origin out
+ * of the relay's scope (policy_relay_may_tag: a 団体's relay tags only to
+ * its own 団体 and its relay-for ones) keeps the relay's tags, sets
+ * SC_EV_RELAY_DENIED with ev->origin the claimed host, and is counted
+ * tagged/relay-denied. */
 void tag_event(const struct tagger *, struct sc_event *);
 /* Resolve a relayed line's HOSTNAME host[0..len) (not NUL-terminated; any
  * bytes): the declared source of that name (ASCII case-insensitive; a name
