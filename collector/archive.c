@@ -288,13 +288,17 @@ write_run(struct archive *a, struct sc_event *ev, size_t n)
 		wr32(p, (uint32_t)(ARCHIVE_REC_HDR - 4 + ev[i].rawlen));
 		wr64(p + 4, (uint64_t)ev[i].recv_us);
 		p[12] = ev[i].transport;
-		p[13] = 0;
+		p[13] = ARCHIVE_REC_VERSION;
 		p[14] = ev[i].peer_port & 0xff;
 		p[15] = ev[i].peer_port >> 8;
 		wr32(p + 16, ev[i].flags);
 		memcpy(p + 20, ev[i].peer.b, 16);
 		memset(p + 36, 0, 6);
 		memcpy(p + 36, ev[i].muni, strnlen(ev[i].muni, 6));
+		if (ev[i].flags & (SC_EV_RELAYED | SC_EV_RELAY_DENIED))
+			memcpy(p + 42, ev[i].origin.b, 16);
+		else
+			memset(p + 42, 0, 16);
 		memcpy(p + ARCHIVE_REC_HDR, ev[i].raw, ev[i].rawlen);
 		off += ARCHIVE_REC_HDR + ev[i].rawlen;
 	}

@@ -8,6 +8,7 @@
  *                                   Hyperscan over decompressed records;
  *                                   one escaped line per match
  *   show SEGMENT RECORD             one record, escaped (alert evidence)
+ *                                   (a record line: see print_record)
  *   prune --before DAY | --days N   remove whole sealed segments older than
  *                                   that, recording each in MANIFEST
  *
@@ -88,15 +89,30 @@ put_escaped(FILE *fp, const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * "SEG:REC TIME PEER MUNI [RELAY] RAW", RELAY only for a line that came
+ * through a relay: "origin=ADDR relayed" (tagged as that origin) or
+ * "claimed=ADDR relay-denied" (the origin its HOSTNAME claimed out of the
+ * relay's scope; tagged as the relay).  Records written before the origin
+ * was kept (format 0) show "origin=?".
+ */
 static void
 print_record(const struct archive_record *r)
 {
-	char t[64], a[ADDR_STRLEN];
+	char t[64], a[ADDR_STRLEN], o[ADDR_STRLEN];
 
 	time_fmt_rfc3339(r->recv_us, t, sizeof(t));
 	addr_fmt(&r->peer, a, sizeof(a));
+	if (r->version >= 1)
+		addr_fmt(&r->origin, o, sizeof(o));
+	else
+		snprintf(o, sizeof(o), "?");
 	printf("%" PRIu64 ":%" PRIu64 " %s %s %s ", r->ref.segment,
 	    r->ref.record, t, a, r->muni[0] ? r->muni : "-");
+	if (r->flags & SC_EV_RELAYED)
+		printf("origin=%s relayed ", o);
+	else if (r->flags & SC_EV_RELAY_DENIED)
+		printf("claimed=%s relay-denied ", o);
 	put_escaped(stdout, r->raw, r->rawlen);
 	putchar('\n');
 }

@@ -80,6 +80,12 @@ struct archive_record {
 	uint8_t transport;
 	uint32_t flags; /* SC_EV_* of the event */
 	char muni[SC_MUNI_LEN];
+	/* the host behind a relay: with SC_EV_RELAYED the origin the tags
+	 * are of, with SC_EV_RELAY_DENIED (0x0200) the origin its HOSTNAME
+	 * claimed out of the relay's scope; zero otherwise and in records
+	 * of format version 0 */
+	struct addr origin;
+	uint8_t version; /* record format: 0 (42-byte header) or 1 */
 	const uint8_t *raw; /* the frame as received */
 	size_t rawlen;
 };

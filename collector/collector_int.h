@@ -291,7 +291,16 @@ void archive_close(struct archive *);
 int archive_maybe_rotate(struct archive *, int64_t now_us);
 
 /* Internal read side shared by archive_read.c, verify and search. */
-#define ARCHIVE_REC_HDR 42
+/*
+ * Record header (archive_read.c has the layout): version 0 (byte 13 = 0,
+ * before session 3) is 42 bytes; version 1 adds the origin address (16
+ * bytes, zero unless the record is relayed or relay-denied) after muni.
+ * Readers take both; writers write ARCHIVE_REC_VERSION.
+ */
+#define ARCHIVE_REC_HDR_V0 42
+#define ARCHIVE_REC_HDR_V1 58
+#define ARCHIVE_REC_VERSION 1
+#define ARCHIVE_REC_HDR ARCHIVE_REC_HDR_V1
 /*
  * Each data frame is preceded by a zstd skippable frame (decompressors
  * skip it; it is part of the sealed bytes, so the hash covers it) saying

@@ -104,6 +104,15 @@ wait_for 10 counter_at_least tagged/relay-denied 1
 ok $? "... counted tagged/relay-denied"
 wait_for 10 in_muni SC-RELAY-B 242012
 ok $? "the SC relay naming b-proxy: tagged 242012"
+like "$("$SECCLOUD" archive -d "$T/data" search A-RELAY-CLAIMS-B)" \
+    '^[0-9]+:[0-9]+ [^ ]+ 127\.0\.0\.3 242501 claimed=10\.12\.32\.2 relay-denied <134>1 .* A-RELAY-CLAIMS-B$' \
+    "archive search shows the relay, its 団体 and the denied claim"
+like "$("$SECCLOUD" archive -d "$T/data" search SC-RELAY-B)" \
+    '^[0-9]+:[0-9]+ [^ ]+ 127\.0\.0\.1 242012 origin=10\.12\.32\.2 relayed <134>1 .* SC-RELAY-B$' \
+    "archive search shows the relayed line's origin behind the relay"
+like "$("$SECCLOUD" archive -d "$T/data" search SPOOF-B)" \
+    '^[0-9]+:[0-9]+ [^ ]+ 127\.0\.0\.2 242501 <134>1 .* SPOOF-B$' \
+    "a line straight from its sender shows no relay fields"
 grep -q "relay a-relay (127.0.0.3, 団体 242501) claimed origin 10.12.32.2" \
     "$T/err"
 ok $? "the denied claim is logged"
