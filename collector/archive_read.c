@@ -206,6 +206,13 @@ int
 manifest_read(const char *datadir, struct manifest_entry **out, size_t *nout,
     char *err, size_t errlen)
 {
+	return manifest_read_ex(datadir, out, nout, NULL, err, errlen);
+}
+
+int
+manifest_read_ex(const char *datadir, struct manifest_entry **out, size_t *nout,
+    uint64_t *bad_segment, char *err, size_t errlen)
+{
 	char path[4096], line[1024], text[512], want[65];
 	const char *prev = manifest_genesis;
 	struct manifest_entry *v = NULL;
@@ -254,6 +261,8 @@ manifest_read(const char *datadir, struct manifest_entry **out, size_t *nout,
 			    ": chain hash does not match (line altered, "
 			    "removed or reordered)",
 			    lineno, e.segment);
+			if (bad_segment != NULL)
+				*bad_segment = e.segment;
 			goto fail_seg;
 		}
 		if (n == cap) {

@@ -106,10 +106,12 @@ int archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
 
 /*
  * Verify the chain: every sealed segment is present, unaltered, in order,
- * and every gap is a recorded prune.  Segments are limited to JST days
- * [from_us, to_us) when either is non-zero.  Returns 0 if good; -1 with the
- * first bad segment number in *bad_segment (0 if the manifest itself is
- * bad) and a reason in err.
+ * every gap is a recorded prune, and MANIFEST reaches the chain head the
+ * store keeps (its last lines were not cut).  Segments are limited to JST
+ * days [from_us, to_us) when either is non-zero.  Returns 0 if good; -1
+ * with the first bad segment number in *bad_segment (the segment of the
+ * MANIFEST line whose chain breaks, the first one cut; 0 only if MANIFEST
+ * cannot be read at all) and a reason in err.
  */
 int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
     uint64_t *bad_segment, char *err, size_t errlen);

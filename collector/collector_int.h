@@ -346,6 +346,37 @@ extern const char *const manifest_genesis; /* chain before the first */
  * returned). */
 int manifest_read(const char *datadir, struct manifest_entry **out, size_t *n,
     char *err, size_t errlen);
+/* The same, with the segment number of the line whose chain breaks in
+ * *bad_segment when it returns -2 (bad_segment may be NULL). */
+int manifest_read_ex(const char *datadir, struct manifest_entry **out,
+    size_t *n, uint64_t *bad_segment, char *err, size_t errlen);
+/*
+ * The MANIFEST lock (archive_head.c): flock on MANIFEST itself, exclusive
+ * for whoever appends (the writer's seal, `archive prune`), shared for
+ * reading it together with the store's chain head (verify).  Returns the
+ * fd to give back to manifest_unlock, or -1 (logged; go on unlocked) —
+ * a MANIFEST that does not exist yet is not created and gives -1.  Never
+ * take it twice in one process: the second flock waits for the first.
+ */
+int manifest_lock(const char *datadir, int exclusive);
+void manifest_unlock(int fd); /* -1 is a no-op */
+/*
+ * The chain head in the store (store_archive.h) against MANIFEST m[0..n),
+ * both read under the MANIFEST lock.
+ * archive_head_sync() moves the head forward to m[n-1] when the head is
+ * on this chain (missing, or m[head.entries - 1] has its chain hash):
+ * returns 1 (in step), 0 if there is no store to keep it in, -1 (err)
+ * when the store's head is not on this chain — MANIFEST lines were cut or
+ * rewritten — and then leaves the head alone, as the evidence.
+ * archive_head_check() is the same test without writing: 1 matches (or
+ * the head lags behind MANIFEST along its chain: a seal not yet
+ * recorded), 0 no head kept (or no store), -1 with *bad (the first
+ * segment that is gone or differs) and err.
+ */
+int archive_head_sync(const char *datadir, const struct manifest_entry *m,
+    size_t n, char *err, size_t errlen);
+int archive_head_check(const char *datadir, const struct manifest_entry *m,
+    size_t n, uint64_t *bad, char *err, size_t errlen);
 /* Append a line and return its chain hex.  prev: the previous chain. */
 int manifest_append(
     const char *datadir, const char *prev_chain, struct manifest_entry *e);
@@ -358,6 +389,7 @@ struct archive_verify_result {
 	uint64_t checked, held, bad;
 	char oldest_day[11], newest_day[11];
 	int interrupted;
+	int head; /* the store's chain head: 1 matched, 0 none kept */
 };
 int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
     struct archive_verify_result *res, char *err, size_t errlen);
