@@ -40,7 +40,9 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_policy.sh \
 	tests/integration/collector_udp_burst.sh \
 	tests/integration/collector_tls_stop.sh \
-	tests/integration/collector_relay.sh
+	tests/integration/collector_relay.sh \
+	tests/integration/collector_rules_reload.sh \
+	tests/integration/collector_rules_refuse.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh
@@ -68,3 +70,7 @@ bench_ingest_bench_fetch_SOURCES = bench/ingest/bench_fetch.c
 # (issue 5).
 collector_libcollector_a_SOURCES += collector/notify_hook.c \
 	collector/store_archive.c collector/store_archive.h
+
+# The store's batched alert writes (groups and alert_days per commit).
+check_PROGRAMS += tests/unit/test_store_batch
+TESTS += tests/unit/test_store_batch
