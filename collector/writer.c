@@ -2,11 +2,15 @@
  * writer.c — the one writer thread: for each batch from the queue, append
  * the events to the archive (which gives each its ref), then in one store
  * transaction fold them into source health (first/last seen, per-minute
- * counts, bytes, parse failures, clock skew), run the rule engine's plug
- * point and raise the health alerts (GL-LOG-01 silence, GL-LOG-03 skew).
+ * counts, bytes, parse failures, clock skew), store the rule engine's
+ * alerts and raise the health alerts (GL-LOG-01 silence, GL-LOG-03 skew,
+ * one per source per 10 minutes, folded into one open group each).
+ * The rules are matched before the writer sees a batch, on the pipeline's
+ * stage thread the writer starts (detect.c), so matching overlaps the
+ * archive and store work; the writer only turns the hits into alerts.
  * The archive is written before the store commits, so after a crash every
  * store row points at archived evidence.  Each event gets the store id of
- * its source (sources.id) before the rule engine sees it, so every alert
+ * its source (sources.id) before its alerts are stored, so every alert
  * names its log source.  Lines from our own sensors (APP-NAME
  * seccloud-sensor) carry packet time, not their clock: skew is not judged
  * for them.
