@@ -132,7 +132,14 @@ int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
  *   dropped/sensor-alert-malformed
  *   archived/records, archived/segments-sealed
  *   stored/batches, stored/events, stored/errors
- *   alerts/health, alerts/rules, alerts/sensor
+ *   alerts/health, alerts/rules, alerts/sensor, alerts/store-errors
+ *   (alerts of any origin the store refused: each is logged)
+ *   rules/loaded, rules/rejected (of the set in use: gauges),
+ *   rules/reload-failed, rules/match-errors (events the engine could not
+ *   match), rules/unmatched-events (events of batches matched by no set
+ *   as the scratch could not be made), rules/pcre-errors (PCRE2 limits
+ *   hit: taken as no match), rules/correlator-evicted (LRU evictions of
+ *   threshold/after/xbits state), rules/correlator-entries (gauge)
  *   connections/open, connections/total
  *   notify/queued, notify/sent, notify/failed, notify/dropped
  * A summary line is logged every stats-interval (60 s).

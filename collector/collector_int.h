@@ -88,6 +88,15 @@ enum ctr {
 	CTR_NOTIFY_SENT,
 	CTR_NOTIFY_FAILED,
 	CTR_NOTIFY_DROPPED,
+	CTR_RULES_LOADED,
+	CTR_RULES_REJECTED,
+	CTR_RULES_RELOAD_FAILED,
+	CTR_RULES_MATCH_ERRORS,
+	CTR_RULES_UNMATCHED,
+	CTR_RULES_PCRE_ERRORS,
+	CTR_RULES_CORR_EVICTED,
+	CTR_RULES_CORR_ENTRIES,
+	CTR_ALERTS_STORE_ERRORS,
 	CTR_MAX
 };
 struct ctr_name {
@@ -100,6 +109,12 @@ static inline void
 ctr_add(enum ctr c, uint64_t n)
 {
 	__atomic_fetch_add(&collector_ctr[c], n, __ATOMIC_RELAXED);
+}
+/* For the gauges (rules/loaded, rules/correlator-entries, ...). */
+static inline void
+ctr_set(enum ctr c, uint64_t v)
+{
+	__atomic_store_n(&collector_ctr[c], v, __ATOMIC_RELAXED);
 }
 static inline uint64_t
 ctr_get(enum ctr c)
@@ -202,12 +217,21 @@ ev_source_addr(const struct sc_event *ev)
 
 /* ---- batches and the queue (pipeline.c) ------------------------------ */
 
+/* A rule that fired on event ev of a batch (detect.c). */
+struct det_hit;
+
 struct batch {
 	struct sc_event *ev;
 	size_t nev, maxev;
 	uint8_t *arena; /* frames are copied here */
 	size_t used, cap;
 	int64_t opened_us; /* monotonic, when the first event came */
+	/* the rule engine's verdicts (detect.c), kept until the writer
+	 * stores them: the hits point into rs, referenced by the batch */
+	int matched;
+	struct ruleset *rs;
+	struct det_hit *hits;
+	size_t nhits, caphits;
 	struct batch *next;
 };
 
@@ -230,6 +254,17 @@ void pipeline_free(struct pipeline *);
 struct batch *pipeline_get(struct pipeline *, int wait);
 /* Hand a batch to the writer (empty ones go straight back). */
 void pipeline_submit(struct pipeline *, struct batch *);
+/*
+ * A stage between the workers and the writer (the rule engine's thread):
+ * fn is called for every submitted batch, in submission order, on a
+ * thread of its own, before the writer gets the batch.  Call before the
+ * first submit; 0 or -1 (no thread: the writer gets the batches as they
+ * are).  The thread stops when the pipeline is closed and drained.
+ */
+int pipeline_stage_start(
+    struct pipeline *, void (*fn)(void *arg, struct batch *), void *arg);
+/* After pipeline_closed() is true: wait for the stage's thread to end. */
+void pipeline_stage_join(struct pipeline *);
 /* Writer: the next full batch, or NULL after timeout_us or at shutdown. */
 struct batch *pipeline_next(struct pipeline *, int64_t timeout_us);
 void pipeline_release(struct pipeline *, struct batch *);
@@ -257,25 +292,37 @@ struct sc_event *batch_add(struct batch *, const uint8_t *p, size_t n,
 /* ---- detection plug point (detect.c) --------------------------------- */
 
 /*
- * RULE ENGINE PLUG POINT.  Called by the writer for each batch after the
- * archive has given every event its ref and before the store transaction
- * commits: match every event against the loaded rule set and record the
- * alerts with store_alert_insert().  Returns the number of alerts.
+ * RULE ENGINE PLUG POINT.  collector_detect_match() matches every event
+ * of a batch against the loaded rule set and keeps the hits in the batch;
+ * it runs on the pipeline's stage thread (pipeline_stage_start), so
+ * matching overlaps the writer's archive and store work.  The writer then
+ * calls collector_detect_batch() after the archive has given every event
+ * its ref and inside the store transaction: it judges firewall lines
+ * against the policy and records every hit as an alert with
+ * store_alert_insert() (matching the batch first if no stage did).
+ * Returns the number of alerts.
  */
 struct store;
 struct detect;
 /* Load the rule files (settings' rules and vars; cache under datadir).
- * NULL only on allocation failure: a set that fails to load is logged
- * and matching is off until a reload succeeds. */
+ * NULL if the set did not load (a rule file that cannot be read, a bad
+ * rule with rules-strict, Hyperscan refusing the set: each reason was
+ * logged as file:line: sid N: reason) or on allocation failure: the
+ * collector refuses to start.  Without rules-strict bad rules are skipped
+ * and counted (rules/rejected). */
 struct settings;
 struct detect *collector_detect_new(
     const struct settings *, const char *datadir);
-/* Reload (SIGHUP, main thread): build beside the old one and swap. */
+/* Reload (SIGHUP, main thread): build beside the old one and swap.  -1
+ * (counted in rules/reload-failed, logged) keeps the previous set. */
 int collector_detect_reload(
     struct detect *, const struct settings *, const char *datadir);
 void collector_detect_free(struct detect *);
+void collector_detect_match(struct detect *, struct batch *);
 size_t collector_detect_batch(
     struct detect *, struct batch *, struct store *, const struct tagger *);
+/* Forget a batch's hits and its reference on their set (batch reuse). */
+void collector_detect_release(struct batch *);
 
 /* ---- archive writer (archive.c) -------------------------------------- */
 
@@ -464,7 +511,8 @@ struct collector_conf {
 };
 
 struct collector; /* the running daemon */
-/* Run until SIGTERM/SIGINT; 0 after a clean stop, 1 on startup errors. */
+/* Run until SIGTERM/SIGINT; 0 after a clean stop, 1 on startup errors,
+ * 2 when the rules refuse the configuration (collector_detect_new). */
 int collector_run(const struct collector_conf *);
 /* Defaults from sc_limits.h, then the collector { } block of conf_path
  * (NULL: none).  0, or -1 after printing every error. */

@@ -40,7 +40,9 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_policy.sh \
 	tests/integration/collector_udp_burst.sh \
 	tests/integration/collector_tls_stop.sh \
-	tests/integration/collector_relay.sh
+	tests/integration/collector_relay.sh \
+	tests/integration/collector_rules_reload.sh \
+	tests/integration/collector_rules_refuse.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh
@@ -74,3 +76,6 @@ collector_libcollector_a_SOURCES += collector/notify_hook.c \
 collector_libcollector_a_SOURCES += collector/archive_head.c
 check_PROGRAMS += tests/unit/test_archive_record
 TESTS += tests/unit/test_archive_record tests/integration/archive_integrity.sh
+# The store's batched alert writes (groups and alert_days per commit).
+check_PROGRAMS += tests/unit/test_store_batch
+TESTS += tests/unit/test_store_batch

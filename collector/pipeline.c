@@ -8,7 +8,12 @@
  * time; full or old batches go to the writer in FIFO order.  When every
  * batch is in flight, stream workers wait (they stop reading: the kernel
  * pushes back on the sender) and UDP workers drop and count.
+ *
+ * With a stage (the rule engine's thread), submitted batches go to the
+ * stage first, in order, and from it to the writer in the same order; the
+ * stage's work on one batch overlaps the writer's work on the previous.
  */
+#define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "config.h"
 
 #include <errno.h>
@@ -25,9 +30,16 @@ struct pipeline {
 	pthread_cond_t can_get; /* a batch was released */
 	pthread_cond_t can_write; /* a batch was submitted */
 	struct batch *free;
-	struct batch *head, *tail; /* full, FIFO */
+	struct batch *head, *tail; /* full, FIFO, for the writer */
 	size_t allocated;
 	int closed;
+	/* the stage, if started */
+	void (*stage_fn)(void *arg, struct batch *);
+	void *stage_arg;
+	pthread_t stage_thr;
+	int staging; /* the stage holds a batch or is yet to drain */
+	pthread_cond_t can_stage; /* a batch was submitted to the stage */
+	struct batch *shead, *stail; /* submitted, FIFO, for the stage */
 };
 
 struct pipeline *
@@ -41,6 +53,7 @@ pipeline_new(const struct pipeline_conf *conf)
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->can_get, NULL);
 	pthread_cond_init(&pl->can_write, NULL);
+	pthread_cond_init(&pl->can_stage, NULL);
 	return pl;
 }
 
@@ -49,6 +62,8 @@ batch_free(struct batch *b)
 {
 	if (b == NULL)
 		return;
+	collector_detect_release(b);
+	free(b->hits);
 	free(b->ev);
 	free(b->arena);
 	free(b);
@@ -69,7 +84,12 @@ pipeline_free(struct pipeline *pl)
 		n = b->next;
 		batch_free(b);
 	}
+	for (b = pl->shead; b != NULL; b = n) {
+		n = b->next;
+		batch_free(b);
+	}
 	pthread_mutex_destroy(&pl->mu);
+	pthread_cond_destroy(&pl->can_stage);
 	pthread_cond_destroy(&pl->can_get);
 	pthread_cond_destroy(&pl->can_write);
 	free(pl);
@@ -119,6 +139,7 @@ pipeline_get(struct pipeline *pl, int wait)
 	}
 	pthread_mutex_unlock(&pl->mu);
 	if (b != NULL) {
+		collector_detect_release(b); /* normally done by the writer */
 		b->nev = b->used = 0;
 		b->opened_us = 0;
 		b->next = NULL;
@@ -135,13 +156,73 @@ pipeline_submit(struct pipeline *pl, struct batch *b)
 	}
 	pthread_mutex_lock(&pl->mu);
 	b->next = NULL;
-	if (pl->tail != NULL)
-		pl->tail->next = b;
-	else
-		pl->head = b;
-	pl->tail = b;
-	pthread_cond_signal(&pl->can_write);
+	if (pl->stage_fn != NULL) {
+		if (pl->stail != NULL)
+			pl->stail->next = b;
+		else
+			pl->shead = b;
+		pl->stail = b;
+		pthread_cond_signal(&pl->can_stage);
+	} else {
+		if (pl->tail != NULL)
+			pl->tail->next = b;
+		else
+			pl->head = b;
+		pl->tail = b;
+		pthread_cond_signal(&pl->can_write);
+	}
 	pthread_mutex_unlock(&pl->mu);
+}
+
+static void *
+stage_main(void *arg)
+{
+	struct pipeline *pl = arg;
+	struct batch *b;
+
+	pthread_setname_np(pthread_self(), "sc-stage");
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (pl->shead == NULL && !pl->closed)
+			pthread_cond_wait(&pl->can_stage, &pl->mu);
+		if ((b = pl->shead) == NULL)
+			break; /* closed and drained */
+		pl->shead = b->next;
+		if (pl->shead == NULL)
+			pl->stail = NULL;
+		pthread_mutex_unlock(&pl->mu);
+		pl->stage_fn(pl->stage_arg, b);
+		pthread_mutex_lock(&pl->mu);
+		b->next = NULL;
+		if (pl->tail != NULL)
+			pl->tail->next = b;
+		else
+			pl->head = b;
+		pl->tail = b;
+		pthread_cond_signal(&pl->can_write);
+	}
+	pl->staging = 0;
+	pthread_cond_broadcast(&pl->can_write);
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+int
+pipeline_stage_start(
+    struct pipeline *pl, void (*fn)(void *arg, struct batch *), void *arg)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->stage_fn = fn;
+	pl->stage_arg = arg;
+	pl->staging = 1;
+	if (pthread_create(&pl->stage_thr, NULL, stage_main, pl) != 0) {
+		pl->stage_fn = NULL;
+		pl->staging = 0;
+		pthread_mutex_unlock(&pl->mu);
+		return -1;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return 0;
 }
 
 struct batch *
@@ -158,7 +239,7 @@ pipeline_next(struct pipeline *pl, int64_t timeout_us)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&pl->mu);
-	while (pl->head == NULL && !pl->closed) {
+	while (pl->head == NULL && (!pl->closed || pl->staging)) {
 		if (pthread_cond_timedwait(&pl->can_write, &pl->mu, &ts) ==
 		    ETIMEDOUT)
 			break;
@@ -190,7 +271,20 @@ pipeline_close(struct pipeline *pl)
 	pthread_mutex_lock(&pl->mu);
 	pl->closed = 1;
 	pthread_cond_broadcast(&pl->can_write);
+	pthread_cond_broadcast(&pl->can_stage);
 	pthread_mutex_unlock(&pl->mu);
+}
+
+void
+pipeline_stage_join(struct pipeline *pl)
+{
+	void (*fn)(void *, struct batch *);
+
+	pthread_mutex_lock(&pl->mu);
+	fn = pl->stage_fn;
+	pthread_mutex_unlock(&pl->mu);
+	if (fn != NULL)
+		pthread_join(pl->stage_thr, NULL);
 }
 
 int
@@ -199,7 +293,7 @@ pipeline_closed(struct pipeline *pl)
 	int c;
 
 	pthread_mutex_lock(&pl->mu);
-	c = pl->closed && pl->head == NULL;
+	c = pl->closed && pl->head == NULL && !pl->staging;
 	pthread_mutex_unlock(&pl->mu);
 	return c;
 }

@@ -191,6 +191,9 @@ const struct rule_var *rule_default_vars(unsigned domain, size_t *n);
 /* Scratch for one thread and one set.  NULL on allocation failure. */
 struct rule_scratch *rule_scratch_new(const struct ruleset *);
 void rule_scratch_free(struct rule_scratch *);
+/* PCRE2 resource errors (match or depth limit, JIT stack) met with this
+ * scratch since it was made: each was taken as no match.  0 for NULL. */
+uint64_t rule_scratch_pcre_errors(const struct rule_scratch *);
 
 /* ---- a rule ----------------------------------------------------------- */
 
