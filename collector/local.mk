@@ -40,7 +40,8 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_policy.sh \
 	tests/integration/collector_udp_burst.sh \
 	tests/integration/collector_tls_stop.sh \
-	tests/integration/collector_relay.sh
+	tests/integration/collector_relay.sh \
+	tests/integration/collector_limits.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh
