@@ -41,7 +41,8 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_udp_burst.sh \
 	tests/integration/collector_tls_stop.sh \
 	tests/integration/collector_relay.sh \
-	tests/integration/collector_limits.sh
+	tests/integration/collector_limits.sh \
+	tests/integration/collector_reload.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh
