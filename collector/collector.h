@@ -128,7 +128,7 @@ int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
  *   framing/bad-octet-count, tagged/unknown, tagged/relayed,
  *   tagged/relay-unmatched, tagged/relay-denied
  *   dropped/udp-queue-full, dropped/oversize, dropped/conn-limit,
- *   dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error,
+ *   dropped/conn-limit-address, dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error,
  *   dropped/sensor-alert-malformed
  *   archived/records, archived/segments-sealed
  *   stored/batches, stored/events, stored/errors
@@ -141,6 +141,8 @@ int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
  *   hit: taken as no match), rules/correlator-evicted (LRU evictions of
  *   threshold/after/xbits state), rules/correlator-entries (gauge)
  *   connections/open, connections/total
+ *   closed/peer, closed/idle, closed/error, closed/tls-handshake,
+ *   closed/conn-buffer, closed/stop (why each stream connection ended)
  *   notify/queued, notify/sent, notify/failed, notify/dropped
  * A summary line is logged every stats-interval (60 s).
  *

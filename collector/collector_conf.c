@@ -12,13 +12,17 @@
  *       timezone JST                          # overrides the top level
  *       oversize truncate                     # or drop
  *       stats-interval 60s
+ *       skew-warn 2s                          # GL-LOG-03 thresholds
+ *       skew-critical 60s
  *       tls { cert "c.pem"; key "k.pem"; ca "ca.pem"; verify-client yes }
- *       limits { frame-max 64k; connections 4096; idle-timeout 300s;
- *                conn-buffer 1m; udp-rcvbuf 8m; batch-size 4096;
- *                batch-age 1s; queue 256 }
+ *       limits { frame-max 64k; connections 4096;
+ *                connections-per-address 64; idle-timeout 300s;
+ *                conn-buffer 1m; tcp-rcvbuf 256k; udp-rcvbuf 8m;
+ *                batch-size 4096; batch-age 1s; queue 256 }
  *   }
  *
  * Every limit defaults to its named constant in common/sc_limits.h.
+ * `verify-client yes` needs a `ca` to verify against: refused without.
  */
 #include "config.h"
 
@@ -113,6 +117,7 @@ kw_listen(struct conf *c, const struct conf_node *n, void *ctx)
 SIZE_KW(kw_frame_max, frame_max, 256, SC_FRAME_MAX_CEIL)
 SIZE_KW(kw_conn_buffer, conn_buffer, 4096, 1ULL << 30)
 SIZE_KW(kw_udp_rcvbuf, udp_rcvbuf, 0, 1ULL << 30)
+SIZE_KW(kw_tcp_rcvbuf, tcp_rcvbuf, 0, 1ULL << 30)
 
 static int
 kw_int(struct conf *c, const struct conf_node *n, long long lo, long long hi,
@@ -129,6 +134,72 @@ kw_conns(struct conf *c, const struct conf_node *n, void *ctx)
 	if (kw_int(c, n, 1, 1000000, &v))
 		return -1;
 	((struct collector_conf *)ctx)->conn_max = (size_t)v;
+	return 0;
+}
+
+static int
+kw_conns_addr(struct conf *c, const struct conf_node *n, void *ctx)
+{
+	long long v;
+
+	if (kw_int(c, n, 1, 1000000, &v))
+		return -1;
+	((struct collector_conf *)ctx)->conn_per_addr = (size_t)v;
+	return 0;
+}
+
+/* "250ms" or a duration ("2s", "1m"); milliseconds in *ms, or -1. */
+static int
+arg_ms(struct conf *c, const struct conf_node *n, long long lo, long long hi,
+    long long *ms)
+{
+	const char *a = n->args[0];
+	size_t l = strlen(a);
+	long long v;
+
+	if (l > 2 && strcmp(a + l - 2, "ms") == 0) {
+		char *end;
+
+		v = strtoll(a, &end, 10);
+		if (end != a + l - 2) {
+			conf_error_at(c, n, "%s: bad duration %s", n->name, a);
+			return -1;
+		}
+	} else {
+		int64_t s;
+
+		if (conf_arg_duration(c, n, 0, &s) != 0)
+			return -1;
+		v = s * 1000;
+	}
+	if (v < lo || v > hi) {
+		conf_error_at(
+		    c, n, "%s: want %lldms..%llds", n->name, lo, hi / 1000);
+		return -1;
+	}
+	*ms = v;
+	return 0;
+}
+
+static int
+kw_skew_warn(struct conf *c, const struct conf_node *n, void *ctx)
+{
+	long long v;
+
+	if (arg_ms(c, n, 1, 7LL * 86400 * 1000, &v))
+		return -1;
+	((struct collector_conf *)ctx)->skew_warn_ms = v;
+	return 0;
+}
+
+static int
+kw_skew_crit(struct conf *c, const struct conf_node *n, void *ctx)
+{
+	long long v;
+
+	if (arg_ms(c, n, 1, 7LL * 86400 * 1000, &v))
+		return -1;
+	((struct collector_conf *)ctx)->skew_crit_ms = v;
 	return 0;
 }
 
@@ -190,26 +261,10 @@ kw_stats(struct conf *c, const struct conf_node *n, void *ctx)
 static int
 kw_batch_age(struct conf *c, const struct conf_node *n, void *ctx)
 {
-	const char *a = n->args[0];
-	size_t l = strlen(a);
 	long long v;
 
-	/* "250ms" or a duration in seconds */
-	if (l > 2 && strcmp(a + l - 2, "ms") == 0) {
-		char *end;
-
-		v = strtoll(a, &end, 10);
-		if (end != a + l - 2 || v < 10 || v > 60000) {
-			conf_error_at(c, n, "batch-age: want 10ms..60s");
-			return -1;
-		}
-	} else {
-		int64_t s;
-
-		if (conf_arg_duration(c, n, 0, &s) != 0)
-			return -1;
-		v = s * 1000;
-	}
+	if (arg_ms(c, n, 10, 60000, &v))
+		return -1;
 	((struct collector_conf *)ctx)->batch_age_ms = (int)v;
 	return 0;
 }
@@ -217,9 +272,11 @@ kw_batch_age(struct conf *c, const struct conf_node *n, void *ctx)
 static const struct conf_keyword limits_kw[] = {
 	{ "frame-max", 1, 1, CONF_BLOCK_NO, 1, kw_frame_max },
 	{ "connections", 1, 1, CONF_BLOCK_NO, 1, kw_conns },
+	{ "connections-per-address", 1, 1, CONF_BLOCK_NO, 1, kw_conns_addr },
 	{ "idle-timeout", 1, 1, CONF_BLOCK_NO, 1, kw_idle },
 	{ "conn-buffer", 1, 1, CONF_BLOCK_NO, 1, kw_conn_buffer },
 	{ "udp-rcvbuf", 1, 1, CONF_BLOCK_NO, 1, kw_udp_rcvbuf },
+	{ "tcp-rcvbuf", 1, 1, CONF_BLOCK_NO, 1, kw_tcp_rcvbuf },
 	{ "batch-size", 1, 1, CONF_BLOCK_NO, 1, kw_batch_size },
 	{ "batch-age", 1, 1, CONF_BLOCK_NO, 1, kw_batch_age },
 	{ "queue", 1, 1, CONF_BLOCK_NO, 1, kw_queue },
@@ -244,9 +301,13 @@ STR_KW(kw_cert, tls_cert)
 STR_KW(kw_key, tls_key)
 STR_KW(kw_ca, tls_ca)
 
+/* the verify-client line, for the check that needs the whole block */
+static const struct conf_node *verify_node;
+
 static int
 kw_verify(struct conf *c, const struct conf_node *n, void *ctx)
 {
+	verify_node = n;
 	return conf_arg_bool(
 	    c, n, 0, &((struct collector_conf *)ctx)->tls_verify);
 }
@@ -297,6 +358,8 @@ static const struct conf_keyword collector_kw[] = {
 	{ "timezone", 1, 1, CONF_BLOCK_NO, 1, kw_tz },
 	{ "oversize", 1, 1, CONF_BLOCK_NO, 1, kw_oversize },
 	{ "stats-interval", 1, 1, CONF_BLOCK_NO, 1, kw_stats },
+	{ "skew-warn", 1, 1, CONF_BLOCK_NO, 1, kw_skew_warn },
+	{ "skew-critical", 1, 1, CONF_BLOCK_NO, 1, kw_skew_crit },
 	{ "tls", 0, 0, CONF_BLOCK_YES, 1, kw_tls },
 	{ "limits", 0, 0, CONF_BLOCK_YES, 1, kw_limits },
 	{ NULL, 0, 0, 0, 0, NULL }
@@ -316,8 +379,13 @@ collector_conf_load(struct collector_conf *cf, const char *path)
 	struct conf *c;
 
 	memset(cf, 0, sizeof(*cf));
+	snprintf(cf->path, sizeof(cf->path), "%s", path ? path : "");
 	cf->frame_max = SC_FRAME_MAX;
 	cf->conn_max = SC_TCP_CONN_MAX;
+	cf->conn_per_addr = SC_TCP_CONN_PER_ADDR;
+	cf->tcp_rcvbuf = SC_TCP_RCVBUF;
+	cf->skew_warn_ms = SC_SKEW_WARN_MS;
+	cf->skew_crit_ms = SC_SKEW_CRIT_MS;
 	cf->idle_sec = SC_TCP_IDLE_SEC;
 	cf->conn_buffer = SC_TCP_BUFFERED_MAX;
 	cf->udp_rcvbuf = SC_UDP_RCVBUF;
@@ -336,13 +404,49 @@ collector_conf_load(struct collector_conf *cf, const char *path)
 	cf->tzoff = set->tzoff;
 	if (set->collector == NULL || (c = set->conf) == NULL)
 		return 0;
+	verify_node = NULL;
 	conf_walk(c, set->collector->child, collector_kw, cf);
 	if (cf->conn_buffer < cf->frame_max + 64)
 		conf_error_at(c, set->collector,
 		    "collector: conn-buffer must exceed frame-max");
+	if (cf->tls_verify && cf->tls_ca[0] == '\0')
+		conf_error_at(c, verify_node ? verify_node : set->collector,
+		    "tls: verify-client yes needs a ca to verify clients "
+		    "against");
+	if (cf->skew_crit_ms < cf->skew_warn_ms)
+		conf_error_at(c, set->collector,
+		    "collector: skew-critical must not be below skew-warn");
+	verify_node = NULL;
 	if (conf_print_errors(c) > 0) {
 		collector_conf_free(cf);
 		return -1;
 	}
 	return 0;
+}
+
+struct collector_live collector_live = {
+	.conn_max = SC_TCP_CONN_MAX,
+	.conn_per_addr = SC_TCP_CONN_PER_ADDR,
+	.conn_buffer = SC_TCP_BUFFERED_MAX,
+	.frame_max = SC_FRAME_MAX,
+	.idle_sec = SC_TCP_IDLE_SEC,
+	.tcp_rcvbuf = SC_TCP_RCVBUF,
+	.tzoff = 9 * 3600,
+	.skew_warn_ms = SC_SKEW_WARN_MS,
+	.skew_crit_ms = SC_SKEW_CRIT_MS,
+};
+
+void
+collector_live_set(const struct collector_conf *cf)
+{
+	LIVE_SET(conn_max, cf->conn_max);
+	LIVE_SET(conn_per_addr, cf->conn_per_addr);
+	LIVE_SET(conn_buffer, cf->conn_buffer);
+	LIVE_SET(frame_max, cf->frame_max);
+	LIVE_SET(idle_sec, cf->idle_sec);
+	LIVE_SET(tcp_rcvbuf, cf->tcp_rcvbuf);
+	LIVE_SET(drop_oversize, cf->drop_oversize);
+	LIVE_SET(tzoff, cf->tzoff);
+	LIVE_SET(skew_warn_ms, cf->skew_warn_ms);
+	LIVE_SET(skew_crit_ms, cf->skew_crit_ms);
 }

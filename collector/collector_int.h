@@ -70,6 +70,7 @@ enum ctr {
 	CTR_DROP_UDP_QUEUE,
 	CTR_DROP_OVERSIZE,
 	CTR_DROP_CONN_LIMIT,
+	CTR_DROP_CONN_LIMIT_ADDR,
 	CTR_DROP_CONN_BUFFER,
 	CTR_DROP_TLS_HANDSHAKE,
 	CTR_DROP_ARCHIVE,
@@ -84,6 +85,12 @@ enum ctr {
 	CTR_SENSOR_BAD,
 	CTR_CONNS_OPEN,
 	CTR_CONNS_TOTAL,
+	CTR_CLOSED_PEER,
+	CTR_CLOSED_IDLE,
+	CTR_CLOSED_ERROR,
+	CTR_CLOSED_TLS_HANDSHAKE,
+	CTR_CLOSED_CONN_BUFFER,
+	CTR_CLOSED_STOP,
 	CTR_NOTIFY_QUEUED,
 	CTR_NOTIFY_SENT,
 	CTR_NOTIFY_FAILED,
@@ -179,7 +186,16 @@ struct tagger;
  * errors are printed by the loader).
  */
 struct tagger *tagger_load(const char *path, char *err, size_t errlen);
+/*
+ * Reference counted: tagger_load gives one reference, tagger_ref takes
+ * another (thread-safe), tagger_free and tagger_unref drop one and the
+ * last frees it.  tagger_serial is unique per load (never reused, unlike
+ * an address): "is this still the tagger I saw".
+ */
 void tagger_free(struct tagger *);
+const struct tagger *tagger_ref(const struct tagger *);
+void tagger_unref(const struct tagger *);
+uint64_t tagger_serial(const struct tagger *);
 /* The declared source at addr, or NULL. Thread-safe. */
 const struct tag_source *tagger_lookup(
     const struct tagger *, const struct addr *);
@@ -465,8 +481,11 @@ struct writer_conf {
 	struct archive *archive;
 	struct store *store;
 	struct detect *detect;
-	/* the current tagger (it changes on SIGHUP) */
+	/* the current tagger (it changes on SIGHUP): what it returns stays
+	 * valid until the writer calls quiesce (between batches), which
+	 * lets go of a replaced one; quiesce may be NULL */
 	const struct tagger *(*tagger)(void *arg);
+	void (*quiesce)(void *arg);
 	void *arg;
 	int64_t batch_age_us;
 	int64_t stats_every_us; /* the periodic stats log line; 0: off */
@@ -498,8 +517,10 @@ struct collector_conf {
 	size_t frame_max;
 	int drop_oversize;
 	size_t conn_max;
+	size_t conn_per_addr; /* connections-per-address (not unix) */
 	int idle_sec;
 	size_t conn_buffer;
+	int tcp_rcvbuf; /* SO_RCVBUF of stream connections; 0: kernel's */
 	int udp_rcvbuf;
 	int udp_workers;
 	size_t batch_max;
@@ -508,7 +529,27 @@ struct collector_conf {
 	int stats_sec;
 	char tls_cert[4096], tls_key[4096], tls_ca[4096];
 	int tls_verify;
+	int64_t skew_warn_ms, skew_crit_ms; /* GL-LOG-03 thresholds */
+	char path[4096]; /* the file read ("" none): SIGHUP reads it again */
 };
+
+/*
+ * What SIGHUP may change while the collector runs (collector_run.c):
+ * the stream worker reads these for each new connection, the writer the
+ * skew thresholds for each event.  Relaxed atomics; written by the main
+ * thread only.
+ */
+struct collector_live {
+	size_t conn_max, conn_per_addr, conn_buffer, frame_max;
+	int idle_sec, tcp_rcvbuf, drop_oversize, tzoff;
+	int64_t skew_warn_ms, skew_crit_ms;
+};
+extern struct collector_live collector_live;
+#define LIVE_GET(field) __atomic_load_n(&collector_live.field, __ATOMIC_RELAXED)
+#define LIVE_SET(field, v) \
+	__atomic_store_n(&collector_live.field, (v), __ATOMIC_RELAXED)
+/* Copy cf's reloadable values into collector_live. */
+void collector_live_set(const struct collector_conf *);
 
 struct collector; /* the running daemon */
 /* Run until SIGTERM/SIGINT; 0 after a clean stop, 1 on startup errors,
@@ -546,6 +587,11 @@ int stream_worker_listen(struct stream_worker *, const struct listen_spec *,
 int stream_worker_start(struct stream_worker *);
 /* Stop reading, deliver buffered frames, submit the batch, join. */
 void stream_worker_stop(struct stream_worker *);
+/* SIGHUP: a new SSL_CTX from cf's cert, key and ca for the connections
+ * accepted from now on.  1 replaced, 0 no TLS listener, -1 with err (the
+ * previous one stays). */
+int stream_worker_tls_reload(struct stream_worker *,
+    const struct collector_conf *, char *err, size_t errlen);
 
 /* ---- the store writes of the collector (store_sources.c) ------------- */
 

@@ -3,9 +3,19 @@
  * bind every listener (as root if ports below 1024 need it), drop
  * privileges, start the writer, the UDP workers and the stream worker,
  * print the readiness line, and serve signals: SIGTERM/SIGINT stop and
- * flush everything, SIGHUP reloads the policy and the rules by building
- * new ones beside the old and swapping pointers — listeners, batches and
- * the writer carry on, so no message is dropped.
+ * flush everything, SIGHUP reads seccloud.conf again and reloads the
+ * policy, the rules, the limits, the skew thresholds and the TLS
+ * certificate by building new ones beside the old and swapping pointers —
+ * listeners, batches and the writer carry on, so no message is dropped.
+ * What needs a new socket or thread (listeners, user, datadir, batch and
+ * queue sizes, UDP workers) is logged as needing a restart.  A value set
+ * on the command line stays over the file's.
+ *
+ * Taggers are reference counted: each thread that asks for the current
+ * one holds a reference in thread-specific data and trades it for the
+ * new one the next time it asks after a reload (the writer only between
+ * batches, through quiesce), so a replaced tagger is freed once no thread
+ * uses it, however many reloads come.
  */
 #include "config.h"
 
@@ -28,16 +38,18 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/privdrop.h"
+#include "common/settings.h"
 #include "common/timeutil.h"
 
-#define TAGGERS_MAX 64 /* old taggers kept until exit (reloads) */
 #define NOTIFY_DRAIN_MS 5000 /* at exit, for queued notifications */
 
 struct collector {
-	const struct collector_conf *conf;
-	struct tagger *tagger; /* current; atomic pointer */
-	struct tagger *old[TAGGERS_MAX];
-	size_t nold;
+	struct collector_conf *conf; /* what runs (run, below) */
+	struct collector_conf run; /* the command line's, then SIGHUP's */
+	struct collector_conf file; /* the file alone, as last read */
+	pthread_mutex_t tagger_mu;
+	struct tagger *tagger; /* current, under tagger_mu */
+	uint64_t tagger_gen; /* atomic: bumped by each swap */
 	struct pipeline *pl;
 	struct archive *ar;
 	struct store *st;
@@ -51,12 +63,291 @@ struct collector {
 	struct event_base *base;
 };
 
+/* A thread's reference to the tagger it uses. */
+struct tagger_hold {
+	const struct tagger *t;
+	uint64_t gen;
+	int manual; /* trade only in quiesce (the writer) */
+};
+static pthread_key_t hold_key;
+static pthread_once_t hold_once = PTHREAD_ONCE_INIT;
+
+static void
+hold_free(void *p)
+{
+	struct tagger_hold *h = p;
+
+	tagger_unref(h->t);
+	free(h);
+}
+
+static void
+hold_key_init(void)
+{
+	if (pthread_key_create(&hold_key, hold_free) != 0)
+		fatal("pthread_key_create");
+}
+
+/* Take a reference to the current tagger, let go of the held one. */
+static void
+hold_refresh(struct collector *c, struct tagger_hold *h)
+{
+	const struct tagger *old = h->t;
+
+	pthread_mutex_lock(&c->tagger_mu);
+	h->t = tagger_ref(c->tagger);
+	h->gen = __atomic_load_n(&c->tagger_gen, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&c->tagger_mu);
+	tagger_unref(old);
+}
+
+static struct tagger_hold *
+hold_get(struct collector *c)
+{
+	struct tagger_hold *h = pthread_getspecific(hold_key);
+
+	if (h == NULL) {
+		if ((h = calloc(1, sizeof(*h))) == NULL)
+			fatal("tagger hold");
+		if (pthread_setspecific(hold_key, h) != 0)
+			fatal("pthread_setspecific");
+		hold_refresh(c, h);
+	}
+	return h;
+}
+
+/* The current tagger: valid until this thread's next call (the writer's:
+ * until its next quiesce). */
 static const struct tagger *
 current_tagger(void *arg)
 {
 	struct collector *c = arg;
+	struct tagger_hold *h = hold_get(c);
 
-	return __atomic_load_n(&c->tagger, __ATOMIC_ACQUIRE);
+	if (!h->manual &&
+	    h->gen != __atomic_load_n(&c->tagger_gen, __ATOMIC_ACQUIRE))
+		hold_refresh(c, h);
+	return h->t;
+}
+
+/* The writer, between batches. */
+static void
+quiesce_tagger(void *arg)
+{
+	struct collector *c = arg;
+	struct tagger_hold *h = hold_get(c);
+
+	h->manual = 1;
+	if (h->gen != __atomic_load_n(&c->tagger_gen, __ATOMIC_ACQUIRE))
+		hold_refresh(c, h);
+}
+
+/* The calling thread lets go of its reference (the main thread at exit;
+ * the others do so when they end). */
+static void
+hold_drop(void)
+{
+	struct tagger_hold *h = pthread_getspecific(hold_key);
+
+	if (h != NULL) {
+		pthread_setspecific(hold_key, NULL);
+		hold_free(h);
+	}
+}
+
+static void
+tagger_swap(struct collector *c, struct tagger *t)
+{
+	struct tagger *old;
+
+	pthread_mutex_lock(&c->tagger_mu);
+	old = c->tagger;
+	c->tagger = t;
+	__atomic_add_fetch(&c->tagger_gen, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&c->tagger_mu);
+	tagger_free(old); /* freed here unless a thread still holds it */
+}
+
+static int
+settings_same(const struct settings *a, const struct settings *b)
+{
+	if (a == b)
+		return 1;
+	if (a == NULL || b == NULL || a->nrules != b->nrules ||
+	    a->nvars != b->nvars || a->strict_rules != b->strict_rules)
+		return 0;
+	for (size_t i = 0; i < a->nrules; i++)
+		if (strcmp(a->rules[i], b->rules[i]) != 0)
+			return 0;
+	for (size_t i = 0; i < a->nvars; i++)
+		if (strcmp(a->vars[i].name, b->vars[i].name) != 0 ||
+		    strcmp(a->vars[i].value, b->vars[i].value) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+listeners_same(const struct collector_conf *a, const struct collector_conf *b)
+{
+	if (a->nlisten != b->nlisten)
+		return 0;
+	for (size_t i = 0; i < a->nlisten; i++) {
+		const struct listen_spec *x = &a->listen[i], *y = &b->listen[i];
+
+		if (x->kind != y->kind || strcmp(x->host, y->host) != 0 ||
+		    strcmp(x->port, y->port) != 0 ||
+		    strcmp(x->path, y->path) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Fold the file as read now (nf) into what runs: a value the running
+ * configuration still has from the file (run equals the file as last
+ * read) takes the new one; one the command line set stays.  Returns how
+ * many changed.
+ */
+#define TAKE(name, f)                                                         \
+	do {                                                                  \
+		if (memcmp(&run->f, &was->f, sizeof(run->f)) != 0) {          \
+			if (memcmp(&was->f, &nf->f, sizeof(nf->f)) != 0)      \
+				log_warnx("reload: %s is set on the command " \
+					  "line; the file's is ignored",      \
+				    name);                                    \
+		} else if (memcmp(&run->f, &nf->f, sizeof(nf->f)) != 0) {     \
+			run->f = nf->f;                                       \
+			log_info("reload: %s changed", name);                 \
+			changed++;                                            \
+		}                                                             \
+	} while (0)
+#define TAKE_STR(name, f)                                                     \
+	do {                                                                  \
+		if (strcmp(run->f, was->f) != 0) {                            \
+			if (strcmp(was->f, nf->f) != 0)                       \
+				log_warnx("reload: %s is set on the command " \
+					  "line; the file's is ignored",      \
+				    name);                                    \
+		} else if (strcmp(run->f, nf->f) != 0) {                      \
+			snprintf(run->f, sizeof(run->f), "%s", nf->f);        \
+			log_info("reload: %s changed", name);                 \
+			changed++;                                            \
+		}                                                             \
+	} while (0)
+#define RESTART(name, cond)                                             \
+	do {                                                            \
+		if (cond)                                               \
+			log_warnx("reload: %s changed in the file; it " \
+				  "takes effect after a restart",       \
+			    name);                                      \
+	} while (0)
+
+static int
+merge_conf(struct collector *c, struct collector_conf *nf)
+{
+	struct collector_conf *run = &c->run, *was = &c->file;
+	int changed = 0;
+
+	TAKE_STR("policy", policy);
+	TAKE("connections", conn_max);
+	TAKE("connections-per-address", conn_per_addr);
+	TAKE("idle-timeout", idle_sec);
+	TAKE("tcp-rcvbuf", tcp_rcvbuf);
+	TAKE("oversize", drop_oversize);
+	TAKE("timezone", tzoff);
+	TAKE("skew-warn", skew_warn_ms);
+	TAKE("skew-critical", skew_crit_ms);
+	TAKE_STR("tls cert", tls_cert);
+	TAKE_STR("tls key", tls_key);
+	TAKE_STR("tls ca", tls_ca);
+	TAKE("tls verify-client", tls_verify);
+	/* conn-buffer must stay above frame-max, which needs a restart */
+	if (nf->conn_buffer >= run->frame_max + 64)
+		TAKE("conn-buffer", conn_buffer);
+	else
+		RESTART("conn-buffer (with frame-max)", 1);
+	if (run->tls_verify && run->tls_ca[0] == '\0') {
+		log_warnx("reload: tls verify-client without a ca; keeping "
+			  "verify-client no");
+		run->tls_verify = 0;
+	}
+	if (run->skew_crit_ms < run->skew_warn_ms)
+		run->skew_crit_ms = run->skew_warn_ms;
+	/* rules and vars: the file's, unless the command line named rules */
+	if (!settings_same(run->settings, was->settings)) {
+		if (!settings_same(was->settings, nf->settings))
+			log_warnx("reload: rules are set on the command line; "
+				  "the file's are ignored");
+	} else if (!settings_same(run->settings, nf->settings)) {
+		log_info("reload: rules or vars changed");
+		changed++;
+	}
+	RESTART("listen", !listeners_same(was, nf));
+	RESTART("datadir", strcmp(was->datadir, nf->datadir) != 0);
+	RESTART("user", strcmp(was->user, nf->user) != 0);
+	RESTART("udp-workers", was->udp_workers != nf->udp_workers);
+	RESTART("udp-rcvbuf", was->udp_rcvbuf != nf->udp_rcvbuf);
+	RESTART("frame-max", was->frame_max != nf->frame_max);
+	RESTART("batch-size", was->batch_max != nf->batch_max);
+	RESTART("batch-age", was->batch_age_ms != nf->batch_age_ms);
+	RESTART("queue", was->queue != nf->queue);
+	RESTART("stats-interval", was->stats_sec != nf->stats_sec);
+	return changed;
+}
+
+static void
+reload(struct collector *c)
+{
+	struct collector_conf *nf;
+	char err[512];
+	struct tagger *t;
+	int r;
+
+	if (c->run.path[0] != '\0') {
+		if ((nf = calloc(1, sizeof(*nf))) == NULL) {
+			log_warnx("reload: out of memory");
+			return;
+		}
+		if (collector_conf_load(nf, c->run.path) != 0) {
+			log_warnx("reload: %s has errors (above); keeping the "
+				  "running configuration",
+			    c->run.path);
+			free(nf);
+		} else {
+			/* run.settings is the file's (c->file owns it) or
+			 * the command line's (the caller owns it) */
+			int take =
+			    settings_same(c->run.settings, c->file.settings);
+
+			merge_conf(c, nf);
+			if (take)
+				c->run.settings = nf->settings;
+			collector_conf_free(&c->file);
+			c->file = *nf;
+			free(nf);
+		}
+	}
+	collector_live_set(&c->run);
+	r = stream_worker_tls_reload(c->sw, &c->run, err, sizeof(err));
+	if (r < 0)
+		log_warnx("reload: %s; new connections keep the previous "
+			  "certificate",
+		    err);
+	else if (r > 0)
+		log_info("reload: tls certificate %s for new connections",
+		    c->run.tls_cert);
+	if (collector_detect_reload(c->det, c->run.settings, c->run.datadir))
+		log_warnx("reload: rules not loaded; keeping the previous "
+			  "rules");
+	t = tagger_load(
+	    c->run.policy[0] ? c->run.policy : NULL, err, sizeof(err));
+	if (t == NULL) {
+		log_warnx("reload: %s; keeping the previous policy", err);
+		return;
+	}
+	tagger_swap(c, t);
+	log_info("reload: policy with %zu sources", tagger_count(t));
+	notify_hook_reload(c->nh);
 }
 
 static void
@@ -66,31 +357,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		char err[512];
-		struct tagger *t;
-
-		/* the files named at startup are read again; listeners and
-		 * limits keep their values until a restart */
-		if (collector_detect_reload(
-			c->det, c->conf->settings, c->conf->datadir))
-			log_warnx("reload: rules not loaded; keeping the "
-				  "previous rules");
-		t = tagger_load(c->conf->policy[0] ? c->conf->policy : NULL,
-		    err, sizeof(err));
-		if (t == NULL) {
-			log_warnx(
-			    "reload: %s; keeping the previous policy", err);
-			return;
-		}
-		if (c->nold == TAGGERS_MAX) {
-			log_warnx("reload: too many reloads kept; ignored");
-			tagger_free(t);
-			return;
-		}
-		c->old[c->nold++] = c->tagger;
-		__atomic_store_n(&c->tagger, t, __ATOMIC_RELEASE);
-		log_info("reload: policy with %zu sources", tagger_count(t));
-		notify_hook_reload(c->nh);
+		reload(c);
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
@@ -217,9 +484,10 @@ setup_listeners(
 }
 
 int
-collector_run(const struct collector_conf *cf)
+collector_run(const struct collector_conf *cfg)
 {
-	struct collector c;
+	static struct collector c; /* large: keep off the stack */
+	const struct collector_conf *cf = &c.run;
 	struct pipeline_conf pc;
 	struct writer_conf wc;
 	struct worker_env env;
@@ -231,10 +499,17 @@ collector_run(const struct collector_conf *cf)
 	int rc = 1;
 
 	memset(&c, 0, sizeof(c));
-	c.conf = cf;
+	c.run = *cfg; /* settings: the caller's */
+	c.conf = &c.run;
+	pthread_mutex_init(&c.tagger_mu, NULL);
+	pthread_once(&hold_once, hold_key_init);
+	collector_live_set(&c.run);
 	buf_init(&ready, 4096);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
+	/* the file alone, to tell at SIGHUP what the command line set */
+	if (cf->path[0] != '\0' && collector_conf_load(&c.file, cf->path) != 0)
+		goto out;
 	if (mkdir(cf->datadir, 0750) == -1 && errno != EEXIST) {
 		log_warn("%s", cf->datadir);
 		goto out;
@@ -303,6 +578,7 @@ collector_run(const struct collector_conf *cf)
 	wc.store = c.st;
 	wc.detect = c.det;
 	wc.tagger = current_tagger;
+	wc.quiesce = quiesce_tagger;
 	wc.arg = &c;
 	wc.batch_age_us = pc.batch_age_us;
 	wc.stats_every_us = (int64_t)cf->stats_sec * TIME_US_PER_SEC;
@@ -356,9 +632,10 @@ out:
 	archive_close(c.ar);
 	store_close(c.st);
 	collector_detect_free(c.det);
+	hold_drop(); /* this thread's, if it asked */
 	tagger_free(c.tagger);
-	for (size_t i = 0; i < c.nold; i++)
-		tagger_free(c.old[i]);
+	collector_conf_free(&c.file);
+	pthread_mutex_destroy(&c.tagger_mu);
 	buf_free(&ready);
 	if (pidfile[0] != '\0')
 		unlink(pidfile);

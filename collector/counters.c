@@ -29,6 +29,7 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_DROP_UDP_QUEUE] = { "dropped", "udp-queue-full" },
 	[CTR_DROP_OVERSIZE] = { "dropped", "oversize" },
 	[CTR_DROP_CONN_LIMIT] = { "dropped", "conn-limit" },
+	[CTR_DROP_CONN_LIMIT_ADDR] = { "dropped", "conn-limit-address" },
 	[CTR_DROP_CONN_BUFFER] = { "dropped", "conn-buffer" },
 	[CTR_DROP_TLS_HANDSHAKE] = { "dropped", "tls-handshake" },
 	[CTR_DROP_ARCHIVE] = { "dropped", "archive-error" },
@@ -43,6 +44,12 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_SENSOR_BAD] = { "dropped", "sensor-alert-malformed" },
 	[CTR_CONNS_OPEN] = { "connections", "open" },
 	[CTR_CONNS_TOTAL] = { "connections", "total" },
+	[CTR_CLOSED_PEER] = { "closed", "peer" },
+	[CTR_CLOSED_IDLE] = { "closed", "idle" },
+	[CTR_CLOSED_ERROR] = { "closed", "error" },
+	[CTR_CLOSED_TLS_HANDSHAKE] = { "closed", "tls-handshake" },
+	[CTR_CLOSED_CONN_BUFFER] = { "closed", "conn-buffer" },
+	[CTR_CLOSED_STOP] = { "closed", "stop" },
 	[CTR_NOTIFY_QUEUED] = { "notify", "queued" },
 	[CTR_NOTIFY_SENT] = { "notify", "sent" },
 	[CTR_NOTIFY_FAILED] = { "notify", "failed" },
@@ -65,7 +72,8 @@ ctr_summary(char *out, size_t len)
 	    ctr_get(CTR_RX_TLS) + ctr_get(CTR_RX_UNIX);
 	uint64_t drop = ctr_get(CTR_DROP_UDP_QUEUE) +
 	    ctr_get(CTR_DROP_OVERSIZE) + ctr_get(CTR_DROP_CONN_LIMIT) +
-	    ctr_get(CTR_DROP_CONN_BUFFER) + ctr_get(CTR_DROP_ARCHIVE);
+	    ctr_get(CTR_DROP_CONN_LIMIT_ADDR) + ctr_get(CTR_DROP_CONN_BUFFER) +
+	    ctr_get(CTR_DROP_ARCHIVE);
 	int n = snprintf(out, len,
 	    "received=%llu parsed=%llu unparsed=%llu truncated=%llu "
 	    "dropped=%llu archived=%llu stored=%llu unknown-source=%llu "

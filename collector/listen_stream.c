@@ -3,10 +3,15 @@
  * libevent's OpenSSL bufferevents, with optional client-certificate
  * checks) and a local unix socket, all served by one thread with its own
  * event_base.  Each connection has a framer (frame.c) and bounded input:
- * at most conn-buffer bytes are read ahead, connections past the limit are
- * refused and counted, idle ones are closed after idle-timeout.  When all
- * batches are in flight the thread waits for one, which stops reading
- * every connection: TCP flow control pushes back on the senders.
+ * at most conn-buffer bytes are read ahead (and at most tcp-rcvbuf wait
+ * in the kernel), connections past `connections` in all or
+ * `connections-per-address` from one address (TCP and TLS) are refused
+ * and counted, idle ones are closed after idle-timeout.  Every close is
+ * counted by its reason (closed/peer, idle, error, tls-handshake,
+ * conn-buffer, stop).  When the writer is behind (pipeline.c) the thread
+ * waits for it, which stops reading every connection: TCP flow control
+ * pushes back on the senders.  SIGHUP's new limits and TLS certificate
+ * apply to the connections accepted after it.
  */
 #include "config.h"
 
@@ -34,6 +39,7 @@
 #include "common/timeutil.h"
 
 #define STREAM_READ_MAX (256 * 1024) /* bytes per read(2) */
+#define ADDR_BUCKETS 1024 /* connections by peer address */
 
 struct stream_listener {
 	struct evconnlistener *lev;
@@ -48,6 +54,10 @@ struct conn {
 	struct ingress in;
 	char name[ADDR_STRLEN + 8];
 	struct conn *prev, *next;
+	size_t conn_buffer; /* as it was at accept */
+	struct conn *hnext; /* same bucket of byaddr */
+	unsigned bucket;
+	int hashed;
 };
 
 struct stream_worker {
@@ -58,12 +68,36 @@ struct stream_worker {
 	int started;
 	struct stream_listener ls[COLLECTOR_LISTEN_MAX];
 	size_t nls;
+	pthread_mutex_t ssl_mu; /* ssl is swapped by SIGHUP */
 	SSL_CTX *ssl;
 	struct batch *cur;
 	struct conn *conns;
 	size_t nconns;
-	struct ratelim rl;
+	struct conn *byaddr[ADDR_BUCKETS];
+	struct ratelim rl, rl_addr;
 };
+
+static unsigned
+addr_bucket(const struct addr *a)
+{
+	uint32_t h = 2166136261U;
+
+	for (size_t i = 0; i < sizeof(a->b); i++)
+		h = (h ^ a->b[i]) * 16777619U;
+	return h & (ADDR_BUCKETS - 1);
+}
+
+/* Open connections from a (TCP and TLS). */
+static size_t
+addr_conns(const struct stream_worker *sw, const struct addr *a, unsigned b)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = sw->byaddr[b]; c != NULL; c = c->hnext)
+		if (addr_cmp(&c->in.peer, a) == 0)
+			n++;
+	return n;
+}
 
 static void
 submit(struct stream_worker *sw)
@@ -108,13 +142,16 @@ on_frame(void *arg, const uint8_t *p, size_t n, uint32_t flags)
 	return 0;
 }
 
-static void
+/* Frame what the connection has buffered.  -1 when the framer cannot go
+ * on (no batch to put a frame in) and the input is at conn-buffer: the
+ * caller closes the connection rather than hold it stuck. */
+static int
 drain(struct conn *c, int eof)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
-	const struct collector_conf *cf = c->sw->env.conf;
 	uint64_t tr = c->fr.truncated, dr = c->fr.dropped_oversize;
 	uint64_t bad = c->fr.bad_count;
+	int stuck = 0;
 
 	c->in.recv_us = time_now_us();
 	c->in.tagger = c->sw->env.tagger(c->sw->env.arg);
@@ -124,13 +161,17 @@ drain(struct conn *c, int eof)
 
 		if (len == 0)
 			break;
-		want = len < cf->frame_max + 32 ? len : cf->frame_max + 32;
+		want = len < c->fr.max + 32 ? len : c->fr.max + 32;
 		if ((p = evbuffer_pullup(in, (ssize_t)want)) == NULL)
 			break;
 		used = framer_scan(
 		    &c->fr, p, want, eof && want == len, on_frame, c);
-		if (used == 0)
+		if (used == 0) {
+			/* a full window always yields a frame: the framer
+			 * stopped */
+			stuck = want < len || want == c->fr.max + 32;
 			break;
+		}
 		evbuffer_drain(in, used);
 	}
 	(void)tr;
@@ -144,6 +185,9 @@ drain(struct conn *c, int eof)
 				  "(%llu similar suppressed)",
 			    c->name, (unsigned long long)sup);
 	}
+	if (stuck && evbuffer_get_length(in) >= c->conn_buffer)
+		return -1;
+	return 0;
 }
 
 #define STOP_DRAIN_US (2 * TIME_US_PER_SEC)
@@ -206,10 +250,18 @@ read_rest_tls(struct conn *c, int64_t deadline)
 }
 
 static void
-conn_free(struct conn *c)
+conn_free(struct conn *c, enum ctr why)
 {
 	struct stream_worker *sw = c->sw;
 
+	ctr_add(why, 1);
+	if (c->hashed) {
+		struct conn **pp = &sw->byaddr[c->bucket];
+
+		while (*pp != c)
+			pp = &(*pp)->hnext;
+		*pp = c->hnext;
+	}
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -225,20 +277,40 @@ conn_free(struct conn *c)
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
+	struct conn *c = arg;
+	uint64_t sup;
+
 	(void)bev;
-	drain(arg, 0);
+	if (drain(c, 0) == 0)
+		return;
+	ctr_add(CTR_DROP_CONN_BUFFER, 1);
+	if (ratelim_ok(&c->sw->rl, &sup))
+		log_warnx("%s: closed: %zu bytes buffered and none can be "
+			  "taken (%llu similar suppressed)",
+		    c->name, evbuffer_get_length(bufferevent_get_input(c->bev)),
+		    (unsigned long long)sup);
+	conn_free(c, CTR_CLOSED_CONN_BUFFER);
 }
 
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
+	enum ctr why = CTR_CLOSED_ERROR;
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
 		return;
+	if (what & BEV_EVENT_EOF)
+		why = CTR_CLOSED_PEER;
+	else if (what & BEV_EVENT_TIMEOUT) {
+		why = CTR_CLOSED_IDLE;
+		log_debug("%s: idle for %d s: closed", c->name,
+		    (int)LIVE_GET(idle_sec));
+	}
 	if ((what & BEV_EVENT_ERROR) && c->in.transport == 's') {
 		unsigned long e = bufferevent_get_openssl_error(c->bev);
+		SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
 
 		if (e != 0) {
 			char buf[256];
@@ -247,9 +319,11 @@ on_event(struct bufferevent *bev, short what, void *arg)
 			log_warnx("%s: tls: %s", c->name, buf);
 			ctr_add(CTR_DROP_TLS_HANDSHAKE, 1);
 		}
+		if (ssl == NULL || !SSL_is_init_finished(ssl))
+			why = CTR_CLOSED_TLS_HANDSHAKE;
 	}
 	drain(c, 1); /* whatever came before the close is a frame */
-	conn_free(c);
+	conn_free(c, why);
 }
 
 static void
@@ -258,33 +332,64 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 {
 	struct stream_listener *sl = arg;
 	struct stream_worker *sw = sl->sw;
-	const struct collector_conf *cf = sw->env.conf;
+	size_t conn_max = LIVE_GET(conn_max),
+	       per_addr = LIVE_GET(conn_per_addr);
+	size_t conn_buffer = LIVE_GET(conn_buffer);
+	int rcvbuf = LIVE_GET(tcp_rcvbuf);
 	struct conn *c;
 	struct timeval tv;
+	struct addr peer;
+	uint16_t port = 0;
+	unsigned bucket = 0;
+	uint64_t sup;
 
 	(void)lev;
 	(void)salen;
-	if (sw->nconns >= cf->conn_max || (c = calloc(1, sizeof(*c))) == NULL) {
-		uint64_t sup;
+	if (sl->kind == 'x')
+		addr_from_v4(&peer, 0x7f000001);
+	else {
+		addr_from_sockaddr(&peer, sa, &port);
+		bucket = addr_bucket(&peer);
+		if (addr_conns(sw, &peer, bucket) >= per_addr) {
+			char as[ADDR_STRLEN];
 
+			ctr_add(CTR_DROP_CONN_LIMIT_ADDR, 1);
+			if (ratelim_ok(&sw->rl_addr, &sup)) {
+				addr_fmt(&peer, as, sizeof(as));
+				log_warnx("%s: connection refused: %zu open "
+					  "from this address (%llu similar "
+					  "suppressed)",
+				    as, per_addr, (unsigned long long)sup);
+			}
+			close(fd);
+			return;
+		}
+	}
+	if (sw->nconns >= conn_max || (c = calloc(1, sizeof(*c))) == NULL) {
 		ctr_add(CTR_DROP_CONN_LIMIT, 1);
 		if (ratelim_ok(&sw->rl, &sup))
-			log_warnx("connection refused: %zu connections open",
-			    sw->nconns);
+			log_warnx("connection refused: %zu connections open "
+				  "(%llu similar suppressed)",
+			    sw->nconns, (unsigned long long)sup);
 		close(fd);
 		return;
 	}
+	if (rcvbuf > 0 && sl->kind != 'x')
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	c->sw = sw;
 	c->in.transport = sl->kind;
-	c->in.tzoff = cf->tzoff;
-	if (sl->kind == 'x')
-		addr_from_v4(&c->in.peer, 0x7f000001);
-	else
-		addr_from_sockaddr(&c->in.peer, sa, &c->in.port);
+	c->in.tzoff = LIVE_GET(tzoff);
+	c->in.peer = peer;
+	c->in.port = port;
+	c->conn_buffer = conn_buffer;
 	addr_fmt(&c->in.peer, c->name, sizeof(c->name));
-	framer_init(&c->fr, cf->frame_max, cf->drop_oversize);
+	framer_init(&c->fr, LIVE_GET(frame_max), LIVE_GET(drop_oversize));
 	if (sl->kind == 's') {
-		SSL *ssl = SSL_new(sw->ssl);
+		SSL *ssl;
+
+		pthread_mutex_lock(&sw->ssl_mu);
+		ssl = SSL_new(sw->ssl);
+		pthread_mutex_unlock(&sw->ssl_mu);
 
 		c->bev = ssl == NULL ?
 		    NULL :
@@ -303,15 +408,20 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
 		sw->conns->prev = c;
 	sw->conns = c;
 	sw->nconns++;
+	if (sl->kind != 'x') {
+		c->bucket = bucket;
+		c->hnext = sw->byaddr[bucket];
+		sw->byaddr[bucket] = c;
+		c->hashed = 1;
+	}
 	ctr_add(CTR_CONNS_OPEN, 1);
 	ctr_add(CTR_CONNS_TOTAL, 1);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	/* read at most conn-buffer ahead of the framer, in big reads */
-	bufferevent_setwatermark(c->bev, EV_READ, 0, cf->conn_buffer);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, conn_buffer);
 	bufferevent_set_max_single_read(c->bev,
-	    cf->conn_buffer < STREAM_READ_MAX ? cf->conn_buffer :
-						STREAM_READ_MAX);
-	tv.tv_sec = cf->idle_sec;
+	    conn_buffer < STREAM_READ_MAX ? conn_buffer : STREAM_READ_MAX);
+	tv.tv_sec = LIVE_GET(idle_sec);
 	tv.tv_usec = 0;
 	bufferevent_set_timeouts(c->bev, &tv, NULL);
 	bufferevent_enable(c->bev, EV_READ);
@@ -324,6 +434,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* lets go of a policy replaced by SIGHUP even when idle */
+	(void)sw->env.tagger(sw->env.arg);
 	if (sw->cur != NULL && sw->cur->nev > 0 &&
 	    time_mono_us() - sw->cur->opened_us >=
 		(int64_t)sw->env.conf->batch_age_ms * 1000)
@@ -350,6 +462,11 @@ tls_ctx(const struct collector_conf *cf, char *err, size_t errlen)
 			SSL_CTX_set_verify(ctx,
 			    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
 			    NULL);
+	} else if (cf->tls_verify) {
+		snprintf(err, errlen,
+		    "tls: verify-client needs a ca to verify clients against");
+		SSL_CTX_free(ctx);
+		return NULL;
 	}
 	return ctx;
 fail:
@@ -369,7 +486,9 @@ stream_worker_new(const struct worker_env *env, char *err, size_t errlen)
 	if (sw == NULL)
 		return NULL;
 	sw->env = *env;
+	pthread_mutex_init(&sw->ssl_mu, NULL);
 	sw->rl.interval = 10;
+	sw->rl_addr.interval = 10;
 	if ((sw->base = event_base_new()) == NULL)
 		goto fail;
 	sw->ev_timer = event_new(sw->base, -1, EV_PERSIST, on_timer, sw);
@@ -501,7 +620,7 @@ stream_worker_stop(struct stream_worker *sw)
 			else
 				eof = read_rest_tls(c, deadline);
 			drain(c, eof);
-			conn_free(c);
+			conn_free(c, CTR_CLOSED_STOP);
 		}
 	}
 	submit(sw);
@@ -510,5 +629,24 @@ stream_worker_stop(struct stream_worker *sw)
 	if (sw->base)
 		event_base_free(sw->base);
 	SSL_CTX_free(sw->ssl);
+	pthread_mutex_destroy(&sw->ssl_mu);
 	free(sw);
+}
+
+int
+stream_worker_tls_reload(struct stream_worker *sw,
+    const struct collector_conf *cf, char *err, size_t errlen)
+{
+	SSL_CTX *ctx, *old;
+
+	if (sw->ssl == NULL)
+		return 0; /* no TLS listener */
+	if ((ctx = tls_ctx(cf, err, errlen)) == NULL)
+		return -1;
+	pthread_mutex_lock(&sw->ssl_mu);
+	old = sw->ssl;
+	sw->ssl = ctx;
+	pthread_mutex_unlock(&sw->ssl_mu);
+	SSL_CTX_free(old); /* open connections hold their own reference */
+	return 1;
 }

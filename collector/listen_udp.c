@@ -179,7 +179,7 @@ read_some(struct udp_worker *w, size_t *got)
 
 	memset(&in, 0, sizeof(in));
 	in.transport = 'u';
-	in.tzoff = w->env.conf->tzoff;
+	in.tzoff = LIVE_GET(tzoff);
 	for (int round = 0; round < 16; round++) {
 		for (int i = 0; i < UDP_VLEN; i++) {
 			w->msgs[i].msg_hdr.msg_namelen = sizeof(w->from[i]);
@@ -203,7 +203,7 @@ read_some(struct udp_worker *w, size_t *got)
 
 			if ((w->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
 			    len > w->env.conf->frame_max) {
-				if (w->env.conf->drop_oversize) {
+				if (LIVE_GET(drop_oversize)) {
 					ctr_add(CTR_DROP_OVERSIZE, 1);
 					continue;
 				}
@@ -228,6 +228,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* lets go of a policy replaced by SIGHUP even when idle */
+	(void)w->env.tagger(w->env.arg);
 	if (w->cur != NULL && w->cur->nev > 0 &&
 	    time_mono_us() - w->cur->opened_us >=
 		(int64_t)w->env.conf->batch_age_ms * 1000)

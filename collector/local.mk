@@ -15,10 +15,12 @@ collector_libcollector_a_SOURCES = \
 
 check_PROGRAMS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
 	tests/unit/test_collector_frame tests/unit/test_archive tests/unit/test_archive_index \
-	tests/unit/test_collector_tag tests/unit/test_collector_relay
+	tests/unit/test_collector_tag tests/unit/test_collector_relay \
+	tests/unit/test_collector_pipeline
 TESTS += tests/unit/test_store tests/unit/test_parse tests/unit/test_sensor_alert \
 	tests/unit/test_collector_frame tests/unit/test_archive tests/unit/test_archive_index \
-	tests/unit/test_collector_tag tests/unit/test_collector_relay
+	tests/unit/test_collector_tag tests/unit/test_collector_relay \
+	tests/unit/test_collector_pipeline
 
 FUZZ_PROGS += tests/fuzz/fuzz_rfc5424 tests/fuzz/fuzz_rfc3164 \
 	tests/fuzz/fuzz_framing tests/fuzz/fuzz_relay_tag
@@ -42,7 +44,9 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_tls_stop.sh \
 	tests/integration/collector_relay.sh \
 	tests/integration/collector_rules_reload.sh \
-	tests/integration/collector_rules_refuse.sh
+	tests/integration/collector_rules_refuse.sh \
+	tests/integration/collector_limits.sh \
+	tests/integration/collector_reload.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
 
 # bench/ingest: the load generator (`make bench`; run bench/ingest/run.sh

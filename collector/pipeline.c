@@ -5,13 +5,20 @@
  * A batch is an array of events plus an arena the frames are copied into,
  * so the hot path never allocates per message: batches are allocated on
  * first need, up to queue_max, and recycled.  A worker owns one batch at a
- * time; full or old batches go to the writer in FIFO order.  When every
- * batch is in flight, stream workers wait (they stop reading: the kernel
- * pushes back on the sender) and UDP workers drop and count.
+ * time; full or old batches go to the writer in FIFO order.
  *
  * With a stage (the rule engine's thread), submitted batches go to the
  * stage first, in order, and from it to the writer in the same order; the
  * stage's work on one batch overlaps the writer's work on the previous.
+ *
+ * What was read but is not yet in the archive is what a kill -9 loses, so
+ * stream workers (TCP, TLS, unix) do not run ahead of the writer: once
+ * PIPELINE_AHEAD batches are waiting for it or being written, they wait
+ * for the writer before taking a new batch (they stop reading: the kernel
+ * pushes back on the sender).  A stream worker's loss is then bounded by
+ * its own batch plus PIPELINE_AHEAD batches, whatever `queue` says.  UDP
+ * cannot push back: UDP workers use the whole queue and, when every batch
+ * is in flight, drop and count (dropped/udp-queue-full).
  */
 #define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "config.h"
@@ -24,6 +31,8 @@
 #include "collector/collector_int.h"
 #include "common/timeutil.h"
 
+#define PIPELINE_AHEAD 2 /* batches a stream worker may leave unwritten */
+
 struct pipeline {
 	struct pipeline_conf conf;
 	pthread_mutex_t mu;
@@ -32,6 +41,7 @@ struct pipeline {
 	struct batch *free;
 	struct batch *head, *tail; /* full, FIFO, for the writer */
 	size_t allocated;
+	size_t pending; /* submitted and not yet released by the writer */
 	int closed;
 	/* the stage, if started */
 	void (*stage_fn)(void *arg, struct batch *);
@@ -120,6 +130,10 @@ pipeline_get(struct pipeline *pl, int wait)
 
 	pthread_mutex_lock(&pl->mu);
 	for (;;) {
+		if (wait && pl->pending >= PIPELINE_AHEAD && !pl->closed) {
+			pthread_cond_wait(&pl->can_get, &pl->mu);
+			continue;
+		}
 		if (pl->free != NULL) {
 			b = pl->free;
 			pl->free = b->next;
@@ -147,14 +161,25 @@ pipeline_get(struct pipeline *pl, int wait)
 	return b;
 }
 
+/* Under mu: b is free again. */
+static void
+put_free(struct pipeline *pl, struct batch *b)
+{
+	b->next = pl->free;
+	pl->free = b;
+	pthread_cond_broadcast(&pl->can_get);
+}
+
 void
 pipeline_submit(struct pipeline *pl, struct batch *b)
 {
+	pthread_mutex_lock(&pl->mu);
 	if (b->nev == 0) {
-		pipeline_release(pl, b);
+		put_free(pl, b);
+		pthread_mutex_unlock(&pl->mu);
 		return;
 	}
-	pthread_mutex_lock(&pl->mu);
+	pl->pending++;
 	b->next = NULL;
 	if (pl->stage_fn != NULL) {
 		if (pl->stail != NULL)
@@ -259,9 +284,9 @@ void
 pipeline_release(struct pipeline *pl, struct batch *b)
 {
 	pthread_mutex_lock(&pl->mu);
-	b->next = pl->free;
-	pl->free = b;
-	pthread_cond_signal(&pl->can_get);
+	if (pl->pending > 0) /* a batch never submitted may come back too */
+		pl->pending--;
+	put_free(pl, b);
 	pthread_mutex_unlock(&pl->mu);
 }
 
@@ -272,6 +297,7 @@ pipeline_close(struct pipeline *pl)
 	pl->closed = 1;
 	pthread_cond_broadcast(&pl->can_write);
 	pthread_cond_broadcast(&pl->can_stage);
+	pthread_cond_broadcast(&pl->can_get);
 	pthread_mutex_unlock(&pl->mu);
 }
 

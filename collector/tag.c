@@ -42,7 +42,11 @@ struct tagger {
 	uint32_t *names; /* open addressing: source index + 1, 0 empty */
 	size_t nmask; /* slots - 1 */
 	int any_relay;
+	unsigned refs; /* atomic; tagger_load gives the first */
+	uint64_t serial; /* unique per load, never reused */
 };
+
+static uint64_t tagger_serials;
 
 static unsigned char
 fold(unsigned char c)
@@ -159,6 +163,8 @@ tagger_load(const char *path, char *err, size_t errlen)
 {
 	struct tagger *t = xcalloc(1, sizeof(*t));
 
+	t->refs = 1;
+	t->serial = __atomic_add_fetch(&tagger_serials, 1, __ATOMIC_RELAXED);
 	if (path == NULL)
 		return t;
 	if ((t->policy = policy_load(path)) == NULL) {
@@ -188,10 +194,31 @@ tagger_load(const char *path, char *err, size_t errlen)
 	return t;
 }
 
+const struct tagger *
+tagger_ref(const struct tagger *t)
+{
+	if (t != NULL)
+		__atomic_add_fetch(
+		    &((struct tagger *)t)->refs, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
+uint64_t
+tagger_serial(const struct tagger *t)
+{
+	return t != NULL ? t->serial : 0;
+}
+
+void
+tagger_unref(const struct tagger *t)
+{
+	tagger_free((struct tagger *)t);
+}
+
 void
 tagger_free(struct tagger *t)
 {
-	if (t == NULL)
+	if (t == NULL || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	policy_unref(t->policy);
 	free(t->names);

@@ -28,8 +28,6 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#define SKEW_WARN_MS 2000 /* GL-LOG-03, S3 */
-#define SKEW_CRIT_MS 60000 /* GL-LOG-03, S2 */
 #define SKEW_ALERT_EVERY_US (600 * TIME_US_PER_SEC)
 #define HEALTH_EVERY_US (1 * TIME_US_PER_SEC)
 #define DELTA_SLOTS 1024 /* distinct (source, minute) per flush */
@@ -56,7 +54,7 @@ struct writer {
 	struct src_state *state;
 	size_t nstate, capstate;
 	int64_t last_sync, last_health, last_counters, last_stats;
-	const struct tagger *declared; /* sources in the store are of it */
+	uint64_t declared; /* sources in the store are of it (serial) */
 	int64_t start_us;
 };
 
@@ -151,11 +149,12 @@ static void
 check_skew(struct writer *w, const struct sc_event *ev, int64_t skew_ms)
 {
 	int64_t a = skew_ms < 0 ? -skew_ms : skew_ms;
+	int64_t warn = LIVE_GET(skew_warn_ms), lim = LIVE_GET(skew_crit_ms);
 	struct src_state *s;
-	char extra[96];
+	char extra[96], msg[64];
 	int crit;
 
-	if (a <= SKEW_WARN_MS)
+	if (a <= warn)
 		return;
 	if ((s = state_get(w, ev_source_addr(ev))) == NULL)
 		return;
@@ -163,13 +162,13 @@ check_skew(struct writer *w, const struct sc_event *ev, int64_t skew_ms)
 	    ev->recv_us - s->skew_alert_us < SKEW_ALERT_EVERY_US)
 		return;
 	s->skew_alert_us = ev->recv_us;
-	crit = a > SKEW_CRIT_MS;
+	crit = a > lim;
 	snprintf(extra, sizeof(extra), "{\"skew_ms\":%" PRId64 "}", skew_ms);
+	snprintf(msg, sizeof(msg), "source clock skew over %g s",
+	    (double)(crit ? lim : warn) / 1000);
 	health_alert(w, crit ? SID_SKEW_CRIT : SID_SKEW_WARN,
-	    crit ? SC_SEV_HIGH : SC_SEV_MEDIUM,
-	    crit ? "source clock skew over 60 s" : "source clock skew over 2 s",
-	    "GL-LOG-03", ev->muni, ev_source_addr(ev), ev, extra,
-	    ev->source_id);
+	    crit ? SC_SEV_HIGH : SC_SEV_MEDIUM, msg, "GL-LOG-03", ev->muni,
+	    ev_source_addr(ev), ev, extra, ev->source_id);
 }
 
 static void
@@ -313,12 +312,12 @@ declare_sources(struct writer *w)
 {
 	const struct tagger *t = w->conf.tagger(w->conf.arg);
 
-	if (t == w->declared)
+	if (tagger_serial(t) == w->declared)
 		return;
 	for (size_t i = 0; i < tagger_count(t); i++)
 		store_source_declare(w->conf.store, tagger_at(t, i));
 	store_municipalities_sync(w->conf.store, tagger_policy(t));
-	w->declared = t;
+	w->declared = tagger_serial(t);
 }
 
 static void
@@ -401,6 +400,8 @@ writer_main(void *arg)
 	    time_mono_us();
 	w->start_us = time_now_us();
 	for (;;) {
+		if (w->conf.quiesce != NULL)
+			w->conf.quiesce(w->conf.arg);
 		b = pipeline_next(w->conf.pipeline, w->conf.batch_age_us / 2);
 		if (b != NULL) {
 			write_batch(w, b);

@@ -10,6 +10,7 @@
 #define SC_FRAME_MAX (64 * 1024) /* frame-max: one syslog message */
 #define SC_FRAME_MAX_CEIL (16 * 1024 * 1024) /* highest frame-max allowed */
 #define SC_TCP_CONN_MAX 4096 /* connections */
+#define SC_TCP_CONN_PER_ADDR 64 /* connections-per-address */
 #define SC_TCP_IDLE_SEC 300 /* idle-timeout */
 #define SC_TCP_BUFFERED_MAX \
 	(1024 * 1024) /* conn-buffer: unparsed bytes per connection */
@@ -17,6 +18,10 @@
 #define SC_BATCH_MAX 4096 /* batch-size: messages per writer batch */
 #define SC_BATCH_AGE_MS 1000 /* batch-age: flush at least this often */
 #define SC_QUEUE_BATCHES 256 /* queue: batches in flight to the writer */
+#define SC_TCP_RCVBUF \
+	(256 * 1024) /* tcp-rcvbuf: SO_RCVBUF per stream connection */
+#define SC_SKEW_WARN_MS 2000 /* skew-warn: GL-LOG-03 alert, S3 */
+#define SC_SKEW_CRIT_MS 60000 /* skew-critical: GL-LOG-03 alert, S2 */
 
 /* sensor { limits { ... } } */
 #define SC_FLOWS_MAX (1024 * 1024) /* flows */
