@@ -723,7 +723,8 @@ parse_track(const char *s, uint8_t *track)
 /* "type limit, track by_src, count 5, seconds 300" (any order; Sagan's
  * rules also write "300 seconds").  after also takes our "distinct
  * username": count distinct user names, not messages (password
- * spraying). */
+ * spraying), and our "regular P": count matches at a steady interval
+ * (beaconing; correlate.c). */
 static int
 parse_window(struct parse_ctx *ctx, const char *kw, char *v,
     struct rule_threshold *t, int want_type)
@@ -766,6 +767,13 @@ parse_window(struct parse_ctx *ctx, const char *kw, char *v,
 		    (strcmp(b, "username") == 0 ||
 			strcmp(b, "by_username") == 0)) {
 			t->distinct_user = 1;
+		} else if (!want_type && strcmp(a, "regular") == 0) {
+			uint32_t pct;
+
+			if (rule_parse_u32(b, &pct) == -1 || pct == 0 ||
+			    pct > 100)
+				goto bad;
+			t->regular = (uint8_t)pct;
 		} else if (strcmp(b, "seconds") == 0) {
 			if (rule_parse_u32(a, &t->seconds) == -1)
 				goto bad;

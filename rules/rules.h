@@ -37,7 +37,11 @@
  * it then), xbits isset by_src works after "set,NAME,EXPIRE" (Sagan 1.2
  * never fires it), unknown keywords reject the rule (Sagan ignores them).
  * Extensions: "after: track by_src, count N, seconds S, distinct username"
- * counts distinct user names (password spraying); track by_username;
+ * counts distinct user names (password spraying); "regular P" in after
+ * counts only matches at a steady interval (beaconing: every gap within P
+ * percent of the run's first gap; matches under 2 s apart are one beat, a
+ * gap off the beat restarts the run from the previous match); track
+ * by_username;
  * threshold "type threshold"/"both" keep Snort's meaning; alert_time hours
  * are JST; xbits also in Suricata's "OP,NAME,track ip_src,expire N" form.
  *

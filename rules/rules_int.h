@@ -76,6 +76,7 @@ struct rule_threshold {
 	uint8_t type; /* enum rule_thr_type; THR_NONE: absent */
 	uint8_t track;
 	uint8_t distinct_user; /* after: count distinct user names */
+	uint8_t regular; /* after: gap tolerance in percent, 0 off */
 	uint32_t count;
 	uint32_t seconds;
 };

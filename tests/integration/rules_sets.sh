@@ -17,7 +17,7 @@ like "$out" ', 0 rejected' "no rule rejected"
 for uc in ACCESS-01 ACCESS-02 ACCESS-03 ACCESS-04 ACCESS-05 ACCESS-06 ACCESS-07 \
     ID-01 MAL-01 MAL-02 MAL-03 MAL-05 MAL-06 INT-01 INT-02 INT-03 INT-04 \
     INT-05 MAIL-01 MAIL-02 MAIL-03 MAIL-04 WEB-01 WEB-02 WEB-03 DNS-01 \
-    DNS-02 LOG-02 LOG-03 NET-01 NET-02 NET-03 EXC-01; do
+    DNS-02 LOG-02 LOG-03 LOG-04 NET-01 NET-02 NET-03 EXC-01 MAL-04 INC-01; do
 	grep -q "usecase GL-$uc;" "$sets"/*.rules
 	ok $? "GL-$uc has a rule"
 done
