@@ -135,8 +135,10 @@ rule_pattern(struct ruleset *rs, struct rule *r, char **expr, unsigned *fl)
 	}
 	if (r->prefilter >= 0) {
 		const struct rule_elem *e = &r->elems[r->prefilter];
+		size_t len;
+		const uint8_t *lit = rule_prefilter_literal(r, &len);
 
-		*expr = escape_literal(e->pat, e->patlen);
+		*expr = escape_literal(lit, len);
 		*fl = (e->flags & ELEM_NOCASE) ? HS_FLAG_CASELESS : 0;
 		return e->buf;
 	}

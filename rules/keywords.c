@@ -254,19 +254,44 @@ kw_nocase(struct parse_ctx *ctx, struct rule *r, char *v)
 	return 0;
 }
 
+/*
+ * fast_pattern: this content is the rule's prefilter literal.
+ * "fast_pattern:off,len" takes bytes off..off+len-1 of it as the literal
+ * (the whole content is still confirmed); "fast_pattern:only" is Snort's
+ * "never evaluate again": we confirm it anyway, which gives the same
+ * answer, so it is the plain form.
+ */
 static int
 kw_fast_pattern(struct parse_ctx *ctx, struct rule *r, char *v)
 {
 	struct rule_elem *e = last_content(ctx, "fast_pattern");
+	char *comma;
 
 	(void)r;
-	(void)v; /* "only" and "off,len" narrow it; we use the whole */
 	if (e == NULL)
 		return -1;
 	if (e->flags & ELEM_NEG)
 		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
 		    "fast_pattern on a negated content");
+	if (e->flags & ELEM_FAST)
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "fast_pattern given twice for one content");
 	e->flags |= ELEM_FAST;
+	if (v == NULL || *(v = rule_strtrim(v)) == '\0' ||
+	    strcmp(v, "only") == 0)
+		return 0;
+	if ((comma = strchr(v, ',')) == NULL)
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "fast_pattern: \"%s\" is neither only nor off,len", v);
+	*comma++ = '\0';
+	if (rule_parse_i32(rule_strtrim(v), &e->fp_off) == -1 ||
+	    rule_parse_i32(rule_strtrim(comma), &e->fp_len) == -1 ||
+	    e->fp_off < 0 || e->fp_len <= 0 ||
+	    (size_t)e->fp_off + (size_t)e->fp_len > e->patlen)
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "fast_pattern: off,len must lie inside the %zu-byte "
+		    "content",
+		    e->patlen);
 	return 0;
 }
 

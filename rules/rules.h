@@ -226,6 +226,10 @@ unsigned rule_buffers(const struct rule *);
 /* The buffer its Hyperscan pattern lives in, or -1 if it has none (then
  * it is on the unfiltered lists below). */
 int rule_prefilter_buf(const struct rule *);
+/* The literal of a content prefilter (the fast_pattern content, or its
+ * off,len slice, else the longest positive content) and its length; NULL
+ * if the rule is prefiltered otherwise or not at all. */
+const uint8_t *rule_prefilter_literal(const struct rule *, size_t *len);
 
 /* Header: src/sport/dst/dport against the address and port lists, with
  * negation and `<>` (either direction).  1 match, 0 no.  NULL addresses

@@ -54,6 +54,7 @@ struct rule_elem {
 	uint8_t *pat; /* content bytes */
 	size_t patlen;
 	int32_t offset, depth, distance, within;
+	int32_t fp_off, fp_len; /* fast_pattern:off,len; fp_len 0: whole */
 	char *re_src; /* the pattern between the slashes */
 	uint32_t re_opts; /* PCRE2_* */
 	unsigned hs_flags; /* HS_FLAG_* equivalent of re_opts */

@@ -375,6 +375,87 @@ log_fires(
 	return fired(&c, sid);
 }
 
+/*
+ * fast_pattern picks the prefilter literal: the marked content over a
+ * longer one, "only" the same, "off,len" a slice of it; the whole rule is
+ * still confirmed, so a message with the slice but not the content does
+ * not fire.  off,len outside the content is rejected.
+ */
+static void
+test_fast_pattern(void)
+{
+	static const struct {
+		const char *opts, *lit;
+	} fp[] = {
+		{ "content:\"longest-one\"; content:\"xy\";", "longest-one" },
+		{ "content:\"longest-one\"; content:\"xy\"; fast_pattern;",
+		    "xy" },
+		{ "content:\"longest-one\"; content:\"xy\"; fast_pattern:only;",
+		    "xy" },
+		{ "content:\"abcdef\"; fast_pattern:2,3; content:\"longest-one\";",
+		    "cde" },
+		{ "content:\"a|20|b\"; fast_pattern:1,2;", " b" },
+	};
+	static const char *bad[] = {
+		"content:\"abcd\"; fast_pattern:3,2;",
+		"content:\"abcd\"; fast_pattern:-1,2;",
+		"content:\"abcd\"; fast_pattern:0,0;",
+		"content:\"abcd\"; fast_pattern:sometimes;",
+		"content:\"abcd\"; fast_pattern; fast_pattern;",
+	};
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+	char text[512];
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG | RULESET_NO_CACHE;
+	for (size_t i = 0; i < sizeof(fp) / sizeof(fp[0]); i++) {
+		struct ruleset *rs;
+		const uint8_t *lit;
+		size_t len = 0;
+
+		snprintf(text, sizeof(text),
+		    "alert syslog any any -> any any (%s sid:1;)", fp[i].opts);
+		rs = ruleset_load_string("fp", text, &o, NULL);
+		if (!ok(rs != NULL, "fast_pattern %zu loads", i))
+			continue;
+		lit = rule_prefilter_literal(ruleset_rule(rs, 0), &len);
+		ok(lit != NULL && len == strlen(fp[i].lit) &&
+			memcmp(lit, fp[i].lit, len) == 0,
+		    "%s: literal \"%s\"", fp[i].opts, fp[i].lit);
+		ruleset_unref(rs);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "alert syslog any any -> any any (%s sid:1;)", bad[i]);
+		memset(&st, 0, sizeof(st));
+		ruleset_unref(ruleset_load_string("fp", text, &o, &st));
+		ok(st.rejected == 1, "rejected: %s", bad[i]);
+	}
+
+	/* the slice prefilters, the whole content confirms */
+	snprintf(text, sizeof(text), "%s",
+	    "alert syslog any any -> any any (content:\"evil-payload\"; "
+	    "fast_pattern:5,7; sid:31;)\n"
+	    "alert syslog any any -> any any (content:\"needle\"; "
+	    "content:\"hay\"; fast_pattern:only; sid:32;)\n");
+	{
+		struct ruleset *rs = ruleset_load_string("fp", text, &o, NULL);
+
+		if (ok(rs != NULL, "fast_pattern rules load")) {
+			ok(log_fires(rs, "x", "got evil-payload here", 31),
+			    "off,len: the content fires");
+			ok(!log_fires(rs, "x", "just a payload here", 31),
+			    "off,len: the slice alone does not");
+			ok(log_fires(rs, "x", "hay and a needle", 32),
+			    "only: fires with both contents");
+			ok(!log_fires(rs, "x", "hay alone", 32),
+			    "only: the other content still confirmed");
+			ruleset_unref(rs);
+		}
+	}
+}
+
 /* Rules without a literal are prefiltered on the program (a database of
  * their globs), also when the databases come from the cache. */
 static void
@@ -478,6 +559,7 @@ main(void)
 	test_dsize();
 	test_program_prefilter();
 	test_meta_prefilter();
+	test_fast_pattern();
 	test_packets();
 	test_cache();
 	return done_testing();
