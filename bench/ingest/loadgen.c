@@ -6,6 +6,7 @@
  * sequence number so receivers can be checked for loss.
  *
  *   loadgen tcp|udp HOST PORT COUNT [SIZE] [octet|lf] [RATE msgs/s] [FLOWS]
+ *       [THREADS]
  *   loadgen file HOST PORT PATH [REPEAT]
  *
  * "file" sends the lines of PATH (syslog lines as written, without the
@@ -17,10 +18,15 @@
  * the generator does not take a core from the receiver it measures.
  * FLOWS (default 1) UDP sockets send in turn, as several devices would:
  * with one flow, SO_REUSEPORT receivers see all of it on one socket.
+ * THREADS (default 1) UDP sender threads share COUNT, RATE and the flows
+ * between them: on a small machine one sender thread tops out (each
+ * datagram's loopback delivery runs in the sender's context) before a
+ * fast receiver does.
  */
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +61,80 @@ message(char *out, size_t cap, unsigned long seq, size_t size)
 	while (len < size && len + 1 < cap)
 		out[len++] = 'x';
 	return len;
+}
+
+struct sender {
+	int fds[FLOWS_MAX];
+	int nflows;
+	unsigned long count; /* this thread's share */
+	unsigned long first; /* its first sequence number */
+	unsigned long sent;
+	size_t size;
+	double rate; /* this thread's share, 0 = as fast as it can */
+	double t0;
+	int err;
+	pthread_t th;
+};
+
+static void *
+udp_sender(void *arg)
+{
+	struct sender *sd = arg;
+	char(*bufs)[8192] = malloc(BATCH * sizeof(*bufs));
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	int burst = BATCH, flow = 0;
+	unsigned long seq = 0;
+
+	if (bufs == NULL) {
+		sd->err = 1;
+		return NULL;
+	}
+	/* paced: bursts of ~100 us of messages */
+	if (sd->rate > 0) {
+		burst = (int)(sd->rate / 10000);
+		if (burst < 1)
+			burst = 1;
+		if (burst > BATCH)
+			burst = BATCH;
+	}
+	while (seq < sd->count) {
+		int n = 0, sent;
+
+		for (; n < burst && seq + n < sd->count; n++) {
+			iov[n].iov_base = bufs[n];
+			iov[n].iov_len = message(bufs[n], sizeof(bufs[n]),
+			    sd->first + seq + n, sd->size);
+			memset(&msgs[n], 0, sizeof(msgs[n]));
+			msgs[n].msg_hdr.msg_iov = &iov[n];
+			msgs[n].msg_hdr.msg_iovlen = 1;
+		}
+		sent = sendmmsg(sd->fds[flow], msgs, n, 0);
+		flow = (flow + 1) % sd->nflows;
+		if (sent < 0) {
+			if (errno == ECONNREFUSED || errno == ENOBUFS)
+				continue;
+			perror("sendmmsg");
+			sd->err = 1;
+			break;
+		}
+		seq += sent;
+		if (sd->rate > 0) {
+			double due = sd->t0 + seq / sd->rate;
+			struct timespec ts;
+
+			if (due > now()) {
+				ts.tv_sec = (time_t)due;
+				ts.tv_nsec =
+				    (long)((due - (double)ts.tv_sec) * 1e9);
+				clock_nanosleep(
+				    CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+			}
+		}
+	}
+	sd->sent = seq;
+	free(bufs);
+	return NULL;
 }
 
 /* loadgen file HOST PORT PATH [REPEAT] */
@@ -138,13 +218,14 @@ main(int argc, char **argv)
 	struct sockaddr_in sin;
 	unsigned long count, seq = 0;
 	size_t size = 120;
-	int udp, octet = 0, fd, fds[FLOWS_MAX], nflows = 1;
+	int udp, octet = 0, fd, fds[FLOWS_MAX], nflows = 1, nthreads = 1;
 	double rate = 0, t0, t1;
 
 	if (argc < 5) {
 		fprintf(stderr,
 		    "usage: loadgen tcp|udp HOST PORT COUNT [SIZE] "
-		    "[octet|lf] [RATE] [FLOWS]\n");
+		    "[octet|lf] [RATE] [FLOWS] [THREADS]\n"
+		    "       loadgen file HOST PORT PATH [REPEAT]\n");
 		return 2;
 	}
 	udp = strcmp(argv[1], "udp") == 0;
@@ -165,8 +246,14 @@ main(int argc, char **argv)
 		rate = strtod(argv[7], NULL);
 	if (argc > 8)
 		nflows = (int)strtol(argv[8], NULL, 10);
+	if (argc > 9)
+		nthreads = (int)strtol(argv[9], NULL, 10);
 	if (nflows < 1 || nflows > FLOWS_MAX || !udp)
 		nflows = 1;
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > nflows)
+		nthreads = nflows;
 	if (size < 100 || size > 8000)
 		size = 120;
 	fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
@@ -186,52 +273,36 @@ main(int argc, char **argv)
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	t0 = now();
 	if (udp) {
-		static char bufs[BATCH][8192];
-		struct mmsghdr msgs[BATCH];
-		struct iovec iov[BATCH];
-		int burst = BATCH, flow = 0;
+		struct sender sd[FLOWS_MAX];
 
-		/* paced: bursts of ~100 us of messages */
-		if (rate > 0) {
-			burst = (int)(rate / 10000);
-			if (burst < 1)
-				burst = 1;
-			if (burst > BATCH)
-				burst = BATCH;
+		/* flows dealt out round-robin; counts and rates split evenly */
+		memset(sd, 0, sizeof(sd));
+		for (int t = 0; t < nthreads; t++) {
+			sd[t].count = count / (unsigned long)nthreads +
+			    ((unsigned long)t <
+				count % (unsigned long)nthreads);
+			sd[t].first =
+			    t == 0 ? 0 : sd[t - 1].first + sd[t - 1].count;
+			sd[t].size = size;
+			sd[t].rate = rate / nthreads;
+			sd[t].t0 = t0;
 		}
-		while (seq < count) {
-			int n = 0, sent;
+		for (int i = 0; i < nflows; i++) {
+			struct sender *x = &sd[i % nthreads];
 
-			for (; n < burst && seq + n < count; n++) {
-				iov[n].iov_base = bufs[n];
-				iov[n].iov_len = message(
-				    bufs[n], sizeof(bufs[n]), seq + n, size);
-				memset(&msgs[n], 0, sizeof(msgs[n]));
-				msgs[n].msg_hdr.msg_iov = &iov[n];
-				msgs[n].msg_hdr.msg_iovlen = 1;
-			}
-			sent = sendmmsg(fds[flow], msgs, n, 0);
-			flow = (flow + 1) % nflows;
-			if (sent < 0) {
-				if (errno == ECONNREFUSED || errno == ENOBUFS)
-					continue;
-				perror("sendmmsg");
+			x->fds[x->nflows++] = fds[i];
+		}
+		for (int t = 0; t < nthreads; t++)
+			if (pthread_create(
+				&sd[t].th, NULL, udp_sender, &sd[t])) {
+				perror("pthread_create");
 				return 1;
 			}
-			seq += sent;
-			if (rate > 0) {
-				double due = t0 + seq / rate;
-				struct timespec ts;
-
-				if (due > now()) {
-					ts.tv_sec = (time_t)due;
-					ts.tv_nsec =
-					    (long)((due - (double)ts.tv_sec) *
-						1e9);
-					clock_nanosleep(CLOCK_MONOTONIC,
-					    TIMER_ABSTIME, &ts, NULL);
-				}
-			}
+		for (int t = 0; t < nthreads; t++) {
+			pthread_join(sd[t].th, NULL);
+			seq += sd[t].sent;
+			if (sd[t].err)
+				return 1;
 		}
 	} else {
 		static char buf[1 << 20];

@@ -5,7 +5,9 @@
 # messages.  Same criterion, load and kernel limits for every system:
 #
 #   - one probe sends SECS seconds of 120-byte lines at a paced rate from
-#     FLOWS UDP sockets (bench/ingest/loadgen), then waits until the
+#     FLOWS UDP sockets in THREADS sender threads (default 4 and 2: one
+#     sender thread tops out near 0.8 M/s here, below a fast receiver's
+#     ceiling) (bench/ingest/loadgen), then waits until the
 #     receiver has them all or its count stops moving (1.5 s);
 #     loss = 1 - received / sent; the offered rate is the rate the load
 #     generator actually achieved;
@@ -33,6 +35,7 @@ SECCLOUD=$B/seccloud
 LOADGEN=$B/bench/ingest/loadgen
 SECS=${SECS:-2}
 FLOWS=${FLOWS:-4}
+THREADS=${THREADS:-2}
 START=${START:-50000}
 MAXRATE=${MAXRATE:-3200000}
 SYSTEMS=${SYSTEMS:-seccloud rsyslog/default rsyslog/tuned syslog-ng/default syslog-ng/tuned}
@@ -169,7 +172,8 @@ probe() {
 	n=$(echo "$1 * $SECS / 1" | bc)
 	before=$(received)
 	c0=$(cpu_ticks)
-	out=$("$LOADGEN" udp 127.0.0.1 "$RX_PORT" "$n" 120 octet "$1" "$FLOWS")
+	out=$("$LOADGEN" udp 127.0.0.1 "$RX_PORT" "$n" 120 octet "$1" "$FLOWS" \
+	    "$THREADS")
 	secs=$(echo "$out" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p')
 	want=$((before + n))
 	last=-1
@@ -252,7 +256,7 @@ search() {
 }
 
 echo "# UDP lossless rate (median loss of 3 probes < 0.1 %), $SECS s probes," \
-    "120-byte lines, $FLOWS flows, loopback, $(nproc) cores"
+    "120-byte lines, $FLOWS flows from $THREADS sender threads, loopback, $(nproc) cores"
 echo "# net.core.rmem_max=$(sysctl -n net.core.rmem_max)" \
     "rmem_default=$(sysctl -n net.core.rmem_default)" \
     "netdev_max_backlog=$(sysctl -n net.core.netdev_max_backlog);" \
