@@ -535,6 +535,106 @@ build_program_db(struct ruleset *rs, int cached)
 	return rv;
 }
 
+/*
+ * Packet rules without a literal, indexed by destination port.  A header
+ * "-> X P" with P a positive port list can only accept a packet whose
+ * dport is in P (a negated member of a list only narrows it); such rules
+ * are listed under each port of P.  Any port, a negated list, a `<>`
+ * header (either port may be the destination) and lists wider than
+ * PORT_INDEX_MAX ports go on the any-port list.
+ */
+#define PORT_INDEX_MAX 1024
+
+struct port_pair {
+	uint16_t port;
+	const struct rule *r;
+};
+
+/* Append the ports node n can accept; 0 if it cannot be listed. */
+static int
+port_list(const struct rule_node *n, uint16_t *out, size_t *nout)
+{
+	int haspos = 0;
+
+	if (n->neg)
+		return 0;
+	if (n->kind == NODE_PORTS) {
+		if ((size_t)(n->hi - n->lo) + 1 > PORT_INDEX_MAX - *nout)
+			return 0;
+		for (uint32_t p = n->lo; p <= n->hi; p++)
+			out[(*nout)++] = (uint16_t)p;
+		return 1;
+	}
+	if (n->kind != NODE_LIST)
+		return 0; /* any */
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (n->kids[i].neg)
+			continue;
+		haspos = 1;
+		if (!port_list(&n->kids[i], out, nout))
+			return 0;
+	}
+	return haspos;
+}
+
+static int
+cmp_port_pair(const void *a, const void *b)
+{
+	const struct port_pair *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return x->r->idx < y->r->idx ? -1 : x->r->idx > y->r->idx;
+}
+
+static void
+index_ports(struct ruleset *rs)
+{
+	uint16_t ports[PORT_INDEX_MAX];
+
+	for (int p = 0; p < RULE_PROTO_COUNT; p++) {
+		struct port_pair *pp = NULL;
+		size_t npp = 0;
+
+		for (size_t i = 0; i < rs->nunf_pkt[p]; i++) {
+			const struct rule *r = rs->unf_pkt[p][i];
+			size_t n = 0;
+
+			if (r->bidir || !port_list(&r->dport, ports, &n) ||
+			    n == 0) {
+				rs->unf_anyport[p] = xreallocarray(
+				    rs->unf_anyport[p], rs->nunf_anyport[p] + 1,
+				    sizeof(*rs->unf_anyport[p]));
+				rs->unf_anyport[p][rs->nunf_anyport[p]++] = r;
+				continue;
+			}
+			pp = xreallocarray(pp, npp + n, sizeof(*pp));
+			for (size_t k = 0; k < n; k++) {
+				pp[npp].port = ports[k];
+				pp[npp++].r = r;
+			}
+		}
+		if (npp == 0)
+			continue;
+		qsort(pp, npp, sizeof(*pp), cmp_port_pair);
+		rs->unf_ports[p] = xreallocarray(NULL, npp, sizeof(uint16_t));
+		rs->unf_byport[p] =
+		    xreallocarray(NULL, npp, sizeof(*rs->unf_byport[p]));
+		for (size_t k = 0; k < npp; k++) {
+			/* a port named twice in one list: keep one */
+			if (rs->nunf_byport[p] > 0 &&
+			    rs->unf_ports[p][rs->nunf_byport[p] - 1] ==
+				pp[k].port &&
+			    rs->unf_byport[p][rs->nunf_byport[p] - 1] ==
+				pp[k].r)
+				continue;
+			rs->unf_ports[p][rs->nunf_byport[p]] = pp[k].port;
+			rs->unf_byport[p][rs->nunf_byport[p]++] = pp[k].r;
+		}
+		free(pp);
+	}
+}
+
 int
 ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
     size_t keylen)
@@ -587,6 +687,8 @@ ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
 		pats_free(&pats[b]);
 	if (rv == 0 && build_program_db(rs, cached) == -1)
 		rv = -1;
+	if (rv == 0 && packet)
+		index_ports(rs);
 	if (rv == 0 && !cached) {
 		count_db_bytes(rs);
 		if (cache_dir != NULL)

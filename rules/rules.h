@@ -281,6 +281,17 @@ struct hs_scratch *rule_scratch_hs(struct rule_scratch *);
  */
 const struct rule *const *ruleset_unfiltered_packet(
     const struct ruleset *, enum rule_proto, size_t *n);
+/*
+ * The same rules split by destination port, so a packet meets only those
+ * that can match its port: the ones any port can meet (`any`, negated
+ * lists, `<>` headers, ranges wider than 1024 ports) and the ones whose
+ * destination-port list holds dport.  Together, for each dport, they are
+ * the rules of ruleset_unfiltered_packet whose header can accept it.
+ */
+const struct rule *const *ruleset_unfiltered_anyport(
+    const struct ruleset *, enum rule_proto, size_t *n);
+const struct rule *const *ruleset_unfiltered_port(
+    const struct ruleset *, enum rule_proto, uint16_t dport, size_t *n);
 
 /* ---- matching logs (collector) --------------------------------------- */
 

@@ -161,6 +161,13 @@ struct ruleset {
 	/* unfiltered rules: packets by proto, logs in one list */
 	const struct rule **unf_pkt[RULE_PROTO_COUNT];
 	size_t nunf_pkt[RULE_PROTO_COUNT];
+	/* the same, split by destination port: rules any port can meet, and
+	 * (port, rule) pairs sorted by port for rules with a port list */
+	const struct rule **unf_anyport[RULE_PROTO_COUNT];
+	size_t nunf_anyport[RULE_PROTO_COUNT];
+	uint16_t *unf_ports[RULE_PROTO_COUNT];
+	const struct rule **unf_byport[RULE_PROTO_COUNT];
+	size_t nunf_byport[RULE_PROTO_COUNT];
 	const struct rule **unf_log; /* no literal and no program */
 	size_t nunf_log;
 	hs_database_t *progdb; /* no literal: prefilter on the program */

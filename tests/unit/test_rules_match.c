@@ -456,6 +456,125 @@ test_fast_pattern(void)
 	}
 }
 
+/* Has list l of n rules exactly these sids (any order)? */
+static int
+sids_are(
+    const struct rule *const *l, size_t n, const uint32_t *want, size_t nwant)
+{
+	if (n != nwant)
+		return 0;
+	for (size_t i = 0; i < nwant; i++) {
+		size_t j;
+
+		for (j = 0; j < n && rule_sid(l[j]) != want[i]; j++)
+			;
+		if (j == n)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Packet rules without a literal are indexed by destination port: a
+ * packet meets the rules for any port and those listing its port, and the
+ * answers are those of checking every rule.
+ */
+static void
+test_port_index(void)
+{
+	static const char text[] =
+	    "alert tcp any any -> any 22 (dsize:>0; sid:41;)\n"
+	    "alert tcp any any -> any [80,8080:8081,!8081] (dsize:>0; "
+	    "sid:42;)\n"
+	    "alert tcp any any -> any any (dsize:>0; sid:43;)\n"
+	    "alert tcp any any -> any !22 (dsize:>0; sid:44;)\n"
+	    "alert tcp any any <> any 25 (dsize:>0; sid:45;)\n"
+	    "alert tcp any any -> any 1024:65535 (dsize:>0; sid:46;)\n"
+	    "alert udp any any -> any 53 (dsize:>0; sid:47;)\n"
+	    "alert ip any any -> any [22,53] (dsize:>0; sid:48;)\n"
+	    "alert tcp any any -> any $HTTP_PORTS (dsize:>0; sid:49;)\n"
+	    "alert tcp any any -> any 22 (content:\"SSH-\"; sid:50;)\n";
+	static const uint32_t any_tcp[] = { 43, 44, 45, 46 };
+	static const uint32_t p22[] = { 41 }, p80[] = { 42, 49 },
+			      p8081[] = { 42 }, p53u[] = { 47 },
+			      p53ip[] = { 48 };
+	struct ruleset_opts o;
+	struct ruleset *rs;
+	struct rule_scratch *s;
+	const struct rule *const *l;
+	size_t n;
+	struct rule_packet p;
+	struct addr a, b;
+	struct collect c;
+	static const struct {
+		uint16_t dport, sport;
+		uint32_t want[8];
+	} pk[] = {
+		{ 22, 40000, { 41, 43, 48 } },
+		{ 80, 40000, { 42, 43, 44, 49 } },
+		{ 8081, 40000, { 43, 44, 46 } },
+		{ 25, 40000, { 43, 44, 45 } },
+		{ 40000, 25, { 43, 44, 45, 46 } },
+		{ 443, 1000, { 43, 44 } },
+	};
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	rs = ruleset_load_string("ports", text, &o, NULL);
+	if (!ok(rs != NULL && ruleset_count(rs) == 10, "port rules load"))
+		return;
+	l = ruleset_unfiltered_anyport(rs, RULE_PROTO_TCP, &n);
+	ok(sids_are(l, n, any_tcp, 4),
+	    "tcp any-port list: any, negated, <>, wide range");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 22, &n);
+	ok(sids_are(l, n, p22, 1),
+	    "tcp port 22: its rule, not the literal one");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 80, &n);
+	ok(sids_are(l, n, p80, 2), "tcp port 80: a list and $HTTP_PORTS");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 8081, &n);
+	ok(sids_are(l, n, p8081, 1),
+	    "tcp port 8081: listed by the range (the negation is confirmed)");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 443, &n);
+	ok(n == 0 && l == NULL, "tcp port 443: none listed");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_UDP, 53, &n);
+	ok(sids_are(l, n, p53u, 1), "udp port 53");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_ANY, 53, &n);
+	ok(sids_are(l, n, p53ip, 1), "ip rules by port too");
+	l = ruleset_unfiltered_packet(rs, RULE_PROTO_TCP, &n);
+	is_int((long long)n, 7, "the whole tcp list is still there");
+
+	s = rule_scratch_new(rs);
+	v4(&a, "192.168.1.5");
+	v4(&b, "192.168.1.1");
+	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		size_t nw = 0;
+
+		while (nw < 8 && pk[i].want[nw] != 0)
+			nw++;
+		memset(&p, 0, sizeof(p));
+		p.proto = RULE_PROTO_TCP;
+		p.src = &a;
+		p.dst = &b;
+		p.sport = pk[i].sport;
+		p.dport = pk[i].dport;
+		p.buf[RULE_BUF_PAYLOAD] = (const uint8_t *)"hello";
+		p.len[RULE_BUF_PAYLOAD] = 5;
+		p.dsize = 5;
+		memset(&c, 0, sizeof(c));
+		ruleset_match_packet(rs, s, &p, collect_cb, &c);
+		{
+			int good = c.n == (int)nw;
+
+			for (size_t k = 0; k < nw; k++)
+				good &= fired(&c, pk[i].want[k]);
+			ok(good, "tcp %u -> %u: %zu rules fire, %d did",
+			    pk[i].sport, pk[i].dport, nw, c.n);
+		}
+	}
+	rule_scratch_free(s);
+	ruleset_unref(rs);
+}
+
 /* Rules without a literal are prefiltered on the program (a database of
  * their globs), also when the databases come from the cache. */
 static void
@@ -560,6 +679,7 @@ main(void)
 	test_program_prefilter();
 	test_meta_prefilter();
 	test_fast_pattern();
+	test_port_index();
 	test_packets();
 	test_cache();
 	return done_testing();
