@@ -11,7 +11,9 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +369,8 @@ out:
 		rs->stats.db_bytes = 0;
 		return -1;
 	}
+	/* mark it used, for rule_cache_prune (a read-only dir: no harm) */
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
 	return 0;
 }
 
@@ -423,7 +427,96 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 	if (fclose(f) != 0 || bad || rename(tmp, path) == -1) {
 		log_warnx("rules: could not write cache %s", path);
 		unlink(tmp);
+		return;
 	}
+	rule_cache_prune(dir, time(NULL));
+}
+
+/*
+ * Prune the cache directory after a write: a cache file's mtime is when
+ * it was last written or read (cache_read touches it; atime is not to be
+ * trusted on noatime/relatime mounts).  Keep the newest RULE_CACHE_KEEP
+ * and every file used within RULE_CACHE_DAYS, whichever keeps more;
+ * remove the rest.  Only names this code writes are touched: 64 hex
+ * digits and ".hsdb", and leftover "….hsdb.PID.tmp" of a writer that died
+ * (older than an hour, so a concurrent writer is never disturbed).
+ */
+struct cache_ent {
+	char name[80];
+	time_t mtime;
+};
+
+static int
+is_cache_name(const char *s, const char **rest)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	if (strncmp(s + 64, ".hsdb", 5) != 0)
+		return 0;
+	*rest = s + 69;
+	return 1;
+}
+
+static int
+cmp_cache_newest(const void *a, const void *b)
+{
+	const struct cache_ent *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void
+rule_cache_prune(const char *dir, time_t now)
+{
+	DIR *d;
+	struct dirent *de;
+	struct cache_ent *v = NULL;
+	size_t n = 0, removed = 0;
+	int dfd;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		const char *rest;
+		struct stat st;
+
+		if (strlen(de->d_name) >= sizeof(v->name) ||
+		    !is_cache_name(de->d_name, &rest) ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (*rest != '\0') { /* "PID.tmp" of a dead writer */
+			if (*rest == '.' && strstr(rest, ".tmp") != NULL &&
+			    st.st_mtime < now - 3600 &&
+			    unlinkat(dfd, de->d_name, 0) == 0)
+				removed++;
+			continue;
+		}
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		v[n++].mtime = st.st_mtime;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_cache_newest);
+	for (size_t i = RULE_CACHE_KEEP; i < n; i++) {
+		if (v[i].mtime >= now - (time_t)RULE_CACHE_DAYS * 86400)
+			continue;
+		if (unlinkat(dfd, v[i].name, 0) == 0)
+			removed++;
+		else
+			log_warn("rules: cache prune %s/%s", dir, v[i].name);
+	}
+	if (removed > 0)
+		log_info("rules: cache %s: removed %zu unused file%s", dir,
+		    removed, removed == 1 ? "" : "s");
+	free(v);
+	closedir(d);
 }
 
 static void

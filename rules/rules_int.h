@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
@@ -280,6 +281,11 @@ int rule_logline_parse(
 /* compile_hs.c */
 int ruleset_compile(struct ruleset *, const char *cache_dir,
     const char *keytext, size_t keylen);
+/* Remove cache files (*.hsdb) neither among the newest RULE_CACHE_KEEP nor
+ * used within RULE_CACHE_DAYS of now; run after each cache write. */
+#define RULE_CACHE_KEEP 16
+#define RULE_CACHE_DAYS 30
+void rule_cache_prune(const char *dir, time_t now);
 
 /* util */
 char *rule_strtrim(char *);

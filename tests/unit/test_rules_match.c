@@ -9,9 +9,12 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rules/rules.h"
@@ -354,6 +357,175 @@ test_cache(void)
 	rmtree(dir);
 }
 
+/* An empty file named like a cache file (58 leading zeros: never a real
+ * sha256 in practice), last used `age` seconds ago. */
+static void
+fake_cache(const char *dir, int i, time_t now, time_t age)
+{
+	char p[1024];
+	struct timespec ts[2];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%064x.hsdb", dir, 0xc0de00 + i);
+	if ((f = fopen(p, "w")) != NULL)
+		fclose(f);
+	ts[0].tv_sec = ts[1].tv_sec = now - age;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	utimensat(AT_FDCWD, p, ts, 0);
+}
+
+static int
+present(const char *dir, int i)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%064x.hsdb", dir, 0xc0de00 + i);
+	return access(p, F_OK) == 0;
+}
+
+static size_t
+count_hsdb(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		n += l > 5 && strcmp(e->d_name + l - 5, ".hsdb") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The cache directory is pruned after each write: cache files neither
+ * among the newest 16 nor used in the last 30 days go; a cache hit counts
+ * as a use; other files are left alone.
+ */
+static void
+test_cache_prune(void)
+{
+	char dir[] = "/tmp/test_rules_pruneXXXXXX", p[1024];
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+	struct ruleset *rs;
+	time_t now = time(NULL);
+	const time_t day = 86400;
+	int all_recent = 1, old_kept = 1, old_gone = 1;
+	FILE *f;
+
+	if (!ok(mkdtemp(dir) != NULL, "prune: temp dir"))
+		return;
+	/* 10 used in the last days, 10 unused for 31..40 days */
+	for (int i = 0; i < 10; i++)
+		fake_cache(dir, i, now, (time_t)(i + 1) * 3600);
+	for (int i = 10; i < 20; i++)
+		fake_cache(dir, i, now, (time_t)(i + 21) * day);
+	snprintf(p, sizeof(p), "%s/README", dir);
+	if ((f = fopen(p, "w")) != NULL)
+		fclose(f);
+	fake_cache(dir, 99, now, 40 * day); /* renamed below: not ours */
+	{
+		char q[1024];
+
+		snprintf(p, sizeof(p), "%s/%064x.hsdb", dir, 0xc0de00 + 99);
+		snprintf(q, sizeof(q), "%s/%064x.hsdb.old", dir, 0xc0de00 + 99);
+		rename(p, q);
+	}
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG;
+	o.cache_dir = dir;
+	rs = ruleset_load_string("prune",
+	    "alert syslog any any -> any any (content:\"prune-me\"; sid:1;)",
+	    &o, &st);
+	ok(rs != NULL && st.cache_hit == 0, "prune: a new set is written");
+	ruleset_unref(rs);
+	/* newest 16: the new file, the 10 recent, 5 of the old (31..35 d) */
+	is_int((long long)count_hsdb(dir), 16, "prune: 16 cache files kept");
+	for (int i = 0; i < 10; i++)
+		all_recent &= present(dir, i);
+	for (int i = 10; i < 15; i++)
+		old_kept &= present(dir, i);
+	for (int i = 15; i < 20; i++)
+		old_gone &= !present(dir, i);
+	ok(all_recent, "prune: files used within 30 days stay");
+	ok(old_kept, "prune: the newest old ones fill up to 16");
+	ok(old_gone, "prune: the older unused ones are removed");
+	snprintf(p, sizeof(p), "%s/README", dir);
+	ok(access(p, F_OK) == 0, "prune: other files are left alone");
+	snprintf(p, sizeof(p), "%s/%064x.hsdb.old", dir, 0xc0de00 + 99);
+	ok(access(p, F_OK) == 0, "prune: only exact cache names are removed");
+
+	/* 20 files used within 30 days: all stay, more than 16 */
+	for (int i = 20; i < 40; i++)
+		fake_cache(dir, i, now, (time_t)(i - 19) * day);
+	rs = ruleset_load_string("prune",
+	    "alert syslog any any -> any any (content:\"prune-2\"; sid:1;)", &o,
+	    &st);
+	ruleset_unref(rs);
+	all_recent = 1;
+	for (int i = 20; i < 40; i++)
+		all_recent &= present(dir, i);
+	ok(all_recent, "prune: every file used within 30 days stays");
+	old_kept = 1;
+	for (int i = 10; i < 15; i++)
+		old_kept &= !present(dir, i);
+	ok(old_kept, "prune: unused old ones go once 16 newer exist");
+
+	/* a cache hit marks the file used: one file of ours, aged, hit */
+	{
+		struct stat sb;
+		struct timespec ts[2];
+		char real[1024] = "";
+
+		for (int pass = 0; pass < 2; pass++) {
+			DIR *d = opendir(dir);
+			struct dirent *e;
+
+			while (d != NULL && (e = readdir(d)) != NULL) {
+				size_t l = strlen(e->d_name);
+
+				if (l != 69 ||
+				    strcmp(e->d_name + 64, ".hsdb") != 0 ||
+				    strncmp(e->d_name, "0000000000", 10) == 0)
+					continue;
+				snprintf(real, sizeof(real), "%s/%s", dir,
+				    e->d_name);
+				if (pass == 0) {
+					unlink(real);
+					real[0] = '\0';
+				}
+			}
+			if (d != NULL)
+				closedir(d);
+			if (pass == 0) {
+				rs = ruleset_load_string("prune",
+				    "alert syslog any any -> any any "
+				    "(content:\"prune-3\"; sid:1;)",
+				    &o, &st);
+				ruleset_unref(rs);
+			}
+		}
+		ts[0].tv_sec = ts[1].tv_sec = now - 40 * day;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		ok(real[0] != '\0' && utimensat(AT_FDCWD, real, ts, 0) == 0,
+		    "prune: our one file aged 40 days");
+		rs = ruleset_load_string("prune",
+		    "alert syslog any any -> any any (content:\"prune-3\"; "
+		    "sid:1;)",
+		    &o, &st);
+		ok(rs != NULL && st.cache_hit == 1, "prune: the set is a hit");
+		ruleset_unref(rs);
+		ok(stat(real, &sb) == 0 && sb.st_mtime >= now - 60,
+		    "prune: a cache hit marks its file used");
+	}
+	rmtree(dir);
+}
+
 static int
 log_fires(
     const struct ruleset *rs, const char *prog, const char *msg, uint32_t sid)
@@ -682,5 +854,6 @@ main(void)
 	test_port_index();
 	test_packets();
 	test_cache();
+	test_cache_prune();
 	return done_testing();
 }
