@@ -315,6 +315,12 @@ check_after(struct correlator *c, const struct rule *r,
 		return distinct_user(e, r, h);
 	if (r->after.regular)
 		return after_regular(e, r, now);
+	if (r->after.sum_key[0] != '\0') {
+		e->count = h->amount > UINT64_MAX - e->count ?
+		    UINT64_MAX :
+		    e->count + h->amount;
+		return e->count > r->after.count;
+	}
 	e->count++;
 	return e->count > r->after.count;
 }

@@ -748,8 +748,9 @@ parse_track(const char *s, uint8_t *track)
 /* "type limit, track by_src, count 5, seconds 300" (any order; Sagan's
  * rules also write "300 seconds").  after also takes our "distinct
  * username": count distinct user names, not messages (password
- * spraying), and our "regular P": count matches at a steady interval
- * (beaconing; correlate.c). */
+ * spraying), our "regular P": count matches at a steady interval
+ * (beaconing; correlate.c), and our "sum KEY": add the number after
+ * "KEY=" in each message instead of 1 (bytes per host per day). */
 static int
 parse_window(struct parse_ctx *ctx, const char *kw, char *v,
     struct rule_threshold *t, int want_type)
@@ -799,6 +800,15 @@ parse_window(struct parse_ctx *ctx, const char *kw, char *v,
 			    pct > 100)
 				goto bad;
 			t->regular = (uint8_t)pct;
+		} else if (!want_type && strcmp(a, "sum") == 0) {
+			size_t l = strlen(b);
+
+			if (l == 0 || l >= sizeof(t->sum_key) ||
+			    strspn(b,
+				"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+				"TUVWXYZ0123456789_-") != l)
+				goto bad;
+			memcpy(t->sum_key, b, l + 1);
 		} else if (strcmp(b, "seconds") == 0) {
 			if (rule_parse_u32(a, &t->seconds) == -1)
 				goto bad;

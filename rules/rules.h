@@ -41,7 +41,8 @@
  * counts only matches at a steady interval (beaconing: every gap within P
  * percent of the run's first gap; matches under 2 s apart are one beat, a
  * gap off the beat restarts the run from the previous match); track
- * by_username;
+ * by_username; "sum KEY" in after adds the number of the message's
+ * "KEY=N" (or KEY="N") instead of 1, so count is a total (bytes);
  * threshold "type threshold"/"both" keep Snort's meaning; alert_time hours
  * are JST; xbits also in Suricata's "OP,NAME,track ip_src,expire N" form.
  *
@@ -315,6 +316,7 @@ struct rule_hit {
 	int has_src, has_dst;
 	uint16_t sport, dport; /* parse_port, else 0 */
 	const char *username; /* parsed user or NULL; valid during the call */
+	uint64_t amount; /* after ... sum KEY: the message's KEY=N, else 0 */
 	/* Alert grouping (sid, 団体, src, dst), filled when a correlator is
 	 * used: the group's count including this hit and its first/last seen
 	 * (receive time, us).  group_new is 1 on the first hit of a group. */

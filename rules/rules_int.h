@@ -79,6 +79,7 @@ struct rule_threshold {
 	uint8_t track;
 	uint8_t distinct_user; /* after: count distinct user names */
 	uint8_t regular; /* after: gap tolerance in percent, 0 off */
+	char sum_key[32]; /* after: add the message's KEY=N, not 1 */
 	uint32_t count;
 	uint32_t seconds;
 };

@@ -3,7 +3,7 @@
  * receive time: program globs and alternatives, facility/level,
  * parse_src_ip (Nth address, else the sending host), parse_port, user
  * names; threshold limit/threshold/both by_src, by_dst and by_username;
- * Sagan's after and our "after ... regular"; xbits set/isset/isnotset/
+ * Sagan's after and our "after ... regular" and "after ... sum"; xbits set/isset/isnotset/
  * unset with expiry, by_src, by_dst and by_both; alert grouping; LRU
  * eviction under a small cap.
  */
@@ -73,7 +73,10 @@ static const char log_rules[] =
     "content:\"session\"; after: track by_both, count 3, seconds 3600, "
     "regular 10; parse_src_ip: 1; parse_dst_ip: 2; sid:18;)\n"
     "alert syslog any any -> any any (msg:\"fallback\"; program:hostfb; "
-    "content:\"from\"; parse_src_ip: 2; parse_dst_ip: 1; sid:19;)\n";
+    "content:\"from\"; parse_src_ip: 2; parse_dst_ip: 1; sid:19;)\n"
+    "alert syslog any any -> any any (msg:\"volume\"; program:fw4; "
+    "content:\"upload\"; after: track by_src, count 100, seconds 60, "
+    "sum sentbyte; parse_src_ip: 1; sid:20;)\n";
 
 struct hitlog {
 	uint32_t sid[32];
@@ -304,6 +307,30 @@ test_regular(void)
 	    "irregular: 4 at the new beat fire");
 }
 
+/* after ... sum sentbyte, count 100: fires once the total passes 100. */
+static void
+test_sum(void)
+{
+	ok(!feed("fw4", "upload 10.2.2.2 sentbyte=40 rcvd=900", 9000, 20, NULL),
+	    "sum: 40");
+	ok(!feed("fw4", "upload 10.2.2.2 xsentbyte=500 sentbyte=\"40\"", 9001,
+	       20, NULL),
+	    "sum: 80 (quoted value; a longer key is not it)");
+	ok(!feed("fw4", "upload 10.2.2.3 sentbyte=90", 9002, 20, NULL),
+	    "sum: another source has its own total");
+	ok(!feed("fw4", "upload 10.2.2.2 no bytes here", 9003, 20, NULL),
+	    "sum: a message without the key adds nothing");
+	ok(!feed("fw4", "upload 10.2.2.2 sentbyte=20", 9004, 20, NULL),
+	    "sum: 100 is not past 100");
+	ok(feed("fw4", "upload 10.2.2.2 sentbyte=1", 9005, 20, NULL),
+	    "sum: 101 fires");
+	ok(!feed("fw4", "upload 10.2.2.2 sentbyte=99", 9100, 20, NULL),
+	    "sum: a new window starts from 0");
+	ok(feed("fw4", "upload 10.2.2.2 sentbyte=18446744073709551615999", 9101,
+	       20, NULL),
+	    "sum: a huge value saturates and fires");
+}
+
 /* Sagan: no Nth address in the message, so the sending host stands in. */
 static void
 test_host_fallback(void)
@@ -372,7 +399,7 @@ main(void)
 	memset(&o, 0, sizeof(o));
 	o.flags = RULESET_LOG | RULESET_NO_CACHE;
 	rs = ruleset_load_string("log", log_rules, &o, NULL);
-	if (!ok(rs != NULL && ruleset_count(rs) == 19, "log rules load"))
+	if (!ok(rs != NULL && ruleset_count(rs) == 20, "log rules load"))
 		return done_testing();
 	scr = rule_scratch_new(rs);
 	corr = correlator_new(NULL);
@@ -388,6 +415,7 @@ main(void)
 	test_by_dst_both();
 	test_regular();
 	test_host_fallback();
+	test_sum();
 	test_eviction();
 	correlator_free(corr);
 	rule_scratch_free(scr);
