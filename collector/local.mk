@@ -74,3 +74,8 @@ collector_libcollector_a_SOURCES += collector/notify_hook.c \
 collector_libcollector_a_SOURCES += collector/archive_head.c
 check_PROGRAMS += tests/unit/test_archive_record
 TESTS += tests/unit/test_archive_record tests/integration/archive_integrity.sh
+FUZZ_PROGS += tests/fuzz/fuzz_archive_record
+tests_fuzz_fuzz_archive_record_SOURCES = tests/fuzz/fuzz_archive_record.c \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_archive_record_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+EXTRA_DIST += tests/fuzz/corpus/archive_record
