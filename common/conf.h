@@ -10,7 +10,8 @@
  * grammar's own:
  *
  *   NAME = value            define a macro (top level, before use)
- *   include "path"          read another file here (relative to this one)
+ *   include "path"          read another file here (relative to this one;
+ *                           a ";" may end it like any statement)
  *
  * and $NAME as an argument is replaced by the macro's value.
  *

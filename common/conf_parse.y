@@ -54,7 +54,7 @@ struct parser {
 	struct src	*src;
 	int		 depth;
 	int		 last;		/* the last token returned */
-	int		 brace_pending;	/* '}' held back after an implied EOL */
+	int		 eof_eol;	/* the EOL implied at the end of input sent */
 	int		 lexerr_line;	/* line of the last lexer error */
 	const char	*lexerr_file;
 };
@@ -128,6 +128,7 @@ stmt	: WORD args EOL		{ $$ = mknode(&$1, &$2, NULL, 0); }
 	| WORD args '{' stmts '}' { $$ = mknode(&$1, &$2, $4.head, 1); }
 	| WORD '=' value EOL	{ macro_define(p, &$1, &$3); $$ = NULL; }
 	| INCLUDE STRING EOL	{ do_include(p, &$2); $$ = NULL; }
+	| INCLUDE STRING ';'	{ do_include(p, &$2); $$ = NULL; }
 	;
 
 args	: /* empty */		{ $$.v = NULL; $$.q = NULL; $$.n = 0; }
@@ -204,6 +205,9 @@ lex_string(struct parser *p, YYSTYPE *lval)
 			break;
 		if (c == '\0') {
 			lexerror(p, line, "NUL byte in string");
+			/* One error for the line: skip the rest of it. */
+			while (s->pos < s->len && s->data[s->pos] != '\n')
+				s->pos++;
 			free(b.v);
 			return LEXERROR;
 		}
@@ -257,20 +261,22 @@ static int	yylex_raw(YYSTYPE *, struct parser *);
 
 /*
  * The last statement of a block needs no terminator ("a { b 1 }"): a '}'
- * that follows anything but EOL, ';' or '{' is preceded by an implied EOL.
+ * that follows anything but EOL, ';' or '{' is preceded by an implied EOL
+ * (the '}' is put back and read again, after anything an include on that
+ * line pushed has been read).  Likewise the last line of the input needs no
+ * final newline: the end of the input is preceded by an implied EOL.
  */
 static int
 yylex(YYSTYPE *lval, struct parser *p)
 {
 	int t;
 
-	if (p->brace_pending) {
-		p->brace_pending = 0;
-		return p->last = '}';
-	}
 	t = yylex_raw(lval, p);
 	if (t == '}' && p->last != EOL && p->last != ';' && p->last != '{') {
-		p->brace_pending = 1;
+		p->src->pos--;	/* read the '}' again */
+		t = EOL;
+	} else if (t == 0 && p->last != EOL && !p->eof_eol) {
+		p->eof_eol = 1;
 		t = EOL;
 	}
 	return p->last = t;
@@ -341,7 +347,10 @@ again:
 	lval->tok.quoted = 0;
 	lval->tok.line = s->line;
 	lval->tok.file = s->name;
-	if (strcmp(lval->tok.s, "include") == 0) {
+	/* "include" is the directive only where a statement starts. */
+	if (strcmp(lval->tok.s, "include") == 0 &&
+	    (p->last == 0 || p->last == EOL || p->last == ';' ||
+	    p->last == '{' || p->last == '}')) {
 		free(lval->tok.s);
 		return INCLUDE;
 	}
@@ -450,7 +459,7 @@ src_push_text(struct parser *p, const char *name, const char *text,
 static int
 src_push_file(struct parser *p, const char *path, int line)
 {
-	char real[PATH_MAX];
+	char real[PATH_MAX], eb[128];
 	struct stat st;
 	FILE *fp;
 	char *data;
@@ -460,7 +469,7 @@ src_push_file(struct parser *p, const char *path, int line)
 	if (realpath(path, real) == NULL) {
 		if (line > 0)
 			conf_add_error(p->conf, "%s:%d: include %s: %s", from,
-			    line, path, strerror(errno));
+			    line, path, sc_strerror(errno, eb, sizeof(eb)));
 		return -1;
 	}
 	for (struct src *s = p->src; s != NULL; s = s->prev) {
@@ -473,7 +482,7 @@ src_push_file(struct parser *p, const char *path, int line)
 	if ((fp = fopen(path, "rb")) == NULL || fstat(fileno(fp), &st) == -1) {
 		if (line > 0)
 			conf_add_error(p->conf, "%s:%d: include %s: %s", from,
-			    line, path, strerror(errno));
+			    line, path, sc_strerror(errno, eb, sizeof(eb)));
 		if (fp)
 			fclose(fp);
 		return -1;

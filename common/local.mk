@@ -13,9 +13,11 @@ common_libcommon_a_SOURCES = \
 	common/privdrop.c common/privdrop.h
 
 check_PROGRAMS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf \
-	tests/unit/test_settings tests/unit/test_privdrop
+	tests/unit/test_settings tests/unit/test_privdrop tests/unit/test_log \
+	tests/unit/test_xmalloc tests/unit/test_event
 TESTS += tests/unit/test_buf tests/unit/test_timeutil tests/unit/test_addr tests/unit/test_conf \
-	tests/unit/test_settings tests/unit/test_privdrop
+	tests/unit/test_settings tests/unit/test_privdrop tests/unit/test_log \
+	tests/unit/test_xmalloc tests/unit/test_event
 
 FUZZ_PROGS += tests/fuzz/fuzz_conf
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c $(FUZZ_DRIVER)

@@ -43,9 +43,9 @@ static void
 log_vemit(const char *lvl, int with_errno, int saved_errno, const char *fmt,
     va_list ap)
 {
-	char line[2048], stamp[40];
+	char line[LOG_LINE_MAX], stamp[40], ebuf[128];
 	size_t off;
-	int n;
+	int n, cut = 0;
 
 	time_fmt_rfc3339(time_now_us(), stamp, sizeof(stamp));
 	n = snprintf(
@@ -58,16 +58,26 @@ log_vemit(const char *lvl, int with_errno, int saved_errno, const char *fmt,
 	}
 	if (with_errno && off < sizeof(line)) {
 		n = snprintf(line + off, sizeof(line) - off, ": %s",
-		    strerror(saved_errno));
+		    sc_strerror(saved_errno, ebuf, sizeof(ebuf)));
 		if (n > 0)
 			off += (size_t)n;
 	}
-	if (off > sizeof(line) - 2)
+	if (off > sizeof(line) - 2) {
 		off = sizeof(line) - 2;
-	/* A message may quote peer bytes: keep the line one line. */
-	for (size_t i = 0; i < off; i++)
-		if (line[i] == '\n' || line[i] == '\r')
+		cut = 1;
+	}
+	/* A message may quote peer bytes: keep the line one line, and keep
+	 * terminal control sequences out of the operator's console. */
+	for (size_t i = 0; i < off; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == '\n' || c == '\r')
 			line[i] = ' ';
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			line[i] = '?';
+	}
+	if (cut)
+		memcpy(line + off - 3, "...", 3);
 	line[off++] = '\n';
 	(void)!write(STDERR_FILENO, line, off);
 }
@@ -125,15 +135,28 @@ fatalx(const char *fmt, ...)
 int
 ratelim_ok(struct ratelim *rl, uint64_t *suppressed)
 {
-	time_t now = time(NULL);
+	int64_t now = time_mono_us();
 
-	if (rl->last != 0 && now - rl->last < rl->interval) {
+	if (rl->last != 0 &&
+	    now - rl->last < (int64_t)rl->interval * TIME_US_PER_SEC) {
 		rl->suppressed++;
 		return 0;
 	}
-	rl->last = now;
+	rl->last = now != 0 ? now : 1;
 	if (suppressed != NULL)
 		*suppressed = rl->suppressed;
 	rl->suppressed = 0;
 	return 1;
+}
+
+const char *
+sc_strerror(int errnum, char *buf, size_t len)
+{
+#ifdef STRERROR_R_CHAR_P
+	return strerror_r(errnum, buf, len); /* GNU: may return a static */
+#else
+	if (strerror_r(errnum, buf, len) != 0)
+		snprintf(buf, len, "error %d", errnum);
+	return buf;
+#endif
 }

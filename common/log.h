@@ -25,7 +25,11 @@ void log_init(const char *role, int level);
 void log_setlevel(int level);
 int log_getlevel(void);
 
-/* log_warn appends ": strerror(errno)"; log_warnx does not. */
+/* log_warn appends ": strerror(errno)"; log_warnx does not.  A line is
+ * at most LOG_LINE_MAX bytes with its newline; a longer message is cut and
+ * ends in "...".  Line breaks in a message become spaces and other control
+ * bytes '?', so a message quoting peer bytes stays one line. */
+#define LOG_LINE_MAX 2048
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -39,11 +43,13 @@ void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
  * A rate limit for warnings about peers (OpenBSD syslogd's dropped_warn):
  * ratelim_ok() is true at most once per interval; the calls it refused are
  * counted and returned by the next call that passes, so the warning can say
- * "(N similar suppressed)".  Not thread-safe: keep one per thread or lock.
+ * "(N similar suppressed)".  Time is CLOCK_MONOTONIC: a step of the wall
+ * clock (NTP, an operator's date -s) neither silences nor floods warnings.
+ * Not thread-safe: keep one per thread or lock.
  */
 struct ratelim {
-	time_t interval;
-	time_t last;
+	time_t interval; /* seconds */
+	int64_t last; /* CLOCK_MONOTONIC us of the last pass; 0: never */
 	uint64_t suppressed;
 };
 #define RATELIM_INIT(secs)   \
@@ -51,5 +57,8 @@ struct ratelim {
 		(secs), 0, 0 \
 	}
 int ratelim_ok(struct ratelim *, uint64_t *suppressed);
+
+/* strerror(3) that is safe in threads: the text, in BUF or a static string. */
+const char *sc_strerror(int errnum, char *buf, size_t len);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/privdrop.h"
 
 int
@@ -21,9 +22,11 @@ privdrop_verify(char *errbuf, size_t errlen)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
+	char eb[128];
 
 	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1) {
-		snprintf(errbuf, errlen, "getresuid: %s", strerror(errno));
+		snprintf(errbuf, errlen, "getresuid: %s",
+		    sc_strerror(errno, eb, sizeof(eb)));
 		return -1;
 	}
 	if (ru == 0 || eu == 0 || su == 0) {
@@ -52,6 +55,7 @@ privdrop(const char *user, int *dropped, char *errbuf, size_t errlen)
 {
 	struct passwd *pw;
 	gid_t groups[2];
+	char eb[128];
 	int n;
 
 	*dropped = 0;
@@ -59,7 +63,7 @@ privdrop(const char *user, int *dropped, char *errbuf, size_t errlen)
 		/* Nothing to give up; still refuse new privileges. */
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
 			snprintf(errbuf, errlen, "PR_SET_NO_NEW_PRIVS: %s",
-			    strerror(errno));
+			    sc_strerror(errno, eb, sizeof(eb)));
 			return -1;
 		}
 		return 0;
@@ -67,7 +71,8 @@ privdrop(const char *user, int *dropped, char *errbuf, size_t errlen)
 	errno = 0;
 	if ((pw = getpwnam(user)) == NULL) {
 		snprintf(errbuf, errlen, "user %s: %s", user,
-		    errno ? strerror(errno) : "no such user");
+		    errno ? sc_strerror(errno, eb, sizeof(eb)) :
+			    "no such user");
 		return -1;
 	}
 	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
@@ -78,12 +83,12 @@ privdrop(const char *user, int *dropped, char *errbuf, size_t errlen)
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {
 		snprintf(errbuf, errlen, "dropping to %s: %s", user,
-		    strerror(errno));
+		    sc_strerror(errno, eb, sizeof(eb)));
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
-		snprintf(
-		    errbuf, errlen, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		snprintf(errbuf, errlen, "PR_SET_NO_NEW_PRIVS: %s",
+		    sc_strerror(errno, eb, sizeof(eb)));
 		return -1;
 	}
 	n = getgroups(2, groups);

@@ -19,6 +19,32 @@ parse(const char *text)
 	return conf_parse_string("t.conf", text, strlen(text));
 }
 
+/* Text with embedded NUL bytes: the length of the literal, not strlen. */
+#define PARSE_LIT(lit) conf_parse_string("t.conf", (lit), sizeof(lit) - 1)
+
+/* The error list is exactly WANT (NULL-terminated), in order. */
+static int
+errors_are(const struct conf *c, const char *const *want)
+{
+	size_t n = 0;
+	int same = 1;
+
+	while (want[n] != NULL)
+		n++;
+	if (conf_nerrors(c) != n)
+		same = 0;
+	for (size_t i = 0; same && i < n; i++)
+		if (strcmp(conf_error(c, i), want[i]) != 0)
+			same = 0;
+	if (!same) {
+		for (size_t i = 0; i < n; i++)
+			diag("  want: %s", want[i]);
+		for (size_t i = 0; i < conf_nerrors(c); i++)
+			diag("  got:  %s", conf_error(c, i));
+	}
+	return same;
+}
+
 static int
 has_error(const struct conf *c, const char *want)
 {
@@ -143,20 +169,70 @@ main(void)
 	conf_free(c);
 
 	/* Errors: each with its line, and the ones after it too. */
-	c = parse("datadir \"/x\n" /* 1: unterminated string */
-		  "ok 1\n" /* 2 */
-		  "bad { \n" /* 3: block never closed... */
-		  "  x = \n" /* 4: macro without a value */
-		  "}\n" /* 5 */
-		  "} extra\n" /* 6: stray brace */
-		  "y $nosuch\n" /* 7: undefined macro */
-		  "z \"a\0b\"\n"); /* 8 */
-	ok(conf_nerrors(c) >= 3, "several errors found (%zu)", conf_nerrors(c));
-	ok(has_error(c, "t.conf:1: unterminated string"), "line 1 reported");
-	ok(has_error(c, "t.conf:4: syntax error"), "line 4 reported");
-	ok(has_error(c, "t.conf:6: syntax error, unexpected '}'"),
-	    "line 6 reported after it");
-	ok(has_error(c, "t.conf:7: undefined macro $nosuch"), "line 7 too");
+	c = PARSE_LIT("datadir \"/x\n" /* 1: unterminated string */
+		      "ok 1\n" /* 2 */
+		      "bad { \n" /* 3: block opened... */
+		      "  x = \n" /* 4: macro without a value */
+		      "}\n" /* 5 */
+		      "} extra\n" /* 6: stray brace */
+		      "y $nosuch\n" /* 7: undefined macro */
+		      "z \"a\0b\"\n" /* 8: NUL inside a string */
+		      "w a\0b\n" /* 9: NUL in a bare word */
+		      "last 1"); /* 10: no final newline */
+	ok(errors_are(c,
+	       (const char *const[]){ "t.conf:1: unterminated string",
+		   "t.conf:4: syntax error, unexpected end of line, "
+		   "expecting word or string",
+		   "t.conf:6: syntax error, unexpected '}'",
+		   "t.conf:7: undefined macro $nosuch",
+		   "t.conf:8: NUL byte in string",
+		   "t.conf:9: unexpected byte 0x00", NULL }),
+	    "every error, exactly once, with its line, in order");
+	n = conf_find(conf_root(c), "last");
+	ok(n != NULL && n->line == 10 && n->nargs == 1,
+	    "the statement after the errors is kept");
+	ok(conf_find(conf_root(c), "w") == NULL &&
+		conf_find(conf_root(c), "z") == NULL,
+	    "statements with errors are dropped");
+	conf_free(c);
+
+	/* The last line needs no final newline. */
+	c = parse("x = 5\nfoo $x");
+	n = conf_root(c);
+	ok(conf_nerrors(c) == 0 && n != NULL && strcmp(n->name, "foo") == 0 &&
+		n->nargs == 1 && strcmp(n->args[0], "5") == 0 && n->line == 2,
+	    "a file without a final newline parses");
+	conf_free(c);
+	c = parse("a { b 1 }");
+	ok(conf_nerrors(c) == 0 && conf_root(c) && conf_root(c)->child &&
+		strcmp(conf_root(c)->child->name, "b") == 0,
+	    "a block closing at the end of the input");
+	conf_free(c);
+	c = parse("a \"open");
+	ok(errors_are(c,
+	       (const char *const[]){ "t.conf:1: unterminated string", NULL }),
+	    "an unterminated string at the end of the input: one error");
+	conf_free(c);
+	c = parse("foo 1\nbar $x");
+	ok(errors_are(c,
+	       (const char *const[]){ "t.conf:2: undefined macro $x", NULL }),
+	    "an error on an unterminated last line is reported once");
+	conf_free(c);
+	c = parse("");
+	ok(conf_nerrors(c) == 0 && conf_root(c) == NULL, "an empty file");
+	conf_free(c);
+
+	/* "include" is a directive only where a statement starts. */
+	c = parse("foo include bar\nrule \"include\"\ninclude\n");
+	n = conf_root(c);
+	ok(n && n->nargs == 2 && strcmp(n->args[0], "include") == 0 &&
+		n->next && strcmp(n->next->args[0], "include") == 0,
+	    "an argument spelled include is an argument");
+	ok(errors_are(c,
+	       (const char *const[]){ "t.conf:3: syntax error, unexpected end "
+				      "of line, expecting string",
+		   NULL }),
+	    "include without a path is an error");
 	conf_free(c);
 
 	c = parse("a {\n b 1\n");
@@ -214,9 +290,16 @@ main(void)
 	fp = fopen(path2, "w");
 	fputs("inner 1\nbroken \"x\n", fp);
 	fclose(fp);
+	snprintf(path2, sizeof(path2), "%s/tail.conf", dir);
+	fp = fopen(path2, "w");
+	fputs("tail 3\nend $m", fp); /* no final newline */
+	fclose(fp);
 	fp = fopen(path, "w");
 	fputs("first 1\ninclude \"part.conf\"\nlast 2\n"
-	      "include \"main.conf\"\ninclude \"missing.conf\"\n",
+	      "include \"main.conf\"\ninclude \"missing.conf\"\n"
+	      "m = 7\ninclude \"tail.conf\"; after 4\n"
+	      "blk { include \"tail.conf\" }\n"
+	      "include \"tail.conf\"",
 	    fp);
 	fclose(fp);
 	c = conf_parse_file(path);
@@ -239,6 +322,21 @@ main(void)
 	    "such file or directory",
 	    path, dir);
 	ok(has_error(c, path2), "missing include reported");
+	is_int(conf_nerrors(c), 3, "and no other error");
+	n = conf_find(conf_root(c), "tail");
+	ok(n && n->line == 1 && strstr(n->file, "tail.conf") && n->next &&
+		strcmp(n->next->name, "end") == 0 && n->next->nargs == 1 &&
+		strcmp(n->next->args[0], "7") == 0 && n->next->next &&
+		strcmp(n->next->next->name, "after") == 0,
+	    "include \"x\"; (with ';') and an included file without a final "
+	    "newline");
+	n = conf_find(conf_root(c), "blk");
+	ok(n && n->child && strcmp(n->child->name, "tail") == 0 &&
+		n->child->next && strcmp(n->child->next->name, "end") == 0 &&
+		n->child->next->next == NULL && n->next &&
+		strcmp(n->next->name, "tail") == 0 && n->next->line == 1,
+	    "an include inside a block fills the block; a last-line include "
+	    "without a newline works");
 	conf_free(c);
 	ok(conf_parse_file("/nonexistent/seccloud.conf") == NULL,
 	    "a missing file returns NULL");
