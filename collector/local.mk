@@ -83,3 +83,8 @@ TESTS += tests/unit/test_archive_record tests/integration/archive_integrity.sh
 # The store's batched alert writes (groups and alert_days per commit).
 check_PROGRAMS += tests/unit/test_store_batch
 TESTS += tests/unit/test_store_batch
+FUZZ_PROGS += tests/fuzz/fuzz_archive_record
+tests_fuzz_fuzz_archive_record_SOURCES = tests/fuzz/fuzz_archive_record.c \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_archive_record_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+EXTRA_DIST += tests/fuzz/corpus/archive_record

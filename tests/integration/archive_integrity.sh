@@ -16,7 +16,10 @@
 #    after the line it last wrote, and verify passes; the head follows;
 #  - prune without --before/--days cuts at the policy's archive retention,
 #    the longest of any 団体 (400d policy-wide, 700d for one 団体), keeps
-#    today's segment, and is refused when the policy does not load.
+#    today's segment, and is refused when the policy does not load;
+#  - segment 4 and its line cut, then the collector run again (sealing a
+#    new segment 4 as MANIFEST's 7th line): the collector warns and leaves
+#    the store's head alone, and verify fails naming segment 4 as rewritten.
 . "${top_srcdir:-.}/tests/integration/collector_lib.sh"
 
 sql() { sqlite3 -cmd ".timeout 5000" "$T/data/seccloud.db" "$1"; }
@@ -136,4 +139,20 @@ printf 'prefecture "P" {\n code 240002\n}\n' >"$T/broken.conf"
 is "$?" 2 "a policy that does not load: refused"
 like "$(cat "$T/bad.out")" 'not loaded: nothing pruned' "... saying why"
 is "$(grep -c '^pruned=' "$M")" 3 "... and MANIFEST has no new prune line"
+
+# cut segment 4 with its line, and let the collector carry on
+head=$(sql "SELECT chain FROM archive_chain")
+rm "$T/data/archive/"*.0000000000000004.zst
+sed -i '$d' "$M"
+run INTEGRITY-5
+ok $? "the collector runs on after the cut, sealing a new segment 4"
+is "$(wc -l <"$M" | tr -d ' ')" 7 "MANIFEST has 7 lines again"
+grep -q 'is not the chain head kept in the store' "$T/err"
+ok $? "the collector warned at its seal"
+is "$(sql "SELECT entries, chain = '$head' FROM archive_chain")" "7|1" \
+    "the store's head is left as it was (the evidence)"
+out=$(arch verify)
+is "$?" 1 "verify fails"
+like "$out" 'first bad segment 4: MANIFEST line 7 \(segment 4\) is not the chain head kept in the store' \
+    "... naming segment 4: MANIFEST cut and rewritten"
 done_testing
