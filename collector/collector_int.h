@@ -19,6 +19,13 @@
 #include "collector/collector.h"
 #include "common/event.h"
 
+/* A relayed line whose HOSTNAME claims an origin outside its relay's
+ * scope (tag.c): kept with the relay's own tags, ev->origin the claimed
+ * host.  Belongs with the SC_EV_* flags in common/event.h. */
+#ifndef SC_EV_RELAY_DENIED
+#define SC_EV_RELAY_DENIED 0x0200
+#endif
+
 /* ---- framing (frame.c) ---------------------------------------------- */
 
 enum { FRAME_DETECT = 0, FRAME_OCTET, FRAME_LF };
@@ -59,6 +66,7 @@ enum ctr {
 	CTR_UNKNOWN_SRC,
 	CTR_RELAYED,
 	CTR_RELAY_UNMATCHED,
+	CTR_RELAY_DENIED,
 	CTR_DROP_UDP_QUEUE,
 	CTR_DROP_OVERSIZE,
 	CTR_DROP_CONN_LIMIT,
@@ -170,7 +178,11 @@ const struct tag_source *tagger_at(const struct tagger *, size_t i);
  * declared `relay yes`, the line's HOSTNAME chooses the tags instead if
  * tagger_relay_origin() resolves it: SC_EV_RELAYED is set and ev->origin
  * is the originating host (counted tagged/relayed; tagged/relay-unmatched
- * when it does not resolve and the relay's own tags stay). */
+ * when it does not resolve and the relay's own tags stay).  An origin out
+ * of the relay's scope (policy_relay_may_tag: a 団体's relay tags only to
+ * its own 団体 and its relay-for ones) keeps the relay's tags, sets
+ * SC_EV_RELAY_DENIED with ev->origin the claimed host, and is counted
+ * tagged/relay-denied. */
 void tag_event(const struct tagger *, struct sc_event *);
 /* Resolve a relayed line's HOSTNAME host[0..len) (not NUL-terminated; any
  * bytes): the declared source of that name (ASCII case-insensitive; a name
@@ -279,7 +291,16 @@ void archive_close(struct archive *);
 int archive_maybe_rotate(struct archive *, int64_t now_us);
 
 /* Internal read side shared by archive_read.c, verify and search. */
-#define ARCHIVE_REC_HDR 42
+/*
+ * Record header (archive_read.c has the layout): version 0 (byte 13 = 0,
+ * before session 3) is 42 bytes; version 1 adds the origin address (16
+ * bytes, zero unless the record is relayed or relay-denied) after muni.
+ * Readers take both; writers write ARCHIVE_REC_VERSION.
+ */
+#define ARCHIVE_REC_HDR_V0 42
+#define ARCHIVE_REC_HDR_V1 58
+#define ARCHIVE_REC_VERSION 1
+#define ARCHIVE_REC_HDR ARCHIVE_REC_HDR_V1
 /*
  * Each data frame is preceded by a zstd skippable frame (decompressors
  * skip it; it is part of the sealed bytes, so the hash covers it) saying
@@ -325,6 +346,37 @@ extern const char *const manifest_genesis; /* chain before the first */
  * returned). */
 int manifest_read(const char *datadir, struct manifest_entry **out, size_t *n,
     char *err, size_t errlen);
+/* The same, with the segment number of the line whose chain breaks in
+ * *bad_segment when it returns -2 (bad_segment may be NULL). */
+int manifest_read_ex(const char *datadir, struct manifest_entry **out,
+    size_t *n, uint64_t *bad_segment, char *err, size_t errlen);
+/*
+ * The MANIFEST lock (archive_head.c): flock on MANIFEST itself, exclusive
+ * for whoever appends (the writer's seal, `archive prune`), shared for
+ * reading it together with the store's chain head (verify).  Returns the
+ * fd to give back to manifest_unlock, or -1 (logged; go on unlocked) —
+ * a MANIFEST that does not exist yet is not created and gives -1.  Never
+ * take it twice in one process: the second flock waits for the first.
+ */
+int manifest_lock(const char *datadir, int exclusive);
+void manifest_unlock(int fd); /* -1 is a no-op */
+/*
+ * The chain head in the store (store_archive.h) against MANIFEST m[0..n),
+ * both read under the MANIFEST lock.
+ * archive_head_sync() moves the head forward to m[n-1] when the head is
+ * on this chain (missing, or m[head.entries - 1] has its chain hash):
+ * returns 1 (in step), 0 if there is no store to keep it in, -1 (err)
+ * when the store's head is not on this chain — MANIFEST lines were cut or
+ * rewritten — and then leaves the head alone, as the evidence.
+ * archive_head_check() is the same test without writing: 1 matches (or
+ * the head lags behind MANIFEST along its chain: a seal not yet
+ * recorded), 0 no head kept (or no store), -1 with *bad (the first
+ * segment that is gone or differs) and err.
+ */
+int archive_head_sync(const char *datadir, const struct manifest_entry *m,
+    size_t n, char *err, size_t errlen);
+int archive_head_check(const char *datadir, const struct manifest_entry *m,
+    size_t n, uint64_t *bad, char *err, size_t errlen);
 /* Append a line and return its chain hex.  prev: the previous chain. */
 int manifest_append(
     const char *datadir, const char *prev_chain, struct manifest_entry *e);
@@ -337,6 +389,7 @@ struct archive_verify_result {
 	uint64_t checked, held, bad;
 	char oldest_day[11], newest_day[11];
 	int interrupted;
+	int head; /* the store's chain head: 1 matched, 0 none kept */
 };
 int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
     struct archive_verify_result *res, char *err, size_t errlen);

@@ -25,6 +25,7 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_UNKNOWN_SRC] = { "tagged", "unknown" },
 	[CTR_RELAYED] = { "tagged", "relayed" },
 	[CTR_RELAY_UNMATCHED] = { "tagged", "relay-unmatched" },
+	[CTR_RELAY_DENIED] = { "tagged", "relay-denied" },
 	[CTR_DROP_UDP_QUEUE] = { "dropped", "udp-queue-full" },
 	[CTR_DROP_OVERSIZE] = { "dropped", "oversize" },
 	[CTR_DROP_CONN_LIMIT] = { "dropped", "conn-limit" },

@@ -68,3 +68,9 @@ bench_ingest_bench_fetch_SOURCES = bench/ingest/bench_fetch.c
 # (issue 5).
 collector_libcollector_a_SOURCES += collector/notify_hook.c \
 	collector/store_archive.c collector/store_archive.h
+
+# The archive record format (version 0 and 1, the relay origin) and the
+# archive's integrity against the store's chain head (issue 7 audit).
+collector_libcollector_a_SOURCES += collector/archive_head.c
+check_PROGRAMS += tests/unit/test_archive_record
+TESTS += tests/unit/test_archive_record tests/integration/archive_integrity.sh

@@ -238,6 +238,19 @@ const char *const store_schema_sql[] = {
 	"  oldest_kept_day TEXT," /* afterwards; NULL: none left */
 	"  by TEXT NOT NULL);"
 	"CREATE INDEX archive_prunes_ts ON archive_prunes(ts);",
+
+	/* the archive's chain head (issue 7): the last MANIFEST line's chain
+	 * hash, how many lines and the newest sealed segment, kept apart
+	 * from MANIFEST so that cutting its last lines together with their
+	 * segments shows in `archive verify`.  One row, moved forward along
+	 * the chain by every seal and prune. */
+	"CREATE TABLE archive_chain ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  entries INTEGER NOT NULL," /* MANIFEST lines */
+	"  segment INTEGER NOT NULL," /* newest sealed segment number */
+	"  segments INTEGER NOT NULL," /* sealed segments ever (not pruned) */
+	"  chain TEXT NOT NULL," /* chain hash of line `entries` */
+	"  ts INTEGER NOT NULL);", /* when it was moved, UTC us */
 	NULL
 };
 
