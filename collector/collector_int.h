@@ -19,13 +19,6 @@
 #include "collector/collector.h"
 #include "common/event.h"
 
-/* A relayed line whose HOSTNAME claims an origin outside its relay's
- * scope (tag.c): kept with the relay's own tags, ev->origin the claimed
- * host.  Belongs with the SC_EV_* flags in common/event.h. */
-#ifndef SC_EV_RELAY_DENIED
-#define SC_EV_RELAY_DENIED 0x0200
-#endif
-
 /* ---- framing (frame.c) ---------------------------------------------- */
 
 enum { FRAME_DETECT = 0, FRAME_OCTET, FRAME_LF };

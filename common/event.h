@@ -64,6 +64,9 @@ struct sc_archive_ref {
 #define SC_EV_NO_HOST 0x0040
 #define SC_EV_NO_TIME 0x0080
 #define SC_EV_RELAYED 0x0100 /* tagged by its HOSTNAME via a trusted relay */
+/* a relay claimed an origin outside its scope: the relay's own tags kept,
+ * ev->origin holds the claimed host (evidence) */
+#define SC_EV_RELAY_DENIED 0x0200
 
 struct sc_event {
 	int64_t recv_us; /* when we received it */

@@ -78,9 +78,11 @@ struct detect {
 	size_t ncand;
 	uint64_t winmem;
 	struct det_dir *cur_dir; /* for the stream callback */
-	/* rules that inspect the payload but have no pattern */
-	const struct rule *const *unf[RULE_PROTO_COUNT];
-	size_t nunf[RULE_PROTO_COUNT];
+	/* rules that inspect the payload but have no pattern, by proto:
+	 * those any destination port can meet; the rest are looked up by
+	 * the packet's destination port (ruleset_unfiltered_port) */
+	const struct rule *const *unf_any[RULE_PROTO_COUNT];
+	size_t nunf_any[RULE_PROTO_COUNT];
 };
 
 static int alproto_of(const struct flow *);
@@ -196,8 +198,8 @@ detect_new(const struct ruleset *rs, struct sensor *s)
 	d->db_stream = (const hs_database_t *)ruleset_hs_db(
 	    rs, RULE_BUF_PAYLOAD, RULE_HS_STREAM);
 	for (int pr = 0; pr < RULE_PROTO_COUNT; pr++)
-		d->unf[pr] = ruleset_unfiltered_packet(
-		    rs, (enum rule_proto)pr, &d->nunf[pr]);
+		d->unf_any[pr] = ruleset_unfiltered_anyport(
+		    rs, (enum rule_proto)pr, &d->nunf_any[pr]);
 	return d;
 }
 
@@ -398,11 +400,18 @@ stream_match(struct detect *d, const struct rule *r, struct det_dir *dd)
 		dd->win_before) != 1;
 }
 
+/* The no-pattern rules of proto whose header can accept dport. */
 static void
-add_unfiltered(struct detect *d, int proto)
+add_unfiltered(struct detect *d, int proto, uint16_t dport)
 {
-	for (size_t i = 0; i < d->nunf[proto]; i++)
-		add_cand(d, (uint32_t)rule_index(d->unf[proto][i]));
+	const struct rule *const *l;
+	size_t n;
+
+	for (size_t i = 0; i < d->nunf_any[proto]; i++)
+		add_cand(d, (uint32_t)rule_index(d->unf_any[proto][i]));
+	l = ruleset_unfiltered_port(d->rs, (enum rule_proto)proto, dport, &n);
+	for (size_t i = 0; i < n; i++)
+		add_cand(d, (uint32_t)rule_index(l[i]));
 }
 
 void
@@ -445,11 +454,11 @@ detect_packet(struct detect *d, struct sc_pkt *p)
 			for (size_t i = 0; i < d->nrules; i++)
 				add_cand(d, (uint32_t)i);
 	}
-	add_unfiltered(d, RULE_PROTO_ANY);
+	add_unfiltered(d, RULE_PROTO_ANY, p->dport);
 	if (proto != RULE_PROTO_ANY)
-		add_unfiltered(d, proto);
+		add_unfiltered(d, proto, p->dport);
 	if (alproto != RULE_PROTO_ANY)
-		add_unfiltered(d, alproto);
+		add_unfiltered(d, alproto, p->dport);
 
 	for (size_t i = 0; i < d->ncand; i++) {
 		uint32_t idx = d->cand[i];
