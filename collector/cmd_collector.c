@@ -104,8 +104,10 @@ cmd_collector(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* a configuration it refuses: 2, so run(8) leaves the role out until
+	 * the next SIGHUP instead of restarting it in a loop */
 	if (collector_conf_load(&cf, conf_path) != 0)
-		return 1;
+		return 2;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "hvf:d:", opts, NULL)) != -1) {
 		switch (ch) {

@@ -272,8 +272,10 @@ cmd_sensor(int argc, char **argv)
 		}
 	}
 	if (conf_path != NULL &&
-	    load_conf(conf_path, name, &cfg, &set, &user) != 0)
+	    load_conf(conf_path, name, &cfg, &set, &user) != 0) {
+		rc = 2; /* refused configuration: run(8) does not restart it */
 		goto out;
+	}
 	if (workers > 0) /* the command line wins over the conf */
 		cfg.workers = workers;
 	if (spool > 0)

@@ -457,7 +457,7 @@ cmd_web(int argc, char **argv)
 	    web_conf(set, &o, cli_listen, o.cert != NULL,
 		o.timeout != SC_HTTP_TIMEOUT_SEC) == -1) {
 		settings_free(set);
-		return 1;
+		return 2; /* refused configuration: run(8) does not restart it */
 	}
 	if (o.conf != NULL && o.datadir == NULL)
 		o.datadir = set->datadir;

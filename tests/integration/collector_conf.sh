@@ -61,7 +61,7 @@ collector {
 }
 X
 "$SECCLOUD" collector -f "$T/bad.conf" >"$T/out" 2>&1
-is "$?" 1 "a bad collector block is refused"
+is "$?" 2 "a bad collector block is refused (exit 2: run leaves it out)"
 out=$(cat "$T/out")
 like "$out" 'bad.conf:3: .*listen' "listen error with file:line"
 like "$out" 'bad.conf:4: .*frame-max' "frame-max range error"
