@@ -118,6 +118,13 @@ main(int argc, char **argv)
 	    alerts, groups, groups);
 	if (run(st, sql) == -1)
 		return 1;
+	/* the dashboard's per-day rollup: store_alert_insert keeps it, raw
+	 * inserts like these must fill it themselves */
+	if (run(st,
+		"INSERT INTO alert_days SELECT (ts / 1000000 + 32400) / 86400, "
+		"muni, gid, sid, severity, count(*) FROM alerts "
+		"GROUP BY 1, 2, 3, 4, 5;") == -1)
+		return 1;
 	if (run(st,
 		"CREATE INDEX groups_last ON alert_groups(last_seen DESC, id DESC);"
 		"CREATE INDEX groups_muni_last ON alert_groups(muni, last_seen "
