@@ -273,6 +273,15 @@ collector_sensor_alerts(struct batch *b, struct store *st)
 		}
 		if (store_alert_insert(st, &al, NULL, NULL) == 0)
 			stored++;
+		else {
+			ctr_add(CTR_ALERTS_STORE_ERRORS, 1);
+			if (ratelim_ok(&rl, &sup))
+				log_warnx("sensor %s: the store refused an "
+					  "alert (alerts/store-errors; %llu "
+					  "similar suppressed)",
+				    addr_fmt(&ev->peer, peer, sizeof(peer)),
+				    (unsigned long long)sup);
+		}
 	}
 	return stored;
 }
