@@ -5,7 +5,9 @@
  * the last frame; on open, a segment left unsealed by a crash is cut back
  * to its last whole frame and sealed, so `archive verify` passes after
  * kill -9.  Sealing fsyncs the segment, hashes it and appends a chained
- * line to MANIFEST.  Only the writer thread calls these functions.
+ * line to MANIFEST, under the MANIFEST lock and after its real last line,
+ * and moves the chain head kept in the store (archive_head.c).  Only the
+ * writer thread calls these functions.
  */
 #include "config.h"
 
@@ -40,6 +42,49 @@ struct archive {
 	size_t plaincap, compcap;
 };
 
+/*
+ * Append e to MANIFEST under its lock, after the chain's real last line
+ * (re-read under the lock: `archive prune` may have appended since), and
+ * move the store's chain head.  0 or -1.
+ */
+static int
+manifest_seal(struct archive *a, struct manifest_entry *e)
+{
+	struct manifest_entry *m = NULL, *grown;
+	size_t nm = 0;
+	char err[512];
+	const char *prev = a->chain;
+	int lk = manifest_lock(a->datadir, 1), rc = -1, known;
+
+	known = manifest_read(a->datadir, &m, &nm, err, sizeof(err)) == 0;
+	if (known) {
+		prev = nm ? m[nm - 1].chain : manifest_genesis;
+		if (strcmp(prev, a->chain) != 0)
+			log_info("archive: MANIFEST moved on (a prune): "
+				 "chaining after its last line");
+	} else {
+		log_warnx("archive: %s; sealing after the last line this "
+			  "writer wrote",
+		    err);
+	}
+	if (manifest_append(a->datadir, prev, e) != 0)
+		goto out;
+	memcpy(a->chain, e->chain, sizeof(a->chain));
+	rc = 0;
+	if (known && (grown = realloc(m, (nm + 1) * sizeof(*m))) != NULL) {
+		m = grown;
+		m[nm++] = *e;
+		if (archive_head_sync(a->datadir, m, nm, err, sizeof(err)) < 0)
+			log_warnx("archive: %s (the store keeps its chain "
+				  "head; run seccloud archive verify)",
+			    err);
+	}
+out:
+	free(m);
+	manifest_unlock(lk);
+	return rc;
+}
+
 static int
 seal(struct archive *a)
 {
@@ -62,11 +107,10 @@ seal(struct archive *a)
 	e.first_us = a->first_us;
 	e.last_us = a->last_us;
 	if (sha256_file(a->path, e.sha256, &e.bytes) != 0 ||
-	    manifest_append(a->datadir, a->chain, &e) != 0) {
-		log_warn("archive: cannot seal segment %" PRIu64, a->seg);
+	    manifest_seal(a, &e) != 0) {
+		log_warnx("archive: cannot seal segment %" PRIu64, a->seg);
 		return -1;
 	}
-	memcpy(a->chain, e.chain, sizeof(a->chain));
 	ctr_add(CTR_SEGMENTS_SEALED, 1);
 	log_info("archive: sealed segment %" PRIu64 " (%s, %" PRIu64
 		 " records)",
@@ -188,8 +232,23 @@ archive_open(const char *datadir, int tzoff, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
-	if (manifest_read(datadir, &m, &nm, err, errlen) != 0)
-		goto fail;
+	{
+		/* under the lock: MANIFEST and the store's chain head agree,
+		 * or the head is ahead of it (lines cut: said loudly, the
+		 * head left as the evidence) */
+		int lk = manifest_lock(datadir, 1), rc;
+		char herr[512];
+
+		rc = manifest_read(datadir, &m, &nm, err, errlen);
+		if (rc == 0 &&
+		    archive_head_sync(datadir, m, nm, herr, sizeof(herr)) < 0)
+			log_warnx("archive: %s (the store keeps its chain "
+				  "head; run seccloud archive verify)",
+			    herr);
+		manifest_unlock(lk);
+		if (rc != 0)
+			goto fail;
+	}
 	snprintf(a->chain, sizeof(a->chain), "%s",
 	    nm ? m[nm - 1].chain : manifest_genesis);
 	for (size_t i = 0; i < nm; i++)
@@ -288,13 +347,17 @@ write_run(struct archive *a, struct sc_event *ev, size_t n)
 		wr32(p, (uint32_t)(ARCHIVE_REC_HDR - 4 + ev[i].rawlen));
 		wr64(p + 4, (uint64_t)ev[i].recv_us);
 		p[12] = ev[i].transport;
-		p[13] = 0;
+		p[13] = ARCHIVE_REC_VERSION;
 		p[14] = ev[i].peer_port & 0xff;
 		p[15] = ev[i].peer_port >> 8;
 		wr32(p + 16, ev[i].flags);
 		memcpy(p + 20, ev[i].peer.b, 16);
 		memset(p + 36, 0, 6);
 		memcpy(p + 36, ev[i].muni, strnlen(ev[i].muni, 6));
+		if (ev[i].flags & (SC_EV_RELAYED | SC_EV_RELAY_DENIED))
+			memcpy(p + 42, ev[i].origin.b, 16);
+		else
+			memset(p + 42, 0, 16);
 		memcpy(p + ARCHIVE_REC_HDR, ev[i].raw, ev[i].rawlen);
 		off += ARCHIVE_REC_HDR + ev[i].rawlen;
 	}

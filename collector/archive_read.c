@@ -7,8 +7,14 @@
  * frame decompresses to records laid end to end:
  *
  *   u32 len  (bytes after this field, little endian)
- *   u64 recv_us, u8 transport, u8 0, u16 peer_port, u32 flags,
- *   u8 peer[16], char muni[6] (NUL-padded), then the raw frame.
+ *   u64 recv_us, u8 transport, u8 version, u16 peer_port, u32 flags,
+ *   u8 peer[16], char muni[6] (NUL-padded),
+ *   version 1 only: u8 origin[16] (the host behind a relay; zero unless
+ *   flags has SC_EV_RELAYED or SC_EV_RELAY_DENIED),
+ *   then the raw frame.
+ *
+ * Version 0 (the byte was always 0 before session 3) has no origin: a
+ * 42-byte header.  Both read; a record of any other version is corrupt.
  *
  * Since session 2 each data frame is preceded by a 24-byte skippable
  * index frame (collector_int.h) giving its first record number and count,
@@ -200,6 +206,13 @@ int
 manifest_read(const char *datadir, struct manifest_entry **out, size_t *nout,
     char *err, size_t errlen)
 {
+	return manifest_read_ex(datadir, out, nout, NULL, err, errlen);
+}
+
+int
+manifest_read_ex(const char *datadir, struct manifest_entry **out, size_t *nout,
+    uint64_t *bad_segment, char *err, size_t errlen)
+{
 	char path[4096], line[1024], text[512], want[65];
 	const char *prev = manifest_genesis;
 	struct manifest_entry *v = NULL;
@@ -248,6 +261,8 @@ manifest_read(const char *datadir, struct manifest_entry **out, size_t *nout,
 			    ": chain hash does not match (line altered, "
 			    "removed or reordered)",
 			    lineno, e.segment);
+			if (bad_segment != NULL)
+				*bad_segment = e.segment;
 			goto fail_seg;
 		}
 		if (n == cap) {
@@ -381,6 +396,7 @@ seg_reader_next(struct seg_reader *r, struct archive_record *rec)
 {
 	const uint8_t *p;
 	uint32_t len;
+	size_t hdr;
 	int rc;
 
 	while (r->pos >= r->plainlen) {
@@ -391,9 +407,22 @@ seg_reader_next(struct seg_reader *r, struct archive_record *rec)
 		return -1;
 	p = r->plain + r->pos;
 	len = rd32(p);
-	if (len < ARCHIVE_REC_HDR - 4 || len > r->plainlen - r->pos - 4)
+	if (len < ARCHIVE_REC_HDR_V0 - 4 || len > r->plainlen - r->pos - 4)
+		return -1;
+	switch (p[13]) {
+	case 0:
+		hdr = ARCHIVE_REC_HDR_V0;
+		break;
+	case 1:
+		hdr = ARCHIVE_REC_HDR_V1;
+		break;
+	default:
+		return -1; /* a version this build does not know */
+	}
+	if (len < hdr - 4)
 		return -1;
 	memset(rec, 0, sizeof(*rec));
+	rec->version = p[13];
 	rec->ref.segment = r->segment;
 	rec->ref.record = r->record++;
 	rec->recv_us = (int64_t)rd64(p + 4);
@@ -403,8 +432,10 @@ seg_reader_next(struct seg_reader *r, struct archive_record *rec)
 	memcpy(rec->peer.b, p + 20, 16);
 	memcpy(rec->muni, p + 36, 6);
 	rec->muni[6] = '\0';
-	rec->raw = p + ARCHIVE_REC_HDR;
-	rec->rawlen = len + 4 - ARCHIVE_REC_HDR;
+	if (rec->version >= 1)
+		memcpy(rec->origin.b, p + 42, 16);
+	rec->raw = p + hdr;
+	rec->rawlen = len + 4 - hdr;
 	r->pos += 4 + (size_t)len;
 	return 1;
 }

@@ -5,6 +5,9 @@
  * unpruned segment exists, hashes to its recorded SHA-256 and decodes to
  * its recorded number of records; and no segment file exists that the
  * manifest does not know, except the one being written (the newest).
+ * MANIFEST's last line must be (or lead to, when a seal is not yet
+ * recorded) the chain head the store keeps (archive_head.c), so its last
+ * lines cannot be cut with their segments unseen.
  */
 #include "config.h"
 
@@ -114,10 +117,21 @@ archive_verify_cancel(const char *datadir, int64_t from_us, int64_t to_us,
 
 	memset(res, 0, sizeof(*res));
 	*bad = 0;
-	rc = manifest_read(datadir, &m, &n, err, errlen);
-	if (rc == -2) {
-		/* the first entry whose chain fails is the bad one */
-		*bad = 0;
+	{
+		/* MANIFEST and the store's chain head, read together */
+		int lk = manifest_lock(datadir, 0);
+
+		rc = manifest_read_ex(datadir, &m, &n, bad, err, errlen);
+		if (rc == 0 &&
+		    (res->head = archive_head_check(
+			 datadir, m, n, bad, err, errlen)) < 0)
+			rc = -3;
+		manifest_unlock(lk);
+	}
+	if (rc == -2 || rc == -3) {
+		/* the line whose chain fails, or the segment the store's
+		 * chain head says is gone, is the bad one */
+		res->head = 0;
 		free(m);
 		return -1;
 	}

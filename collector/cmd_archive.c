@@ -8,8 +8,12 @@
  *                                   Hyperscan over decompressed records;
  *                                   one escaped line per match
  *   show SEGMENT RECORD             one record, escaped (alert evidence)
- *   prune --before DAY | --days N   remove whole sealed segments older than
- *                                   that, recording each in MANIFEST
+ *                                   (a record line: see print_record)
+ *   prune [--before DAY | --days N] remove whole sealed segments older than
+ *                                   that (default: the policy's archive
+ *                                   retention, the longest of any 団体),
+ *                                   recording each in MANIFEST under its
+ *                                   lock (a running collector waits)
  *
  * verify and prune also leave a row in the store (store_archive.h), the
  * evidence the monthly report and the audit pack show; a store that cannot
@@ -32,6 +36,7 @@
 #include "collector/store_archive.h"
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "policies/policy.h"
 #include "seccloud.h"
 
 struct aopts {
@@ -51,10 +56,11 @@ usage(FILE *fp)
 	    "       seccloud archive [-f ...] [-d ...] search EXPR [--from T] "
 	    "[--to T] [--municipality CODE]\n"
 	    "       seccloud archive [-f ...] [-d ...] show SEGMENT RECORD\n"
-	    "       seccloud archive [-f ...] [-d ...] prune --before DAY | "
-	    "--days N\n"
+	    "       seccloud archive [-f ...] [-d ...] prune [--before DAY | "
+	    "--days N]\n"
 	    "\nverify, search and prune the sealed archive.  T is a date "
-	    "(JST) or RFC 3339.\n");
+	    "(JST) or RFC 3339.  prune without --before or --days keeps the "
+	    "policy's\narchive retention (the longest of any 団体).\n");
 }
 
 /* Print bytes with everything outside printable ASCII escaped. */
@@ -88,15 +94,30 @@ put_escaped(FILE *fp, const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * "SEG:REC TIME PEER MUNI [RELAY] RAW", RELAY only for a line that came
+ * through a relay: "origin=ADDR relayed" (tagged as that origin) or
+ * "claimed=ADDR relay-denied" (the origin its HOSTNAME claimed out of the
+ * relay's scope; tagged as the relay).  Records written before the origin
+ * was kept (format 0) show "origin=?".
+ */
 static void
 print_record(const struct archive_record *r)
 {
-	char t[64], a[ADDR_STRLEN];
+	char t[64], a[ADDR_STRLEN], o[ADDR_STRLEN];
 
 	time_fmt_rfc3339(r->recv_us, t, sizeof(t));
 	addr_fmt(&r->peer, a, sizeof(a));
+	if (r->version >= 1)
+		addr_fmt(&r->origin, o, sizeof(o));
+	else
+		snprintf(o, sizeof(o), "?");
 	printf("%" PRIu64 ":%" PRIu64 " %s %s %s ", r->ref.segment,
 	    r->ref.record, t, a, r->muni[0] ? r->muni : "-");
+	if (r->flags & SC_EV_RELAYED)
+		printf("origin=%s relayed ", o);
+	else if (r->flags & SC_EV_RELAY_DENIED)
+		printf("claimed=%s relay-denied ", o);
 	put_escaped(stdout, r->raw, r->rawlen);
 	putchar('\n');
 }
@@ -144,8 +165,12 @@ do_verify(struct aopts *o)
 		       ": %s\n",
 		    res.bad, err);
 	else
-		printf("archive verify: ok (%" PRIu64 " segments checked)\n",
-		    res.checked);
+		printf("archive verify: ok (%" PRIu64 " segments checked)\n"
+		       "archive verify: %s\n",
+		    res.checked,
+		    res.head ? "MANIFEST reaches the chain head kept in the "
+			       "store" :
+			       "no chain head kept in the store");
 	if ((st = evidence_store(o->cf.datadir)) != NULL) {
 		memset(&v, 0, sizeof(v));
 		who(by, sizeof(by));
@@ -363,14 +388,56 @@ do_show(struct aopts *o, const char *s, const char *r)
 	return 0;
 }
 
+/*
+ * The cutoff day when neither --before nor --days is given: the policy's
+ * archive retention, the longest of the policy-wide value and every
+ * 団体's own (segments hold every 団体's lines, so none may go before the
+ * longest-kept 団体 allows).  0, or -1 (said on stderr).
+ */
+static int
+policy_cutoff(const struct aopts *o, char *cutoff, size_t len)
+{
+	struct policy_retention r;
+	struct policy *p;
+	int64_t keep;
+
+	if (o->cf.policy[0] == '\0') {
+		fprintf(stderr,
+		    "seccloud archive: prune: no policy: give --before DAY "
+		    "or --days N\n");
+		return -1;
+	}
+	if ((p = policy_load(o->cf.policy)) == NULL) {
+		fprintf(stderr,
+		    "seccloud archive: prune: policy %s not loaded: nothing "
+		    "pruned\n",
+		    o->cf.policy);
+		return -1;
+	}
+	policy_retention_for(p, NULL, &r);
+	keep = r.archive_s;
+	for (size_t i = 0; i < policy_muni_count(p); i++) {
+		policy_retention_for(p, policy_muni_at(p, i), &r);
+		if (r.archive_s > keep)
+			keep = r.archive_s;
+	}
+	policy_unref(p);
+	time_fmt_day(time_now_us() - keep * TIME_US_PER_SEC, TIME_JST_OFFSET,
+	    cutoff, len);
+	printf("archive prune: the policy keeps the archive %lld days\n",
+	    (long long)(keep / 86400));
+	return 0;
+}
+
 static int
 do_prune(struct aopts *o)
 {
 	struct manifest_entry *m = NULL;
 	size_t nm = 0, pruned = 0;
 	uint64_t records = 0;
-	char err[256], cutoff[32], path[4200], chain[65];
+	char err[512], cutoff[32], path[4200], chain[65];
 	char first[11] = "", last[11] = "";
+	int lk, rc = 1;
 
 	if (o->before != NULL)
 		snprintf(cutoff, sizeof(cutoff), "%s", o->before);
@@ -378,16 +445,13 @@ do_prune(struct aopts *o)
 		time_fmt_day(
 		    time_now_us() - (int64_t)o->days * 86400 * TIME_US_PER_SEC,
 		    TIME_JST_OFFSET, cutoff, sizeof(cutoff));
-	else {
-		fprintf(stderr,
-		    "seccloud archive: prune needs --before or "
-		    "--days\n");
+	else if (policy_cutoff(o, cutoff, sizeof(cutoff)) != 0)
 		return 2;
-	}
+	/* the collector's seals wait while MANIFEST is ours */
+	lk = manifest_lock(o->cf.datadir, 1);
 	if (manifest_read(o->cf.datadir, &m, &nm, err, sizeof(err)) != 0) {
 		fprintf(stderr, "seccloud archive: %s\n", err);
-		free(m);
-		return 1;
+		goto out;
 	}
 	snprintf(chain, sizeof(chain), "%s",
 	    nm ? m[nm - 1].chain : manifest_genesis);
@@ -408,8 +472,7 @@ do_prune(struct aopts *o)
 			fprintf(stderr,
 			    "seccloud archive: cannot record "
 			    "prune\n");
-			free(m);
-			return 1;
+			goto out;
 		}
 		memcpy(chain, e.chain, sizeof(chain));
 		if (archive_seg_path(
@@ -422,7 +485,19 @@ do_prune(struct aopts *o)
 		memcpy(last, e.day, sizeof(last));
 		records += e.records;
 	}
+	/* the store's chain head follows the prune lines */
 	free(m);
+	m = NULL;
+	if (pruned > 0 &&
+	    (manifest_read(o->cf.datadir, &m, &nm, err, sizeof(err)) != 0 ||
+		archive_head_sync(o->cf.datadir, m, nm, err, sizeof(err)) < 0))
+		fprintf(stderr, "seccloud archive: chain head: %s\n", err);
+	rc = 0;
+out:
+	manifest_unlock(lk);
+	free(m);
+	if (rc != 0)
+		return rc;
 	record_prune(o, cutoff, pruned, records, first, last);
 	printf("archive prune: %zu segments before %s\n", pruned, cutoff);
 	return 0;

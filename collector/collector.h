@@ -80,6 +80,12 @@ struct archive_record {
 	uint8_t transport;
 	uint32_t flags; /* SC_EV_* of the event */
 	char muni[SC_MUNI_LEN];
+	/* the host behind a relay: with SC_EV_RELAYED the origin the tags
+	 * are of, with SC_EV_RELAY_DENIED (0x0200) the origin its HOSTNAME
+	 * claimed out of the relay's scope; zero otherwise and in records
+	 * of format version 0 */
+	struct addr origin;
+	uint8_t version; /* record format: 0 (42-byte header) or 1 */
 	const uint8_t *raw; /* the frame as received */
 	size_t rawlen;
 };
@@ -100,10 +106,12 @@ int archive_fetch(const char *datadir, const struct sc_archive_ref *ref,
 
 /*
  * Verify the chain: every sealed segment is present, unaltered, in order,
- * and every gap is a recorded prune.  Segments are limited to JST days
- * [from_us, to_us) when either is non-zero.  Returns 0 if good; -1 with the
- * first bad segment number in *bad_segment (0 if the manifest itself is
- * bad) and a reason in err.
+ * every gap is a recorded prune, and MANIFEST reaches the chain head the
+ * store keeps (its last lines were not cut).  Segments are limited to JST
+ * days [from_us, to_us) when either is non-zero.  Returns 0 if good; -1
+ * with the first bad segment number in *bad_segment (the segment of the
+ * MANIFEST line whose chain breaks, the first one cut; 0 only if MANIFEST
+ * cannot be read at all) and a reason in err.
  */
 int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
     uint64_t *bad_segment, char *err, size_t errlen);
@@ -118,13 +126,20 @@ int archive_verify(const char *datadir, int64_t from_us, int64_t to_us,
  *   received/udp, received/tcp, received/tls, received/unix, received/bytes
  *   parsed/rfc5424, parsed/rfc3164, unparsed/total, truncated/total,
  *   framing/bad-octet-count, tagged/unknown, tagged/relayed,
- *   tagged/relay-unmatched
+ *   tagged/relay-unmatched, tagged/relay-denied
  *   dropped/udp-queue-full, dropped/oversize, dropped/conn-limit,
  *   dropped/conn-limit-address, dropped/conn-buffer, dropped/tls-handshake, dropped/archive-error,
  *   dropped/sensor-alert-malformed
  *   archived/records, archived/segments-sealed
  *   stored/batches, stored/events, stored/errors
- *   alerts/health, alerts/rules, alerts/sensor
+ *   alerts/health, alerts/rules, alerts/sensor, alerts/store-errors
+ *   (alerts of any origin the store refused: each is logged)
+ *   rules/loaded, rules/rejected (of the set in use: gauges),
+ *   rules/reload-failed, rules/match-errors (events the engine could not
+ *   match), rules/unmatched-events (events of batches matched by no set
+ *   as the scratch could not be made), rules/pcre-errors (PCRE2 limits
+ *   hit: taken as no match), rules/correlator-evicted (LRU evictions of
+ *   threshold/after/xbits state), rules/correlator-entries (gauge)
  *   connections/open, connections/total
  *   closed/peer, closed/idle, closed/error, closed/tls-handshake,
  *   closed/conn-buffer, closed/stop (why each stream connection ended)

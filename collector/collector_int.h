@@ -19,6 +19,13 @@
 #include "collector/collector.h"
 #include "common/event.h"
 
+/* A relayed line whose HOSTNAME claims an origin outside its relay's
+ * scope (tag.c): kept with the relay's own tags, ev->origin the claimed
+ * host.  Belongs with the SC_EV_* flags in common/event.h. */
+#ifndef SC_EV_RELAY_DENIED
+#define SC_EV_RELAY_DENIED 0x0200
+#endif
+
 /* ---- framing (frame.c) ---------------------------------------------- */
 
 enum { FRAME_DETECT = 0, FRAME_OCTET, FRAME_LF };
@@ -59,6 +66,7 @@ enum ctr {
 	CTR_UNKNOWN_SRC,
 	CTR_RELAYED,
 	CTR_RELAY_UNMATCHED,
+	CTR_RELAY_DENIED,
 	CTR_DROP_UDP_QUEUE,
 	CTR_DROP_OVERSIZE,
 	CTR_DROP_CONN_LIMIT,
@@ -87,6 +95,15 @@ enum ctr {
 	CTR_NOTIFY_SENT,
 	CTR_NOTIFY_FAILED,
 	CTR_NOTIFY_DROPPED,
+	CTR_RULES_LOADED,
+	CTR_RULES_REJECTED,
+	CTR_RULES_RELOAD_FAILED,
+	CTR_RULES_MATCH_ERRORS,
+	CTR_RULES_UNMATCHED,
+	CTR_RULES_PCRE_ERRORS,
+	CTR_RULES_CORR_EVICTED,
+	CTR_RULES_CORR_ENTRIES,
+	CTR_ALERTS_STORE_ERRORS,
 	CTR_MAX
 };
 struct ctr_name {
@@ -99,6 +116,12 @@ static inline void
 ctr_add(enum ctr c, uint64_t n)
 {
 	__atomic_fetch_add(&collector_ctr[c], n, __ATOMIC_RELAXED);
+}
+/* For the gauges (rules/loaded, rules/correlator-entries, ...). */
+static inline void
+ctr_set(enum ctr c, uint64_t v)
+{
+	__atomic_store_n(&collector_ctr[c], v, __ATOMIC_RELAXED);
 }
 static inline uint64_t
 ctr_get(enum ctr c)
@@ -186,7 +209,11 @@ const struct tag_source *tagger_at(const struct tagger *, size_t i);
  * declared `relay yes`, the line's HOSTNAME chooses the tags instead if
  * tagger_relay_origin() resolves it: SC_EV_RELAYED is set and ev->origin
  * is the originating host (counted tagged/relayed; tagged/relay-unmatched
- * when it does not resolve and the relay's own tags stay). */
+ * when it does not resolve and the relay's own tags stay).  An origin out
+ * of the relay's scope (policy_relay_may_tag: a 団体's relay tags only to
+ * its own 団体 and its relay-for ones) keeps the relay's tags, sets
+ * SC_EV_RELAY_DENIED with ev->origin the claimed host, and is counted
+ * tagged/relay-denied. */
 void tag_event(const struct tagger *, struct sc_event *);
 /* Resolve a relayed line's HOSTNAME host[0..len) (not NUL-terminated; any
  * bytes): the declared source of that name (ASCII case-insensitive; a name
@@ -206,12 +233,21 @@ ev_source_addr(const struct sc_event *ev)
 
 /* ---- batches and the queue (pipeline.c) ------------------------------ */
 
+/* A rule that fired on event ev of a batch (detect.c). */
+struct det_hit;
+
 struct batch {
 	struct sc_event *ev;
 	size_t nev, maxev;
 	uint8_t *arena; /* frames are copied here */
 	size_t used, cap;
 	int64_t opened_us; /* monotonic, when the first event came */
+	/* the rule engine's verdicts (detect.c), kept until the writer
+	 * stores them: the hits point into rs, referenced by the batch */
+	int matched;
+	struct ruleset *rs;
+	struct det_hit *hits;
+	size_t nhits, caphits;
 	struct batch *next;
 };
 
@@ -234,6 +270,17 @@ void pipeline_free(struct pipeline *);
 struct batch *pipeline_get(struct pipeline *, int wait);
 /* Hand a batch to the writer (empty ones go straight back). */
 void pipeline_submit(struct pipeline *, struct batch *);
+/*
+ * A stage between the workers and the writer (the rule engine's thread):
+ * fn is called for every submitted batch, in submission order, on a
+ * thread of its own, before the writer gets the batch.  Call before the
+ * first submit; 0 or -1 (no thread: the writer gets the batches as they
+ * are).  The thread stops when the pipeline is closed and drained.
+ */
+int pipeline_stage_start(
+    struct pipeline *, void (*fn)(void *arg, struct batch *), void *arg);
+/* After pipeline_closed() is true: wait for the stage's thread to end. */
+void pipeline_stage_join(struct pipeline *);
 /* Writer: the next full batch, or NULL after timeout_us or at shutdown. */
 struct batch *pipeline_next(struct pipeline *, int64_t timeout_us);
 void pipeline_release(struct pipeline *, struct batch *);
@@ -261,25 +308,37 @@ struct sc_event *batch_add(struct batch *, const uint8_t *p, size_t n,
 /* ---- detection plug point (detect.c) --------------------------------- */
 
 /*
- * RULE ENGINE PLUG POINT.  Called by the writer for each batch after the
- * archive has given every event its ref and before the store transaction
- * commits: match every event against the loaded rule set and record the
- * alerts with store_alert_insert().  Returns the number of alerts.
+ * RULE ENGINE PLUG POINT.  collector_detect_match() matches every event
+ * of a batch against the loaded rule set and keeps the hits in the batch;
+ * it runs on the pipeline's stage thread (pipeline_stage_start), so
+ * matching overlaps the writer's archive and store work.  The writer then
+ * calls collector_detect_batch() after the archive has given every event
+ * its ref and inside the store transaction: it judges firewall lines
+ * against the policy and records every hit as an alert with
+ * store_alert_insert() (matching the batch first if no stage did).
+ * Returns the number of alerts.
  */
 struct store;
 struct detect;
 /* Load the rule files (settings' rules and vars; cache under datadir).
- * NULL only on allocation failure: a set that fails to load is logged
- * and matching is off until a reload succeeds. */
+ * NULL if the set did not load (a rule file that cannot be read, a bad
+ * rule with rules-strict, Hyperscan refusing the set: each reason was
+ * logged as file:line: sid N: reason) or on allocation failure: the
+ * collector refuses to start.  Without rules-strict bad rules are skipped
+ * and counted (rules/rejected). */
 struct settings;
 struct detect *collector_detect_new(
     const struct settings *, const char *datadir);
-/* Reload (SIGHUP, main thread): build beside the old one and swap. */
+/* Reload (SIGHUP, main thread): build beside the old one and swap.  -1
+ * (counted in rules/reload-failed, logged) keeps the previous set. */
 int collector_detect_reload(
     struct detect *, const struct settings *, const char *datadir);
 void collector_detect_free(struct detect *);
+void collector_detect_match(struct detect *, struct batch *);
 size_t collector_detect_batch(
     struct detect *, struct batch *, struct store *, const struct tagger *);
+/* Forget a batch's hits and its reference on their set (batch reuse). */
+void collector_detect_release(struct batch *);
 
 /* ---- archive writer (archive.c) -------------------------------------- */
 
@@ -295,7 +354,16 @@ void archive_close(struct archive *);
 int archive_maybe_rotate(struct archive *, int64_t now_us);
 
 /* Internal read side shared by archive_read.c, verify and search. */
-#define ARCHIVE_REC_HDR 42
+/*
+ * Record header (archive_read.c has the layout): version 0 (byte 13 = 0,
+ * before session 3) is 42 bytes; version 1 adds the origin address (16
+ * bytes, zero unless the record is relayed or relay-denied) after muni.
+ * Readers take both; writers write ARCHIVE_REC_VERSION.
+ */
+#define ARCHIVE_REC_HDR_V0 42
+#define ARCHIVE_REC_HDR_V1 58
+#define ARCHIVE_REC_VERSION 1
+#define ARCHIVE_REC_HDR ARCHIVE_REC_HDR_V1
 /*
  * Each data frame is preceded by a zstd skippable frame (decompressors
  * skip it; it is part of the sealed bytes, so the hash covers it) saying
@@ -341,6 +409,37 @@ extern const char *const manifest_genesis; /* chain before the first */
  * returned). */
 int manifest_read(const char *datadir, struct manifest_entry **out, size_t *n,
     char *err, size_t errlen);
+/* The same, with the segment number of the line whose chain breaks in
+ * *bad_segment when it returns -2 (bad_segment may be NULL). */
+int manifest_read_ex(const char *datadir, struct manifest_entry **out,
+    size_t *n, uint64_t *bad_segment, char *err, size_t errlen);
+/*
+ * The MANIFEST lock (archive_head.c): flock on MANIFEST itself, exclusive
+ * for whoever appends (the writer's seal, `archive prune`), shared for
+ * reading it together with the store's chain head (verify).  Returns the
+ * fd to give back to manifest_unlock, or -1 (logged; go on unlocked) —
+ * a MANIFEST that does not exist yet is not created and gives -1.  Never
+ * take it twice in one process: the second flock waits for the first.
+ */
+int manifest_lock(const char *datadir, int exclusive);
+void manifest_unlock(int fd); /* -1 is a no-op */
+/*
+ * The chain head in the store (store_archive.h) against MANIFEST m[0..n),
+ * both read under the MANIFEST lock.
+ * archive_head_sync() moves the head forward to m[n-1] when the head is
+ * on this chain (missing, or m[head.entries - 1] has its chain hash):
+ * returns 1 (in step), 0 if there is no store to keep it in, -1 (err)
+ * when the store's head is not on this chain — MANIFEST lines were cut or
+ * rewritten — and then leaves the head alone, as the evidence.
+ * archive_head_check() is the same test without writing: 1 matches (or
+ * the head lags behind MANIFEST along its chain: a seal not yet
+ * recorded), 0 no head kept (or no store), -1 with *bad (the first
+ * segment that is gone or differs) and err.
+ */
+int archive_head_sync(const char *datadir, const struct manifest_entry *m,
+    size_t n, char *err, size_t errlen);
+int archive_head_check(const char *datadir, const struct manifest_entry *m,
+    size_t n, uint64_t *bad, char *err, size_t errlen);
 /* Append a line and return its chain hex.  prev: the previous chain. */
 int manifest_append(
     const char *datadir, const char *prev_chain, struct manifest_entry *e);
@@ -353,6 +452,7 @@ struct archive_verify_result {
 	uint64_t checked, held, bad;
 	char oldest_day[11], newest_day[11];
 	int interrupted;
+	int head; /* the store's chain head: 1 matched, 0 none kept */
 };
 int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
     struct archive_verify_result *res, char *err, size_t errlen);
@@ -452,7 +552,8 @@ extern struct collector_live collector_live;
 void collector_live_set(const struct collector_conf *);
 
 struct collector; /* the running daemon */
-/* Run until SIGTERM/SIGINT; 0 after a clean stop, 1 on startup errors. */
+/* Run until SIGTERM/SIGINT; 0 after a clean stop, 1 on startup errors,
+ * 2 when the rules refuse the configuration (collector_detect_new). */
 int collector_run(const struct collector_conf *);
 /* Defaults from sc_limits.h, then the collector { } block of conf_path
  * (NULL: none).  0, or -1 after printing every error. */

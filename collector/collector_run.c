@@ -529,8 +529,10 @@ collector_run(const struct collector_conf *cfg)
 		log_warnx("archive: %s", err);
 		goto out;
 	}
-	if ((c.det = collector_detect_new(cf->settings, cf->datadir)) == NULL)
+	if ((c.det = collector_detect_new(cf->settings, cf->datadir)) == NULL) {
+		rc = 2; /* the rules refused (logged) */
 		goto out;
+	}
 	pc.batch_max = cf->batch_max;
 	pc.arena =
 	    cf->frame_max * 2 > 1024 * 1024 ? cf->frame_max * 2 : 1024 * 1024;

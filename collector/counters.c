@@ -25,6 +25,7 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_UNKNOWN_SRC] = { "tagged", "unknown" },
 	[CTR_RELAYED] = { "tagged", "relayed" },
 	[CTR_RELAY_UNMATCHED] = { "tagged", "relay-unmatched" },
+	[CTR_RELAY_DENIED] = { "tagged", "relay-denied" },
 	[CTR_DROP_UDP_QUEUE] = { "dropped", "udp-queue-full" },
 	[CTR_DROP_OVERSIZE] = { "dropped", "oversize" },
 	[CTR_DROP_CONN_LIMIT] = { "dropped", "conn-limit" },
@@ -53,6 +54,15 @@ const struct ctr_name ctr_names[CTR_MAX] = {
 	[CTR_NOTIFY_SENT] = { "notify", "sent" },
 	[CTR_NOTIFY_FAILED] = { "notify", "failed" },
 	[CTR_NOTIFY_DROPPED] = { "notify", "dropped" },
+	[CTR_RULES_LOADED] = { "rules", "loaded" },
+	[CTR_RULES_REJECTED] = { "rules", "rejected" },
+	[CTR_RULES_RELOAD_FAILED] = { "rules", "reload-failed" },
+	[CTR_RULES_MATCH_ERRORS] = { "rules", "match-errors" },
+	[CTR_RULES_UNMATCHED] = { "rules", "unmatched-events" },
+	[CTR_RULES_PCRE_ERRORS] = { "rules", "pcre-errors" },
+	[CTR_RULES_CORR_EVICTED] = { "rules", "correlator-evicted" },
+	[CTR_RULES_CORR_ENTRIES] = { "rules", "correlator-entries" },
+	[CTR_ALERTS_STORE_ERRORS] = { "alerts", "store-errors" },
 };
 
 size_t

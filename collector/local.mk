@@ -43,6 +43,8 @@ TESTS += tests/integration/collector_logger.sh \
 	tests/integration/collector_udp_burst.sh \
 	tests/integration/collector_tls_stop.sh \
 	tests/integration/collector_relay.sh \
+	tests/integration/collector_rules_reload.sh \
+	tests/integration/collector_rules_refuse.sh \
 	tests/integration/collector_limits.sh \
 	tests/integration/collector_reload.sh
 EXTRA_DIST += tests/integration/collector_lib.sh
@@ -72,3 +74,17 @@ bench_ingest_bench_fetch_SOURCES = bench/ingest/bench_fetch.c
 # (issue 5).
 collector_libcollector_a_SOURCES += collector/notify_hook.c \
 	collector/store_archive.c collector/store_archive.h
+
+# The archive record format (version 0 and 1, the relay origin) and the
+# archive's integrity against the store's chain head (issue 7 audit).
+collector_libcollector_a_SOURCES += collector/archive_head.c
+check_PROGRAMS += tests/unit/test_archive_record
+TESTS += tests/unit/test_archive_record tests/integration/archive_integrity.sh
+# The store's batched alert writes (groups and alert_days per commit).
+check_PROGRAMS += tests/unit/test_store_batch
+TESTS += tests/unit/test_store_batch
+FUZZ_PROGS += tests/fuzz/fuzz_archive_record
+tests_fuzz_fuzz_archive_record_SOURCES = tests/fuzz/fuzz_archive_record.c \
+	$(FUZZ_DRIVER)
+tests_fuzz_fuzz_archive_record_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+EXTRA_DIST += tests/fuzz/corpus/archive_record

@@ -7,6 +7,10 @@
  * first need, up to queue_max, and recycled.  A worker owns one batch at a
  * time; full or old batches go to the writer in FIFO order.
  *
+ * With a stage (the rule engine's thread), submitted batches go to the
+ * stage first, in order, and from it to the writer in the same order; the
+ * stage's work on one batch overlaps the writer's work on the previous.
+ *
  * What was read but is not yet in the archive is what a kill -9 loses, so
  * stream workers (TCP, TLS, unix) do not run ahead of the writer: once
  * PIPELINE_AHEAD batches are waiting for it or being written, they wait
@@ -17,6 +21,7 @@
  * cannot push back: UDP workers use the whole queue and, when every batch
  * is in flight, drop and count (dropped/udp-queue-full).
  */
+#define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "config.h"
 
 #include <errno.h>
@@ -35,10 +40,17 @@ struct pipeline {
 	pthread_cond_t can_get; /* a batch was released */
 	pthread_cond_t can_write; /* a batch was submitted */
 	struct batch *free;
-	struct batch *head, *tail; /* full, FIFO */
+	struct batch *head, *tail; /* full, FIFO, for the writer */
 	size_t allocated;
 	size_t pending; /* submitted and not yet released by the writer */
 	int closed;
+	/* the stage, if started */
+	void (*stage_fn)(void *arg, struct batch *);
+	void *stage_arg;
+	pthread_t stage_thr;
+	int staging; /* the stage holds a batch or is yet to drain */
+	pthread_cond_t can_stage; /* a batch was submitted to the stage */
+	struct batch *shead, *stail; /* submitted, FIFO, for the stage */
 };
 
 struct pipeline *
@@ -52,6 +64,7 @@ pipeline_new(const struct pipeline_conf *conf)
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->can_get, NULL);
 	pthread_cond_init(&pl->can_write, NULL);
+	pthread_cond_init(&pl->can_stage, NULL);
 	return pl;
 }
 
@@ -60,6 +73,8 @@ batch_free(struct batch *b)
 {
 	if (b == NULL)
 		return;
+	collector_detect_release(b);
+	free(b->hits);
 	free(b->ev);
 	free(b->arena);
 	free(b);
@@ -80,7 +95,12 @@ pipeline_free(struct pipeline *pl)
 		n = b->next;
 		batch_free(b);
 	}
+	for (b = pl->shead; b != NULL; b = n) {
+		n = b->next;
+		batch_free(b);
+	}
 	pthread_mutex_destroy(&pl->mu);
+	pthread_cond_destroy(&pl->can_stage);
 	pthread_cond_destroy(&pl->can_get);
 	pthread_cond_destroy(&pl->can_write);
 	free(pl);
@@ -134,6 +154,7 @@ pipeline_get(struct pipeline *pl, int wait)
 	}
 	pthread_mutex_unlock(&pl->mu);
 	if (b != NULL) {
+		collector_detect_release(b); /* normally done by the writer */
 		b->nev = b->used = 0;
 		b->opened_us = 0;
 		b->next = NULL;
@@ -161,13 +182,73 @@ pipeline_submit(struct pipeline *pl, struct batch *b)
 	}
 	pl->pending++;
 	b->next = NULL;
-	if (pl->tail != NULL)
-		pl->tail->next = b;
-	else
-		pl->head = b;
-	pl->tail = b;
-	pthread_cond_signal(&pl->can_write);
+	if (pl->stage_fn != NULL) {
+		if (pl->stail != NULL)
+			pl->stail->next = b;
+		else
+			pl->shead = b;
+		pl->stail = b;
+		pthread_cond_signal(&pl->can_stage);
+	} else {
+		if (pl->tail != NULL)
+			pl->tail->next = b;
+		else
+			pl->head = b;
+		pl->tail = b;
+		pthread_cond_signal(&pl->can_write);
+	}
 	pthread_mutex_unlock(&pl->mu);
+}
+
+static void *
+stage_main(void *arg)
+{
+	struct pipeline *pl = arg;
+	struct batch *b;
+
+	pthread_setname_np(pthread_self(), "sc-stage");
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (pl->shead == NULL && !pl->closed)
+			pthread_cond_wait(&pl->can_stage, &pl->mu);
+		if ((b = pl->shead) == NULL)
+			break; /* closed and drained */
+		pl->shead = b->next;
+		if (pl->shead == NULL)
+			pl->stail = NULL;
+		pthread_mutex_unlock(&pl->mu);
+		pl->stage_fn(pl->stage_arg, b);
+		pthread_mutex_lock(&pl->mu);
+		b->next = NULL;
+		if (pl->tail != NULL)
+			pl->tail->next = b;
+		else
+			pl->head = b;
+		pl->tail = b;
+		pthread_cond_signal(&pl->can_write);
+	}
+	pl->staging = 0;
+	pthread_cond_broadcast(&pl->can_write);
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+int
+pipeline_stage_start(
+    struct pipeline *pl, void (*fn)(void *arg, struct batch *), void *arg)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->stage_fn = fn;
+	pl->stage_arg = arg;
+	pl->staging = 1;
+	if (pthread_create(&pl->stage_thr, NULL, stage_main, pl) != 0) {
+		pl->stage_fn = NULL;
+		pl->staging = 0;
+		pthread_mutex_unlock(&pl->mu);
+		return -1;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return 0;
 }
 
 struct batch *
@@ -184,7 +265,7 @@ pipeline_next(struct pipeline *pl, int64_t timeout_us)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&pl->mu);
-	while (pl->head == NULL && !pl->closed) {
+	while (pl->head == NULL && (!pl->closed || pl->staging)) {
 		if (pthread_cond_timedwait(&pl->can_write, &pl->mu, &ts) ==
 		    ETIMEDOUT)
 			break;
@@ -216,8 +297,21 @@ pipeline_close(struct pipeline *pl)
 	pthread_mutex_lock(&pl->mu);
 	pl->closed = 1;
 	pthread_cond_broadcast(&pl->can_write);
+	pthread_cond_broadcast(&pl->can_stage);
 	pthread_cond_broadcast(&pl->can_get);
 	pthread_mutex_unlock(&pl->mu);
+}
+
+void
+pipeline_stage_join(struct pipeline *pl)
+{
+	void (*fn)(void *, struct batch *);
+
+	pthread_mutex_lock(&pl->mu);
+	fn = pl->stage_fn;
+	pthread_mutex_unlock(&pl->mu);
+	if (fn != NULL)
+		pthread_join(pl->stage_thr, NULL);
 }
 
 int
@@ -226,7 +320,7 @@ pipeline_closed(struct pipeline *pl)
 	int c;
 
 	pthread_mutex_lock(&pl->mu);
-	c = pl->closed && pl->head == NULL;
+	c = pl->closed && pl->head == NULL && !pl->staging;
 	pthread_mutex_unlock(&pl->mu);
 	return c;
 }

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "collector/store_archive.h"
 #include "collector/store_int.h"
 
@@ -85,4 +88,61 @@ store_archive_verified_range(
 	if (rc != SQLITE_DONE)
 		return -1;
 	return n > 0;
+}
+
+int
+store_archive_head_get(struct store *st, struct store_archive_head *out)
+{
+	sqlite3_stmt *s = store_stmt(st,
+	    "SELECT entries, segment, segments, chain, ts FROM archive_chain "
+	    "WHERE id = 1");
+	int rc, found = 0;
+
+	if (s == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *c = sqlite3_column_text(s, 3);
+
+		out->entries = (uint64_t)sqlite3_column_int64(s, 0);
+		out->segment = (uint64_t)sqlite3_column_int64(s, 1);
+		out->segments = (uint64_t)sqlite3_column_int64(s, 2);
+		snprintf(out->chain, sizeof(out->chain), "%s",
+		    c != NULL ? (const char *)c : "");
+		out->ts_us = sqlite3_column_int64(s, 4);
+		found = 1;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? found : -1;
+}
+
+int
+store_archive_head_put(
+    struct store *st, const struct store_archive_head *h, int wait_ms)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* the writer thread calls this between its own transactions: a
+	 * short wait, a lagging head is caught up by the next seal */
+	sqlite3_busy_timeout(st->db, wait_ms);
+	s = store_stmt(st,
+	    "INSERT INTO archive_chain (id, entries, segment, segments, "
+	    "chain, ts) VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO "
+	    "UPDATE SET entries = excluded.entries, segment = "
+	    "excluded.segment, segments = excluded.segments, chain = "
+	    "excluded.chain, ts = excluded.ts");
+	if (s == NULL) {
+		sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)h->entries);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)h->segment);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)h->segments);
+	store_bind_text(s, 4, h->chain);
+	sqlite3_bind_int64(s, 5, h->ts_us);
+	rc = store_step_done(st, s);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	return rc;
 }

@@ -42,4 +42,24 @@ int store_archive_pruned(struct store *, const struct store_archive_prune *);
 int store_archive_verified_range(
     struct store *, const char *by, int64_t from_us, int64_t to_us);
 
+/*
+ * The archive's chain head (archive_read.c keeps it in step with MANIFEST
+ * under the MANIFEST lock): the chain hash of MANIFEST's last line, the
+ * number of lines, the newest segment number and the sealed segments
+ * counted so far.
+ */
+struct store_archive_head {
+	uint64_t entries;
+	uint64_t segment;
+	uint64_t segments;
+	char chain[65];
+	int64_t ts_us;
+};
+/* 1 and *out, 0 when none is kept yet, -1 on error (logged). */
+int store_archive_head_get(struct store *, struct store_archive_head *out);
+/* Replace the head; 0, or -1 (logged).  Waits at most wait_ms for a
+ * busy store. */
+int store_archive_head_put(
+    struct store *, const struct store_archive_head *, int wait_ms);
+
 #endif

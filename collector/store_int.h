@@ -17,6 +17,35 @@ struct store_stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
+/*
+ * An alert group the open transaction touched (store.c): its id and what
+ * the transaction's alerts add to its row, written once per group by
+ * store_commit instead of once per alert.
+ */
+struct store_gpend {
+	int used;
+	uint32_t gid, sid;
+	char muni[SC_MUNI_LEN];
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+	int64_t id;
+	uint64_t count; /* alerts not yet in the row's count */
+	int64_t first_us, last_us; /* of those */
+	int severity; /* their lowest */
+	size_t msg_off; /* their last msg, in gmsg; SIZE_MAX none */
+	int64_t last_alert_id, last_alert_ts; /* of the latest alert */
+};
+
+/* Alerts of the open transaction per (JST day, 団体, rule, severity): what
+ * store_commit adds to alert_days (store.c). */
+struct store_dpend {
+	int used;
+	int64_t day;
+	uint32_t gid, sid;
+	int severity;
+	char muni[SC_MUNI_LEN];
+	uint64_t n;
+};
+
 struct store {
 	sqlite3 *db;
 	int flags;
@@ -28,6 +57,14 @@ struct store {
 	struct store_group_event *gev;
 	size_t ngev, capgev;
 	uint64_t gev_lost;
+	/* the open transaction's alert groups (hash table, open addressing) */
+	struct store_gpend *gp;
+	size_t ngp, capgp;
+	char *gmsg; /* their messages */
+	size_t gmsg_used, gmsg_cap;
+	/* and their alert_days counts */
+	struct store_dpend *dp;
+	size_t ndp, capdp;
 };
 
 /*

@@ -238,7 +238,29 @@ const char *const store_schema_sql[] = {
 	"  oldest_kept_day TEXT," /* afterwards; NULL: none left */
 	"  by TEXT NOT NULL);"
 	"CREATE INDEX archive_prunes_ts ON archive_prunes(ts);",
-	NULL
+
+	/* the archive's chain head (issue 7): the last MANIFEST line's chain
+	 * hash, how many lines and the newest sealed segment, kept apart
+	 * from MANIFEST so that cutting its last lines together with their
+	 * segments shows in `archive verify`.  One row, moved forward along
+	 * the chain by every seal and prune. */
+	"CREATE TABLE archive_chain ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  entries INTEGER NOT NULL," /* MANIFEST lines */
+	"  segment INTEGER NOT NULL," /* newest sealed segment number */
+	"  segments INTEGER NOT NULL," /* sealed segments ever (not pruned) */
+	"  chain TEXT NOT NULL," /* chain hash of line `entries` */
+	"  ts INTEGER NOT NULL);", /* when it was moved, UTC us */
+
+	/* alert_days is kept by store_alert_insert, which adds each
+	 * transaction's alerts per (day, 団体, rule, severity) once at commit
+	 * (collector/store.c) instead of a trigger per alert row: the trigger
+	 * made every alert insert a multi-row statement with a statement
+	 * journal, a third of the collector's cost per alert (issue 3).
+	 * Anything that inserts into alerts other than through
+	 * store_alert_insert must add to alert_days itself; deletes still
+	 * go through alerts_day_del. */
+	"DROP TRIGGER alerts_day_add;", NULL
 };
 
 int

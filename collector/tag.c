@@ -12,6 +12,14 @@
  * source or lies in a 団体's tier ranges.  Otherwise the relay's own tags
  * stay and tagged/relay-unmatched is counted.  HOSTNAME is never trusted
  * from any other sender.  No allocation per line.
+ *
+ * Relay scope (policy_relay_may_tag): a 団体's relay may tag only to its
+ * own 団体 (and those of its `relay-for`); the security cloud's relays to
+ * any.  A line claiming an origin out of its relay's scope keeps the
+ * relay's own tags (so no other 団体's source is credited and its silence
+ * still shows), gets SC_EV_RELAY_DENIED with the claimed origin kept in
+ * ev->origin as evidence, is counted tagged/relay-denied and logged
+ * (rate-limited, per thread).
  */
 #include "config.h"
 
@@ -20,6 +28,7 @@
 #include <string.h>
 
 #include "collector/collector_int.h"
+#include "common/log.h"
 #include "common/xmalloc.h"
 #include "policies/policy.h"
 
@@ -271,6 +280,28 @@ tagger_relay_origin(const struct tagger *t, const char *host, size_t len,
 	return out->source != NULL || out->muni != NULL;
 }
 
+/* A relay's line claiming an origin out of its scope (rate-limited). */
+static void
+log_denied(const struct sc_event *ev, const struct policy_source *relay,
+    const struct policy_tag *claimed)
+{
+	static _Thread_local struct ratelim rl = RATELIM_INIT(60);
+	char a[ADDR_STRLEN], o[ADDR_STRLEN];
+	uint64_t supp = 0;
+
+	if (!ratelim_ok(&rl, &supp))
+		return;
+	log_warnx("relay %s (%s, 団体 %s) claimed origin %s (団体 %s, source "
+		  "%s) outside its scope: kept as the relay's own line "
+		  "(%llu similar suppressed)",
+	    relay->name, addr_fmt(&ev->peer, a, sizeof(a)),
+	    relay->muni != NULL ? relay->muni->code : "-",
+	    addr_fmt(&ev->origin, o, sizeof(o)),
+	    claimed->muni != NULL ? claimed->muni->code : "-",
+	    claimed->source != NULL ? claimed->source->name : "-",
+	    (unsigned long long)supp);
+}
+
 void
 tag_event(const struct tagger *t, struct sc_event *ev)
 {
@@ -278,7 +309,7 @@ tag_event(const struct tagger *t, struct sc_event *ev)
 
 	ev->muni[0] = '\0';
 	ev->tier = SC_TIER_UNKNOWN;
-	ev->flags &= ~(uint32_t)SC_EV_RELAYED;
+	ev->flags &= ~(uint32_t)(SC_EV_RELAYED | SC_EV_RELAY_DENIED);
 	if (t == NULL || t->policy == NULL) {
 		ev->flags |= SC_EV_UNKNOWN_SOURCE;
 		return;
@@ -289,15 +320,20 @@ tag_event(const struct tagger *t, struct sc_event *ev)
 	    !(ev->flags & (SC_EV_UNPARSED | SC_EV_NO_HOST))) {
 		struct policy_tag rt;
 
-		if (tagger_relay_origin(
+		if (!tagger_relay_origin(
 			t, ev->host, ev->hostlen, &ev->origin, &rt)) {
+			ctr_add(CTR_RELAY_UNMATCHED, 1);
+		} else if (!policy_relay_may_tag(pt.source, &rt)) {
+			/* out of its scope: the relay's own line, flagged */
+			ev->flags |= SC_EV_RELAY_DENIED;
+			ctr_add(CTR_RELAY_DENIED, 1);
+			log_denied(ev, pt.source, &rt);
+		} else {
 			if (addr_cmp(&ev->origin, &ev->peer) != 0) {
 				ev->flags |= SC_EV_RELAYED;
 				ctr_add(CTR_RELAYED, 1);
 			}
 			pt = rt;
-		} else {
-			ctr_add(CTR_RELAY_UNMATCHED, 1);
 		}
 	}
 	if (pt.muni != NULL)

@@ -2,15 +2,20 @@
  * writer.c — the one writer thread: for each batch from the queue, append
  * the events to the archive (which gives each its ref), then in one store
  * transaction fold them into source health (first/last seen, per-minute
- * counts, bytes, parse failures, clock skew), run the rule engine's plug
- * point and raise the health alerts (GL-LOG-01 silence, GL-LOG-03 skew).
+ * counts, bytes, parse failures, clock skew), store the rule engine's
+ * alerts and raise the health alerts (GL-LOG-01 silence, GL-LOG-03 skew,
+ * one per source per 10 minutes, folded into one open group each).
+ * The rules are matched before the writer sees a batch, on the pipeline's
+ * stage thread the writer starts (detect.c), so matching overlaps the
+ * archive and store work; the writer only turns the hits into alerts.
  * The archive is written before the store commits, so after a crash every
  * store row points at archived evidence.  Each event gets the store id of
- * its source (sources.id) before the rule engine sees it, so every alert
+ * its source (sources.id) before its alerts are stored, so every alert
  * names its log source.  Lines from our own sensors (APP-NAME
  * seccloud-sensor) carry packet time, not their clock: skew is not judged
  * for them.
  */
+#define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "config.h"
 
 #include <inttypes.h>
@@ -133,6 +138,11 @@ health_alert(struct writer *w, uint32_t sid, int sev, const char *msg,
 	    source_id > 0 && source_id <= UINT32_MAX ? (uint32_t)source_id : 0;
 	if (store_alert_insert(w->conf.store, &al, NULL, NULL) == 0)
 		ctr_add(CTR_ALERTS_HEALTH, 1);
+	else {
+		ctr_add(CTR_ALERTS_STORE_ERRORS, 1);
+		log_warnx("writer: health alert %u not stored: %s", sid,
+		    store_errmsg(w->conf.store));
+	}
 }
 
 static void
@@ -372,12 +382,20 @@ write_batch(struct writer *w, struct batch *b)
 	ctr_add(CTR_STORED_EVENTS, b->nev);
 }
 
+/* The pipeline's stage: the rule engine, beside the writer. */
+static void
+match_stage(void *arg, struct batch *b)
+{
+	collector_detect_match(arg, b);
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct batch *b;
 
+	pthread_setname_np(pthread_self(), "sc-writer");
 	w->last_sync = w->last_health = w->last_counters = w->last_stats =
 	    time_mono_us();
 	w->start_us = time_now_us();
@@ -392,6 +410,7 @@ writer_main(void *arg)
 			break;
 		periodic(w, 0);
 	}
+	pipeline_stage_join(w->conf.pipeline);
 	archive_sync(w->conf.archive);
 	if (store_begin(w->conf.store) == 0) {
 		write_counters(w);
@@ -409,7 +428,14 @@ writer_start(const struct writer_conf *conf)
 	if (w == NULL)
 		return NULL;
 	w->conf = *conf;
+	if (pipeline_stage_start(
+		w->conf.pipeline, match_stage, w->conf.detect) != 0)
+		log_warnx("writer: no thread for the rule engine: matching "
+			  "on the writer's");
 	if (pthread_create(&w->thr, NULL, writer_main, w) != 0) {
+		/* the daemon stops: let the stage drain and end */
+		pipeline_close(w->conf.pipeline);
+		pipeline_stage_join(w->conf.pipeline);
 		free(w);
 		return NULL;
 	}

@@ -198,8 +198,18 @@ struct ranges {
 	size_t n, cap;
 	uint32_t *bucket; /* 65537 entries, see family_index() */
 	unsigned shift; /* IPv6: bits shared by every range */
+	/* IPv6, a second level for crowded buckets: sub_of[b] is 0, or 1 +
+	 * the number of b's table in sub (SUB_N + 1 entries each), indexed by
+	 * the SUB_BITS bits after the bucket's 16. */
+	uint32_t *sub_of;
+	uint32_t *sub;
+	size_t nsub;
 	struct u128 common; /* IPv6: those shared bits */
 };
+
+#define SUB_BITS 12
+#define SUB_N (1U << SUB_BITS)
+#define SUB_MIN 256 /* ranges in a bucket before it gets a second level */
 
 struct cidrset {
 	struct prefix *pfx[2]; /* 0: IPv4, 1: IPv6 */
@@ -440,6 +450,80 @@ search32(const struct ranges *r, uint32_t key, size_t lo, size_t hi)
  * address b << 16); a key in bucket b lies in ranges bucket[b] ..
  * bucket[b + 1] inclusive.
  */
+static struct u128
+u128_shl(struct u128 x, unsigned n)
+{
+	struct u128 y = { 0, 0 };
+
+	if (n >= 128)
+		return y;
+	if (n >= 64) {
+		y.hi = x.lo << (n - 64);
+		return y;
+	}
+	if (n == 0)
+		return x;
+	y.hi = x.hi << n | x.lo >> (64 - n);
+	y.lo = x.lo << n;
+	return y;
+}
+
+/* The first address whose bits below `shift` are base's and whose next
+ * `width` bits are v (everything after them 0). */
+static struct u128
+u128_with_field(struct u128 base, unsigned shift, unsigned width, uint64_t v)
+{
+	struct u128 ones = { ~0ULL, ~0ULL }, keep, field, out;
+
+	keep = u128_shl(ones, 128 - shift); /* shift 0: nothing kept */
+	field.hi = 0;
+	field.lo = v;
+	field = u128_shl(field, 128 - shift - width);
+	out.hi = (base.hi & keep.hi) | field.hi;
+	out.lo = (base.lo & keep.lo) | field.lo;
+	return out;
+}
+
+/*
+ * IPv6 prefixes crowd where the registries allocate (2001::/16 alone holds
+ * a sixth of a routing table), so one 16-bit bucket may cover thousands of
+ * ranges.  Such a bucket gets a table over the next SUB_BITS bits, built the
+ * same way: sub[j] is the range covering the first address of sub-bucket j.
+ * At most one table (16 KiB) per SUB_MIN ranges: 64 bytes a range at worst.
+ */
+static int
+family_index_sub(struct ranges *r)
+{
+	size_t need = 0;
+
+	if (r->shift + 16 + 16 > 128)
+		return 0; /* no room for a 16-bit window after the bucket */
+	for (uint32_t b = 0; b < 65536; b++)
+		need += r->bucket[b + 1] - r->bucket[b] + 1 > SUB_MIN;
+	if (need == 0)
+		return 0;
+	if ((r->sub_of = calloc(65536, sizeof(uint32_t))) == NULL ||
+	    (r->sub = calloc(need * (SUB_N + 1), sizeof(uint32_t))) == NULL)
+		return -1;
+	for (uint32_t b = 0; b < 65536; b++) {
+		size_t lo = r->bucket[b], hi = (size_t)r->bucket[b + 1] + 1;
+		uint32_t *t;
+
+		if (hi - lo <= SUB_MIN)
+			continue;
+		t = &r->sub[r->nsub * (SUB_N + 1)];
+		r->sub_of[b] = (uint32_t)++r->nsub;
+		for (uint32_t j = 0; j < SUB_N; j++) {
+			struct u128 a = u128_with_field(r->common, r->shift,
+			    16 + SUB_BITS, (uint64_t)b << SUB_BITS | j);
+
+			t[j] = (uint32_t)search128(r, a, lo, hi);
+		}
+		t[SUB_N] = r->bucket[b + 1];
+	}
+	return 0;
+}
+
 static int
 family_index(struct ranges *r, int v4)
 {
@@ -508,7 +592,7 @@ family_index(struct ranges *r, int v4)
 		}
 		r->bucket[b] = (uint32_t)search128(r, a, 0, r->n);
 	}
-	return 0;
+	return family_index_sub(r);
 }
 
 static int
@@ -578,8 +662,20 @@ cidrset_lookup(
 		if (shares_common(r, key)) {
 			unsigned b = u128_window16(key, r->shift);
 
-			i = search128_hi(
-			    r, key, r->bucket[b], (size_t)r->bucket[b + 1] + 1);
+			if (r->sub_of != NULL && r->sub_of[b] != 0) {
+				const uint32_t *t =
+				    &r->sub[(size_t)(r->sub_of[b] - 1) *
+					(SUB_N + 1)];
+				unsigned j =
+				    u128_window16(key, r->shift + 16) >>
+				    (16 - SUB_BITS);
+
+				i = search128_hi(
+				    r, key, t[j], (size_t)t[j + 1] + 1);
+			} else {
+				i = search128_hi(r, key, r->bucket[b],
+				    (size_t)r->bucket[b + 1] + 1);
+			}
 		} else {
 			i = search128_hi(r, key, 0, r->n);
 		}
@@ -608,6 +704,8 @@ cidrset_free(struct cidrset *cs)
 		free(cs->r[f].start);
 		free(cs->r[f].start32);
 		free(cs->r[f].start_hi);
+		free(cs->r[f].sub_of);
+		free(cs->r[f].sub);
 		free(cs->r[f].value);
 		free(cs->r[f].plen);
 		free(cs->r[f].bucket);

@@ -63,6 +63,23 @@ open_policy(const char *path)
 	return p;
 }
 
+/* A relay's scope: whose lines it may tag (policy_relay_may_tag). */
+static void
+print_relay_scope(const struct policy_source *s)
+{
+	char a[ADDR_STRLEN];
+
+	printf("relay     %s %s: ", s->name, addr_fmt(&s->addr, a, sizeof(a)));
+	if (s->muni == NULL) {
+		printf("every 団体 (a security cloud relay)\n");
+		return;
+	}
+	printf("団体 %s", s->muni->code);
+	for (size_t i = 0; i < s->nrelay_for; i++)
+		printf(", %s", s->relay_for[i]->code);
+	printf(" only\n");
+}
+
 static int
 do_check(const char *path)
 {
@@ -76,6 +93,9 @@ do_check(const char *path)
 	    policy_muni_count(p), policy_source_count(p),
 	    policy_gateway_count(p), policy_exception_count(p),
 	    policy_route_count(p));
+	for (size_t i = 0; i < policy_source_count(p); i++)
+		if (policy_source_at(p, i)->relay)
+			print_relay_scope(policy_source_at(p, i));
 	policy_unref(p);
 	return 0;
 }
@@ -97,6 +117,8 @@ print_tag(const struct policy_tag *t)
 		printf("source    %s (type %s, expected every %llds)\n",
 		    t->source->name, t->source->type,
 		    (long long)t->source->interval_s);
+	if (t->source != NULL && t->source->relay)
+		print_relay_scope(t->source);
 	if (t->gateway != NULL)
 		printf("gateway   %s %s (%s)\n",
 		    policy_gw_short(t->gateway->kind), t->gateway->name,

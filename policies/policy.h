@@ -151,6 +151,10 @@ struct policy_source {
 	uint32_t index;
 	int relay; /* `relay yes`: a trusted relay (rsyslog...); the
 		    * collector tags its lines by their HOSTNAME */
+	/* `relay-for CODE,...`: the other 団体 a 団体's relay may also tag
+	 * lines to (a joint 一部事務組合 relay); see policy_relay_may_tag */
+	const struct policy_muni *const *relay_for;
+	size_t nrelay_for;
 };
 
 #define POLICY_PORTS_MAX 8
@@ -298,6 +302,19 @@ struct policy_tag {
  */
 int policy_tag(
     const struct policy *, const struct addr *, struct policy_tag *out);
+
+/*
+ * Relay scope: may the source `relay` (declared `relay yes`) tag a line as
+ * coming from the host the policy tagged as *origin?  A relay owned by the
+ * security cloud (muni NULL: declared in the cloud block at an address in
+ * no 団体's ranges) may tag to any 団体 and to the cloud's own sources; a
+ * relay owned by a 団体 only to that 団体's own sources and ranges, and
+ * to those of the 団体 named by its `relay-for` — never to another 団体
+ * nor to the cloud.  1 if it may, 0 if not (also when relay is not a
+ * relay).
+ */
+int policy_relay_may_tag(
+    const struct policy_source *relay, const struct policy_tag *origin);
 
 /*
  * Tag a received message (common/event.h) by its sending host: fills

@@ -18,6 +18,8 @@
  *       code 242012; type city; model alpha'
  *       tier M|L|I CIDR...
  *       gateway / source / notify as above, owned by this 団体
+ *       (a 団体's source may add [relay-for CODE,CODE...] to a
+ *       `relay yes`: the other 団体 its relay may tag lines to)
  *       retention { ... }                        (overrides)
  *   }
  *   exception "ID" {
@@ -67,6 +69,7 @@ struct lctx {
 	size_t ntiers, captiers;
 	size_t capsources, capgws, capexcs, caproutes;
 	const struct conf_node **src_node, **gw_node;
+	char **src_relay_for; /* `relay-for` as written, resolved at the end */
 	enum policy_tier *gw_tier; /* explicit `tier`, or UNKNOWN */
 	char **exc_muni; /* code as written, resolved at the end */
 	const struct conf_node **exc_node;
@@ -488,6 +491,8 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 	size_t i;
 	int plen;
 
+	const char *relay_for = NULL;
+
 	memset(&s, 0, sizeof(s));
 	s.interval_s = 15 * 60; /* GL-LOG-01 default */
 	s.type = "syslog";
@@ -508,6 +513,8 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 		} else if (strcmp(k, "relay") == 0) {
 			if (conf_arg_bool(cf, n, i + 1, &s.relay) != 0)
 				return -1;
+		} else if (strcmp(k, "relay-for") == 0) {
+			relay_for = n->args[i + 1];
 		} else if (strcmp(k, "interval") == 0) {
 			if (conf_arg_duration(cf, n, i + 1, &s.interval_s) != 0)
 				return -1;
@@ -528,6 +535,10 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 	c->src_node =
 	    xreallocarray(c->src_node, c->capsources, sizeof(*c->src_node));
 	c->src_node[p->nsources] = n;
+	c->src_relay_for = xreallocarray(
+	    c->src_relay_for, c->capsources, sizeof(*c->src_relay_for));
+	c->src_relay_for[p->nsources] =
+	    relay_for != NULL ? xstrdup(relay_for) : NULL;
 	s.index = (uint32_t)p->nsources;
 	p->sources[p->nsources++] = s;
 	return 0;
@@ -536,7 +547,7 @@ kw_source(struct conf *cf, const struct conf_node *n, void *ctx)
 static const struct conf_keyword cloud_kw[] = {
 	{ "tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier },
 	{ "gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway },
-	{ "source", 2, 8, CONF_BLOCK_NO, 0, kw_source },
+	{ "source", 2, 10, CONF_BLOCK_NO, 0, kw_source },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 
@@ -613,7 +624,7 @@ static const struct conf_keyword muni_kw[] = {
 	{ "model", 1, 1, CONF_BLOCK_NO, 1, kw_m_model },
 	{ "tier", 2, -1, CONF_BLOCK_NO, 0, kw_tier },
 	{ "gateway", 3, 9, CONF_BLOCK_NO, 0, kw_gateway },
-	{ "source", 2, 8, CONF_BLOCK_NO, 0, kw_source },
+	{ "source", 2, 10, CONF_BLOCK_NO, 0, kw_source },
 	{ "notify", 3, 3, CONF_BLOCK_NO, 0, kw_notify },
 	{ "retention", 0, 0, CONF_BLOCK_YES, 1, kw_retention },
 	{ NULL, 0, 0, 0, 0, NULL },
@@ -1085,6 +1096,107 @@ build_tags(struct lctx *c)
 	return errs;
 }
 
+/* A block of memory owned by the policy (freed with its strings). */
+static void *
+policy_keep(struct policy *p, size_t size)
+{
+	void *m = xcalloc(1, size ? size : 1);
+
+	if (p->nstrs == p->capstrs) {
+		p->capstrs = p->capstrs ? p->capstrs * 2 : 64;
+		p->strs = xreallocarray(p->strs, p->capstrs, sizeof(char *));
+	}
+	p->strs[p->nstrs++] = m;
+	return m;
+}
+
+/* Resolve one source's `relay-for CODE,CODE...` (after build_tags, which
+ * gives a cloud-declared source inside a 団体's ranges that 団体). */
+static size_t
+resolve_relay_for(struct lctx *c, size_t i)
+{
+	struct policy *p = c->p;
+	struct policy_source *s = &p->sources[i];
+	const struct conf_node *n = c->src_node[i];
+	const char *text = c->src_relay_for[i], *q;
+	const struct policy_muni **v;
+	size_t nv = 0, errs = 0;
+
+	if (!s->relay) {
+		conf_error_at(c->cf, n,
+		    "source %s: relay-for needs `relay yes`", s->name);
+		return 1;
+	}
+	if (s->muni == NULL) {
+		conf_error_at(c->cf, n,
+		    "source %s: relay-for: a security cloud relay already "
+		    "relays for every 団体",
+		    s->name);
+		return 1;
+	}
+	v = policy_keep(p, (p->nmunis + 1) * sizeof(*v));
+	for (q = text;;) {
+		size_t len = strcspn(q, ",");
+		char code[16];
+		const struct policy_muni *m = NULL;
+
+		if (len > 0 && len < sizeof(code)) {
+			memcpy(code, q, len);
+			code[len] = '\0';
+			m = policy_muni_by_code(p, code);
+		}
+		if (m == NULL) {
+			conf_error_at(c->cf, n,
+			    "source %s: relay-for: \"%.*s\" is no declared "
+			    "municipality's code",
+			    s->name, (int)(len < 32 ? len : 32), q);
+			errs++;
+		} else if (m != s->muni) {
+			size_t k;
+
+			for (k = 0; k < nv && v[k] != m; k++)
+				;
+			if (k == nv && nv < p->nmunis)
+				v[nv++] = m;
+		}
+		if (q[len] == '\0')
+			break;
+		q += len + 1;
+	}
+	s->relay_for = v;
+	s->nrelay_for = nv;
+	return errs;
+}
+
+static size_t
+check_relays(struct lctx *c)
+{
+	size_t errs = 0;
+
+	for (size_t i = 0; i < c->p->nsources; i++)
+		if (c->src_relay_for[i] != NULL)
+			errs += resolve_relay_for(c, i);
+	return errs;
+}
+
+int
+policy_relay_may_tag(
+    const struct policy_source *relay, const struct policy_tag *origin)
+{
+	if (relay == NULL || !relay->relay || origin == NULL)
+		return 0;
+	if (relay->muni == NULL)
+		return 1; /* the security cloud's own relay */
+	if (origin->muni == NULL)
+		return 0; /* the cloud's sources, or no 団体 */
+	if (origin->muni == relay->muni)
+		return 1;
+	for (size_t i = 0; i < relay->nrelay_for; i++)
+		if (relay->relay_for[i] == origin->muni)
+			return 1;
+	return 0;
+}
+
 static void
 build_cell_texts(struct policy *p)
 {
@@ -1112,6 +1224,9 @@ lctx_free(struct lctx *c)
 	free(c->exc_muni);
 	free(c->exc_node);
 	free(c->tiers);
+	for (i = 0; i < c->p->nsources; i++)
+		free(c->src_relay_for[i]);
+	free(c->src_relay_for);
 	free(c->src_node);
 	free(c->gw_node);
 	free(c->gw_tier);
@@ -1148,6 +1263,7 @@ policy_from_conf(struct conf *cf, const char *path, int print)
 	conf_walk(cf, conf_root(cf), top_kw, &c);
 	check_unique(&c);
 	build_tags(&c);
+	check_relays(&c);
 	lctx_free(&c);
 	if (conf_nerrors(cf) > 0) {
 		if (print)

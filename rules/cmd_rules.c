@@ -9,7 +9,8 @@
  * Hyperscan takes.  test runs a log file through the rules with a
  * correlator and prints "LINE: sid SID rev REV: msg" per alert; with -e it
  * also checks "#expect SID" / "#expect-not SID" lines, each about the next
- * log line, and that every rule has at least one of each.
+ * log line, and that every rule has at least one of each (a sid that is
+ * not among the loaded rules, from another set, is not checked).
  * Variables come from seccloud.conf (-c) or the defaults.
  */
 #include "config.h"
@@ -264,6 +265,10 @@ check_pending(struct tester *t)
 		const struct rule *r = ruleset_find_sid(t->rs, 1, e->sid);
 		int got = 0;
 
+		/* a rule of another set (the line names every alert the
+		 * whole product raises on it): nothing to check here */
+		if (r == NULL)
+			continue;
 		for (int j = 0; j < t->nfired; j++)
 			if (t->fired[j] == e->sid)
 				got = 1;
@@ -272,12 +277,10 @@ check_pending(struct tester *t)
 			    e->want ? "did not fire" : "fired");
 			t->failures++;
 		}
-		if (r != NULL) {
-			if (e->want)
-				t->pos[rule_index(r)] = 1;
-			else
-				t->neg[rule_index(r)] = 1;
-		}
+		if (e->want)
+			t->pos[rule_index(r)] = 1;
+		else
+			t->neg[rule_index(r)] = 1;
 	}
 	t->npending = 0;
 }
@@ -466,6 +469,7 @@ usage(FILE *f)
 	    "  -v       check: also list the rules without a prefilter literal\n"
 	    "  -e       check #expect SID / #expect-not SID lines and that\n"
 	    "           every rule has a positive and a negative line\n"
+	    "           (sids not among RULES are not checked)\n"
 	    "  -a       correlation windows on arrival time, not the lines'\n"
 	    "           stamps (as Sagan does)\n");
 }

@@ -11,7 +11,9 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +137,10 @@ rule_pattern(struct ruleset *rs, struct rule *r, char **expr, unsigned *fl)
 	}
 	if (r->prefilter >= 0) {
 		const struct rule_elem *e = &r->elems[r->prefilter];
+		size_t len;
+		const uint8_t *lit = rule_prefilter_literal(r, &len);
 
-		*expr = escape_literal(e->pat, e->patlen);
+		*expr = escape_literal(lit, len);
 		*fl = (e->flags & ELEM_NOCASE) ? HS_FLAG_CASELESS : 0;
 		return e->buf;
 	}
@@ -365,6 +369,8 @@ out:
 		rs->stats.db_bytes = 0;
 		return -1;
 	}
+	/* mark it used, for rule_cache_prune (a read-only dir: no harm) */
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
 	return 0;
 }
 
@@ -421,7 +427,96 @@ cache_write(struct ruleset *rs, const char *dir, const char *path)
 	if (fclose(f) != 0 || bad || rename(tmp, path) == -1) {
 		log_warnx("rules: could not write cache %s", path);
 		unlink(tmp);
+		return;
 	}
+	rule_cache_prune(dir, time(NULL));
+}
+
+/*
+ * Prune the cache directory after a write: a cache file's mtime is when
+ * it was last written or read (cache_read touches it; atime is not to be
+ * trusted on noatime/relatime mounts).  Keep the newest RULE_CACHE_KEEP
+ * and every file used within RULE_CACHE_DAYS, whichever keeps more;
+ * remove the rest.  Only names this code writes are touched: 64 hex
+ * digits and ".hsdb", and leftover "….hsdb.PID.tmp" of a writer that died
+ * (older than an hour, so a concurrent writer is never disturbed).
+ */
+struct cache_ent {
+	char name[80];
+	time_t mtime;
+};
+
+static int
+is_cache_name(const char *s, const char **rest)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	if (strncmp(s + 64, ".hsdb", 5) != 0)
+		return 0;
+	*rest = s + 69;
+	return 1;
+}
+
+static int
+cmp_cache_newest(const void *a, const void *b)
+{
+	const struct cache_ent *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void
+rule_cache_prune(const char *dir, time_t now)
+{
+	DIR *d;
+	struct dirent *de;
+	struct cache_ent *v = NULL;
+	size_t n = 0, removed = 0;
+	int dfd;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		const char *rest;
+		struct stat st;
+
+		if (strlen(de->d_name) >= sizeof(v->name) ||
+		    !is_cache_name(de->d_name, &rest) ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (*rest != '\0') { /* "PID.tmp" of a dead writer */
+			if (*rest == '.' && strstr(rest, ".tmp") != NULL &&
+			    st.st_mtime < now - 3600 &&
+			    unlinkat(dfd, de->d_name, 0) == 0)
+				removed++;
+			continue;
+		}
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		v[n++].mtime = st.st_mtime;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_cache_newest);
+	for (size_t i = RULE_CACHE_KEEP; i < n; i++) {
+		if (v[i].mtime >= now - (time_t)RULE_CACHE_DAYS * 86400)
+			continue;
+		if (unlinkat(dfd, v[i].name, 0) == 0)
+			removed++;
+		else
+			log_warn("rules: cache prune %s/%s", dir, v[i].name);
+	}
+	if (removed > 0)
+		log_info("rules: cache %s: removed %zu unused file%s", dir,
+		    removed, removed == 1 ? "" : "s");
+	free(v);
+	closedir(d);
 }
 
 static void
@@ -533,6 +628,106 @@ build_program_db(struct ruleset *rs, int cached)
 	return rv;
 }
 
+/*
+ * Packet rules without a literal, indexed by destination port.  A header
+ * "-> X P" with P a positive port list can only accept a packet whose
+ * dport is in P (a negated member of a list only narrows it); such rules
+ * are listed under each port of P.  Any port, a negated list, a `<>`
+ * header (either port may be the destination) and lists wider than
+ * PORT_INDEX_MAX ports go on the any-port list.
+ */
+#define PORT_INDEX_MAX 1024
+
+struct port_pair {
+	uint16_t port;
+	const struct rule *r;
+};
+
+/* Append the ports node n can accept; 0 if it cannot be listed. */
+static int
+port_list(const struct rule_node *n, uint16_t *out, size_t *nout)
+{
+	int haspos = 0;
+
+	if (n->neg)
+		return 0;
+	if (n->kind == NODE_PORTS) {
+		if ((size_t)(n->hi - n->lo) + 1 > PORT_INDEX_MAX - *nout)
+			return 0;
+		for (uint32_t p = n->lo; p <= n->hi; p++)
+			out[(*nout)++] = (uint16_t)p;
+		return 1;
+	}
+	if (n->kind != NODE_LIST)
+		return 0; /* any */
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (n->kids[i].neg)
+			continue;
+		haspos = 1;
+		if (!port_list(&n->kids[i], out, nout))
+			return 0;
+	}
+	return haspos;
+}
+
+static int
+cmp_port_pair(const void *a, const void *b)
+{
+	const struct port_pair *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return x->r->idx < y->r->idx ? -1 : x->r->idx > y->r->idx;
+}
+
+static void
+index_ports(struct ruleset *rs)
+{
+	uint16_t ports[PORT_INDEX_MAX];
+
+	for (int p = 0; p < RULE_PROTO_COUNT; p++) {
+		struct port_pair *pp = NULL;
+		size_t npp = 0;
+
+		for (size_t i = 0; i < rs->nunf_pkt[p]; i++) {
+			const struct rule *r = rs->unf_pkt[p][i];
+			size_t n = 0;
+
+			if (r->bidir || !port_list(&r->dport, ports, &n) ||
+			    n == 0) {
+				rs->unf_anyport[p] = xreallocarray(
+				    rs->unf_anyport[p], rs->nunf_anyport[p] + 1,
+				    sizeof(*rs->unf_anyport[p]));
+				rs->unf_anyport[p][rs->nunf_anyport[p]++] = r;
+				continue;
+			}
+			pp = xreallocarray(pp, npp + n, sizeof(*pp));
+			for (size_t k = 0; k < n; k++) {
+				pp[npp].port = ports[k];
+				pp[npp++].r = r;
+			}
+		}
+		if (npp == 0)
+			continue;
+		qsort(pp, npp, sizeof(*pp), cmp_port_pair);
+		rs->unf_ports[p] = xreallocarray(NULL, npp, sizeof(uint16_t));
+		rs->unf_byport[p] =
+		    xreallocarray(NULL, npp, sizeof(*rs->unf_byport[p]));
+		for (size_t k = 0; k < npp; k++) {
+			/* a port named twice in one list: keep one */
+			if (rs->nunf_byport[p] > 0 &&
+			    rs->unf_ports[p][rs->nunf_byport[p] - 1] ==
+				pp[k].port &&
+			    rs->unf_byport[p][rs->nunf_byport[p] - 1] ==
+				pp[k].r)
+				continue;
+			rs->unf_ports[p][rs->nunf_byport[p]] = pp[k].port;
+			rs->unf_byport[p][rs->nunf_byport[p]++] = pp[k].r;
+		}
+		free(pp);
+	}
+}
+
 int
 ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
     size_t keylen)
@@ -585,6 +780,8 @@ ruleset_compile(struct ruleset *rs, const char *cache_dir, const char *keytext,
 		pats_free(&pats[b]);
 	if (rv == 0 && build_program_db(rs, cached) == -1)
 		rv = -1;
+	if (rv == 0 && packet)
+		index_ports(rs);
 	if (rv == 0 && !cached) {
 		count_db_bytes(rs);
 		if (cache_dir != NULL)

@@ -39,6 +39,7 @@ struct centry {
 	struct centry *lprev, *lnext; /* LRU: head is most recent */
 	uint64_t count;
 	int64_t start_us, first_us, last_us, expire_us;
+	int64_t gap_us; /* after ... regular: the run's interval */
 	int fired; /* threshold both: fired in this window */
 	uint64_t *users; /* after ... distinct username: hashes seen */
 	size_t nusers;
@@ -245,6 +246,47 @@ distinct_user(struct centry *e, const struct rule *r, const struct rule_hit *h)
 	return e->count > r->after.count;
 }
 
+#define BEAT_US (2 * US) /* closer matches are one beat of a beacon */
+
+/*
+ * after ... regular P: count a match only if it keeps the run's interval
+ * (within P percent of the first gap).  Matches closer than BEAT_US to
+ * the last counted one belong to the same beat and neither count nor
+ * break the run; a gap off the beat starts a new run of two from the
+ * previous match.  A browser's bursts and a user's irregular visits never
+ * build a run; a timer does.
+ */
+static int
+after_regular(struct centry *e, const struct rule *r, int64_t now)
+{
+	int64_t gap, dev;
+
+	if (e->count == 0) {
+		e->count = 1;
+		e->last_us = now;
+		e->gap_us = 0;
+		return e->count > r->after.count;
+	}
+	gap = now - e->last_us;
+	if (gap < BEAT_US)
+		return 0;
+	if (e->gap_us == 0) {
+		e->gap_us = gap;
+		e->count++;
+	} else {
+		dev = gap > e->gap_us ? gap - e->gap_us : e->gap_us - gap;
+		if (dev * 100 <= e->gap_us * (int64_t)r->after.regular) {
+			e->count++;
+		} else {
+			e->start_us = e->last_us;
+			e->gap_us = gap;
+			e->count = 2;
+		}
+	}
+	e->last_us = now;
+	return e->count > r->after.count;
+}
+
 /*
  * after: fire on every match past the first `count` within `seconds` of
  * the first one (Sagan 1.2: "after count 5" fires from the 6th).
@@ -271,6 +313,14 @@ check_after(struct correlator *c, const struct rule *r,
 	}
 	if (r->after.distinct_user)
 		return distinct_user(e, r, h);
+	if (r->after.regular)
+		return after_regular(e, r, now);
+	if (r->after.sum_key[0] != '\0') {
+		e->count = h->amount > UINT64_MAX - e->count ?
+		    UINT64_MAX :
+		    e->count + h->amount;
+		return e->count > r->after.count;
+	}
 	e->count++;
 	return e->count > r->after.count;
 }

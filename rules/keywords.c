@@ -254,19 +254,44 @@ kw_nocase(struct parse_ctx *ctx, struct rule *r, char *v)
 	return 0;
 }
 
+/*
+ * fast_pattern: this content is the rule's prefilter literal.
+ * "fast_pattern:off,len" takes bytes off..off+len-1 of it as the literal
+ * (the whole content is still confirmed); "fast_pattern:only" is Snort's
+ * "never evaluate again": we confirm it anyway, which gives the same
+ * answer, so it is the plain form.
+ */
 static int
 kw_fast_pattern(struct parse_ctx *ctx, struct rule *r, char *v)
 {
 	struct rule_elem *e = last_content(ctx, "fast_pattern");
+	char *comma;
 
 	(void)r;
-	(void)v; /* "only" and "off,len" narrow it; we use the whole */
 	if (e == NULL)
 		return -1;
 	if (e->flags & ELEM_NEG)
 		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
 		    "fast_pattern on a negated content");
+	if (e->flags & ELEM_FAST)
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "fast_pattern given twice for one content");
 	e->flags |= ELEM_FAST;
+	if (v == NULL || *(v = rule_strtrim(v)) == '\0' ||
+	    strcmp(v, "only") == 0)
+		return 0;
+	if ((comma = strchr(v, ',')) == NULL)
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "fast_pattern: \"%s\" is neither only nor off,len", v);
+	*comma++ = '\0';
+	if (rule_parse_i32(rule_strtrim(v), &e->fp_off) == -1 ||
+	    rule_parse_i32(rule_strtrim(comma), &e->fp_len) == -1 ||
+	    e->fp_off < 0 || e->fp_len <= 0 ||
+	    (size_t)e->fp_off + (size_t)e->fp_len > e->patlen)
+		return rule_fail(ctx, RULE_REJ_BAD_VALUE,
+		    "fast_pattern: off,len must lie inside the %zu-byte "
+		    "content",
+		    e->patlen);
 	return 0;
 }
 
@@ -723,7 +748,9 @@ parse_track(const char *s, uint8_t *track)
 /* "type limit, track by_src, count 5, seconds 300" (any order; Sagan's
  * rules also write "300 seconds").  after also takes our "distinct
  * username": count distinct user names, not messages (password
- * spraying). */
+ * spraying), our "regular P": count matches at a steady interval
+ * (beaconing; correlate.c), and our "sum KEY": add the number after
+ * "KEY=" in each message instead of 1 (bytes per host per day). */
 static int
 parse_window(struct parse_ctx *ctx, const char *kw, char *v,
     struct rule_threshold *t, int want_type)
@@ -766,6 +793,22 @@ parse_window(struct parse_ctx *ctx, const char *kw, char *v,
 		    (strcmp(b, "username") == 0 ||
 			strcmp(b, "by_username") == 0)) {
 			t->distinct_user = 1;
+		} else if (!want_type && strcmp(a, "regular") == 0) {
+			uint32_t pct;
+
+			if (rule_parse_u32(b, &pct) == -1 || pct == 0 ||
+			    pct > 100)
+				goto bad;
+			t->regular = (uint8_t)pct;
+		} else if (!want_type && strcmp(a, "sum") == 0) {
+			size_t l = strlen(b);
+
+			if (l == 0 || l >= sizeof(t->sum_key) ||
+			    strspn(b,
+				"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+				"TUVWXYZ0123456789_-") != l)
+				goto bad;
+			memcpy(t->sum_key, b, l + 1);
 		} else if (strcmp(b, "seconds") == 0) {
 			if (rule_parse_u32(a, &t->seconds) == -1)
 				goto bad;

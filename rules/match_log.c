@@ -228,6 +228,42 @@ find_user(const char *s, size_t len, char *out, size_t outlen)
 	return NULL;
 }
 
+/*
+ * after ... sum KEY: the number in "KEY=N" or KEY="N", where KEY starts
+ * the message or follows a character that cannot be part of a key (so
+ * "sentbyte" is not read out of "xsentbyte").  0 if absent; saturates.
+ */
+static uint64_t
+find_amount(const char *s, size_t len, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *end = s + len, *p = s;
+
+	while ((p = memmem(p, (size_t)(end - p), key, kl)) != NULL) {
+		const char *q = p + kl;
+		uint64_t v = 0;
+
+		if ((p == s ||
+			!(isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+			    p[-1] == '-')) &&
+		    q < end && *q == '=') {
+			q++;
+			if (q < end && *q == '"')
+				q++;
+			if (q < end && isdigit((unsigned char)*q)) {
+				for (; q < end && isdigit((unsigned char)*q);
+				     q++)
+					v = v > (UINT64_MAX - 9) / 10 ?
+					    UINT64_MAX :
+					    v * 10 + (uint64_t)(*q - '0');
+				return v;
+			}
+		}
+		p += kl;
+	}
+	return 0;
+}
+
 /* Sagan treats a parsed loopback address as "none": the host is used. */
 static int
 is_loopback(const struct addr *a)
@@ -325,6 +361,8 @@ fire_log(const struct rule *r, struct rule_scratch *s, struct correlator *corr,
 	if (!addresses(r, m, &h))
 		return 0;
 	h.username = find_user(m->msg, m->msglen, s->user, sizeof(s->user));
+	if (r->after.sum_key[0] != '\0')
+		h.amount = find_amount(m->msg, m->msglen, r->after.sum_key);
 	if (corr != NULL) {
 		if (!correlator_decide(corr, r, &h, m->dantai, m->recv_us))
 			return 0;

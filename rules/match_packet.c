@@ -1,7 +1,8 @@
 /*
  * match_packet.c — the convenience matcher for the sensor: every present
  * buffer of one packet or transaction is scanned with its block database,
- * the unfiltered rules of the packet's protocols are added, and each
+ * the unfiltered rules of the packet's protocols that can accept its
+ * destination port are added, and each
  * candidate must pass its header, proto, flow, dsize and every buffer it
  * inspects.  The sensor can instead compose the same primitives itself
  * (ruleset_hs_db, rule_confirm ...), e.g. to scan streams incrementally.
@@ -51,11 +52,21 @@ packet_ok(
 	return 1;
 }
 
+/* The unfiltered rules of this proto that can accept the packet's
+ * destination port (compile_hs.c index_ports). */
 static void
-add_unfiltered(const struct ruleset *rs, struct rule_scratch *s, int proto)
+add_unfiltered(
+    const struct ruleset *rs, struct rule_scratch *s, int proto, uint16_t dport)
 {
-	for (size_t i = 0; i < rs->nunf_pkt[proto]; i++)
-		rule_scratch_add(s, rs->unf_pkt[proto][i]->idx);
+	const struct rule *const *l;
+	size_t n;
+
+	l = ruleset_unfiltered_anyport(rs, (enum rule_proto)proto, &n);
+	for (size_t i = 0; i < n; i++)
+		rule_scratch_add(s, l[i]->idx);
+	l = ruleset_unfiltered_port(rs, (enum rule_proto)proto, dport, &n);
+	for (size_t i = 0; i < n; i++)
+		rule_scratch_add(s, l[i]->idx);
 }
 
 int
@@ -74,13 +85,13 @@ ruleset_match_packet(const struct ruleset *rs, struct rule_scratch *s,
 			rule_scratch_reset(s);
 			return -1;
 		}
-	add_unfiltered(rs, s, RULE_PROTO_ANY);
+	add_unfiltered(rs, s, RULE_PROTO_ANY, p->dport);
 	if (p->proto == RULE_PROTO_TCP || p->proto == RULE_PROTO_UDP ||
 	    p->proto == RULE_PROTO_ICMP)
-		add_unfiltered(rs, s, p->proto);
+		add_unfiltered(rs, s, p->proto, p->dport);
 	if (p->alproto == RULE_PROTO_HTTP || p->alproto == RULE_PROTO_DNS ||
 	    p->alproto == RULE_PROTO_TLS)
-		add_unfiltered(rs, s, p->alproto);
+		add_unfiltered(rs, s, p->alproto, p->dport);
 	rule_scratch_sort(s);
 	for (size_t i = 0; i < s->ncand; i++) {
 		const struct rule *r = rs->rules[s->cand[i]];

@@ -170,6 +170,25 @@ rule_buffers(const struct rule *r)
 	return r->bufmask;
 }
 
+const uint8_t *
+rule_prefilter_literal(const struct rule *r, size_t *len)
+{
+	const struct rule_elem *e;
+
+	*len = 0;
+	if (r->prefilter_meta || r->prefilter < 0 || r->prefilter_is_pcre)
+		return NULL;
+	e = &r->elems[r->prefilter];
+	if (e->kind != ELEM_CONTENT)
+		return NULL;
+	if ((e->flags & ELEM_FAST) && e->fp_len > 0) {
+		*len = (size_t)e->fp_len;
+		return e->pat + e->fp_off;
+	}
+	*len = e->patlen;
+	return e->pat;
+}
+
 int
 rule_prefilter_buf(const struct rule *r)
 {

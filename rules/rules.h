@@ -37,7 +37,12 @@
  * it then), xbits isset by_src works after "set,NAME,EXPIRE" (Sagan 1.2
  * never fires it), unknown keywords reject the rule (Sagan ignores them).
  * Extensions: "after: track by_src, count N, seconds S, distinct username"
- * counts distinct user names (password spraying); track by_username;
+ * counts distinct user names (password spraying); "regular P" in after
+ * counts only matches at a steady interval (beaconing: every gap within P
+ * percent of the run's first gap; matches under 2 s apart are one beat, a
+ * gap off the beat restarts the run from the previous match); track
+ * by_username; "sum KEY" in after adds the number of the message's
+ * "KEY=N" (or KEY="N") instead of 1, so count is a total (bytes);
  * threshold "type threshold"/"both" keep Snort's meaning; alert_time hours
  * are JST; xbits also in Suricata's "OP,NAME,track ip_src,expire N" form.
  *
@@ -191,6 +196,9 @@ const struct rule_var *rule_default_vars(unsigned domain, size_t *n);
 /* Scratch for one thread and one set.  NULL on allocation failure. */
 struct rule_scratch *rule_scratch_new(const struct ruleset *);
 void rule_scratch_free(struct rule_scratch *);
+/* PCRE2 resource errors (match or depth limit, JIT stack) met with this
+ * scratch since it was made: each was taken as no match.  0 for NULL. */
+uint64_t rule_scratch_pcre_errors(const struct rule_scratch *);
 
 /* ---- a rule ----------------------------------------------------------- */
 
@@ -222,6 +230,10 @@ unsigned rule_buffers(const struct rule *);
 /* The buffer its Hyperscan pattern lives in, or -1 if it has none (then
  * it is on the unfiltered lists below). */
 int rule_prefilter_buf(const struct rule *);
+/* The literal of a content prefilter (the fast_pattern content, or its
+ * off,len slice, else the longest positive content) and its length; NULL
+ * if the rule is prefiltered otherwise or not at all. */
+const uint8_t *rule_prefilter_literal(const struct rule *, size_t *len);
 
 /* Header: src/sport/dst/dport against the address and port lists, with
  * negation and `<>` (either direction).  1 match, 0 no.  NULL addresses
@@ -273,6 +285,17 @@ struct hs_scratch *rule_scratch_hs(struct rule_scratch *);
  */
 const struct rule *const *ruleset_unfiltered_packet(
     const struct ruleset *, enum rule_proto, size_t *n);
+/*
+ * The same rules split by destination port, so a packet meets only those
+ * that can match its port: the ones any port can meet (`any`, negated
+ * lists, `<>` headers, ranges wider than 1024 ports) and the ones whose
+ * destination-port list holds dport.  Together, for each dport, they are
+ * the rules of ruleset_unfiltered_packet whose header can accept it.
+ */
+const struct rule *const *ruleset_unfiltered_anyport(
+    const struct ruleset *, enum rule_proto, size_t *n);
+const struct rule *const *ruleset_unfiltered_port(
+    const struct ruleset *, enum rule_proto, uint16_t dport, size_t *n);
 
 /* ---- matching logs (collector) --------------------------------------- */
 
@@ -296,6 +319,7 @@ struct rule_hit {
 	int has_src, has_dst;
 	uint16_t sport, dport; /* parse_port, else 0 */
 	const char *username; /* parsed user or NULL; valid during the call */
+	uint64_t amount; /* after ... sum KEY: the message's KEY=N, else 0 */
 	/* Alert grouping (sid, 団体, src, dst), filled when a correlator is
 	 * used: the group's count including this hit and its first/last seen
 	 * (receive time, us).  group_new is 1 on the first hit of a group. */

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <time.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
@@ -54,6 +55,7 @@ struct rule_elem {
 	uint8_t *pat; /* content bytes */
 	size_t patlen;
 	int32_t offset, depth, distance, within;
+	int32_t fp_off, fp_len; /* fast_pattern:off,len; fp_len 0: whole */
 	char *re_src; /* the pattern between the slashes */
 	uint32_t re_opts; /* PCRE2_* */
 	unsigned hs_flags; /* HS_FLAG_* equivalent of re_opts */
@@ -76,6 +78,8 @@ struct rule_threshold {
 	uint8_t type; /* enum rule_thr_type; THR_NONE: absent */
 	uint8_t track;
 	uint8_t distinct_user; /* after: count distinct user names */
+	uint8_t regular; /* after: gap tolerance in percent, 0 off */
+	char sum_key[32]; /* after: add the message's KEY=N, not 1 */
 	uint32_t count;
 	uint32_t seconds;
 };
@@ -159,6 +163,13 @@ struct ruleset {
 	/* unfiltered rules: packets by proto, logs in one list */
 	const struct rule **unf_pkt[RULE_PROTO_COUNT];
 	size_t nunf_pkt[RULE_PROTO_COUNT];
+	/* the same, split by destination port: rules any port can meet, and
+	 * (port, rule) pairs sorted by port for rules with a port list */
+	const struct rule **unf_anyport[RULE_PROTO_COUNT];
+	size_t nunf_anyport[RULE_PROTO_COUNT];
+	uint16_t *unf_ports[RULE_PROTO_COUNT];
+	const struct rule **unf_byport[RULE_PROTO_COUNT];
+	size_t nunf_byport[RULE_PROTO_COUNT];
 	const struct rule **unf_log; /* no literal and no program */
 	size_t nunf_log;
 	hs_database_t *progdb; /* no literal: prefilter on the program */
@@ -271,6 +282,11 @@ int rule_logline_parse(
 /* compile_hs.c */
 int ruleset_compile(struct ruleset *, const char *cache_dir,
     const char *keytext, size_t keylen);
+/* Remove cache files (*.hsdb) neither among the newest RULE_CACHE_KEEP nor
+ * used within RULE_CACHE_DAYS of now; run after each cache write. */
+#define RULE_CACHE_KEEP 16
+#define RULE_CACHE_DAYS 30
+void rule_cache_prune(const char *dir, time_t now);
 
 /* util */
 char *rule_strtrim(char *);

@@ -325,8 +325,12 @@ ruleset_unref(struct ruleset *rs)
 	for (int b = 0; b < RULE_BUF_COUNT; b++)
 		for (int m = 0; m < 2; m++)
 			hs_free_database(rs->db[b][m]);
-	for (int p = 0; p < RULE_PROTO_COUNT; p++)
+	for (int p = 0; p < RULE_PROTO_COUNT; p++) {
 		free(rs->unf_pkt[p]);
+		free(rs->unf_anyport[p]);
+		free(rs->unf_ports[p]);
+		free(rs->unf_byport[p]);
+	}
 	free(rs->unf_log);
 	hs_free_database(rs->progdb);
 	free(rs->dropped);
@@ -366,6 +370,43 @@ ruleset_hs_db(const struct ruleset *rs, enum rule_buf b, int mode)
 	if ((unsigned)b >= RULE_BUF_COUNT || mode < 0 || mode > 1)
 		return NULL;
 	return rs->db[b][mode];
+}
+
+const struct rule *const *
+ruleset_unfiltered_anyport(
+    const struct ruleset *rs, enum rule_proto p, size_t *n)
+{
+	if ((unsigned)p >= RULE_PROTO_COUNT) {
+		*n = 0;
+		return NULL;
+	}
+	*n = rs->nunf_anyport[p];
+	return rs->unf_anyport[p];
+}
+
+const struct rule *const *
+ruleset_unfiltered_port(
+    const struct ruleset *rs, enum rule_proto p, uint16_t dport, size_t *n)
+{
+	size_t lo = 0, hi, end;
+
+	*n = 0;
+	if ((unsigned)p >= RULE_PROTO_COUNT)
+		return NULL;
+	hi = rs->nunf_byport[p];
+	while (lo < hi) { /* first entry with port >= dport */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rs->unf_ports[p][mid] < dport)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo;
+	     end < rs->nunf_byport[p] && rs->unf_ports[p][end] == dport; end++)
+		;
+	*n = end - lo;
+	return *n > 0 ? rs->unf_byport[p] + lo : NULL;
 }
 
 const struct rule *const *

@@ -65,6 +65,12 @@ rule_scratch_free(struct rule_scratch *s)
 	free(s);
 }
 
+uint64_t
+rule_scratch_pcre_errors(const struct rule_scratch *s)
+{
+	return s != NULL ? s->pcre_errors : 0;
+}
+
 struct hs_scratch *
 rule_scratch_hs(struct rule_scratch *s)
 {

@@ -4,7 +4,8 @@
  * and as a whole frame (parsed, then tagged) from that relay.  No crash,
  * no read outside the input; a re-tagged line carries one of the 団体 of
  * the policy (or none, for an SC-owned source) and an origin that
- * tagger_relay_origin() gives back again.
+ * tagger_relay_origin() gives back again.  The same bytes from 団体 A's
+ * own relay are always tagged 242501, whatever they claim (relay scope).
  */
 #include "config.h"
 
@@ -27,7 +28,8 @@ static const char policy[] =
     " source sc-fw 10.200.0.1 type fortigate\n}\n"
     "municipality \"A\" {\n code 242501\n type city\n"
     " tier I 10.11.32.0/20\n source a-fw 10.11.32.1 type fortigate\n"
-    " source A-FW2 10.11.32.2\n source a-fw2 10.11.32.3\n}\n"
+    " source A-FW2 10.11.32.2\n source a-fw2 10.11.32.3\n"
+    " source a-relay 10.11.32.9 relay yes\n}\n"
     "municipality \"B\" {\n code 242012\n type town\n"
     " tier I 10.12.32.0/20 2001:db8:12::/48\n"
     " source b-proxy 10.12.32.2 type squid\n}\n";
@@ -95,6 +97,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_syslog(&ev, TIME_JST_OFFSET);
 	tag_event(t, &ev);
 	check(t, &ev);
+
+	/* 団体 A's relay never tags outside A */
+	addr_parse("10.11.32.9", &ev.peer);
+	tag_event(t, &ev);
+	check(t, &ev);
+	if (strcmp(ev.muni, "242501") != 0)
+		abort();
+	if ((ev.flags & SC_EV_RELAY_DENIED) && (ev.flags & SC_EV_RELAYED))
+		abort();
 	free(copy);
 	return 0;
 }

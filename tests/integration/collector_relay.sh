@@ -11,6 +11,10 @@
 # its own; the unknown name keeps the relay's tags and is counted
 # tagged/relay-unmatched; a-dns claiming b-proxy stays A and b-proxy is
 # not credited.
+# Relay scope: 127.0.0.3 is 団体 A's own relay (`relay yes` in A's block):
+# it may tag as a-fw but its line claiming b-proxy stays A's (tagged
+# 242501, counted tagged/relay-denied, b-proxy not credited, the relay
+# credited), while the SC relay 127.0.0.1 may tag as b-proxy by name.
 . "${top_srcdir:-.}/tests/integration/collector_lib.sh"
 
 cat >"$T/policy.conf" <<'X'
@@ -26,9 +30,10 @@ municipality "テスト市" {
 	code 242501
 	type city
 	model alpha
-	tier I 10.11.32.0/20 127.0.0.2/32
+	tier I 10.11.32.0/20 127.0.0.2/32 127.0.0.3/32
 	source a-fw 10.11.32.1 type fortigate interval 1d
 	source a-dns 127.0.0.2 type syslog interval 1d
+	source a-relay 127.0.0.3 type relay relay yes interval 1d
 }
 municipality "テスト町" {
 	code 242012
@@ -38,6 +43,11 @@ municipality "テスト町" {
 	source b-proxy 10.12.32.2 type squid interval 1d
 }
 X
+"$SECCLOUD" policy check "$T/policy.conf" >"$T/check" 2>&1
+ok $? "policy check passes"
+grep -q '^relay  *relay-lo 127.0.0.1: every 団体' "$T/check" &&
+    grep -q '^relay  *a-relay 127.0.0.3: 団体 242501 only' "$T/check"
+ok $? "policy check shows each relay's scope"
 start_collector --listen tcp:127.0.0.1:0
 ok $? "collector ready"
 sql() { sqlite3 "$T/data/seccloud.db" "$1"; }
@@ -76,6 +86,36 @@ wait_for 10 in_muni SPOOF-B 242501
 ok $? "non-relay sender claiming B: tagged as its sender, 242501"
 not_in SPOOF-B 242012
 ok $? "... and not 242012"
+
+# relay scope
+send 127.0.0.3 \
+    '<134>1 2026-11-22T08:00:00.000Z a-fw app 1 - - A-RELAY-OWN' \
+    '<134>1 2026-11-22T08:00:00.000Z b-proxy squid 1 - - A-RELAY-CLAIMS-B'
+ok $? "frames sent from A's relay (127.0.0.3)"
+send 127.0.0.1 '<134>1 2026-11-22T08:00:00.000Z b-proxy squid 1 - - SC-RELAY-B'
+ok $? "a frame sent from the SC relay naming b-proxy"
+wait_for 10 in_muni A-RELAY-OWN 242501
+ok $? "A's relay, HOSTNAME a-fw: tagged 242501"
+wait_for 10 in_muni A-RELAY-CLAIMS-B 242501
+ok $? "A's relay claiming b-proxy: kept as A's relay's line, 242501"
+not_in A-RELAY-CLAIMS-B 242012
+ok $? "... never tagged 242012"
+wait_for 10 counter_at_least tagged/relay-denied 1
+ok $? "... counted tagged/relay-denied"
+wait_for 10 in_muni SC-RELAY-B 242012
+ok $? "the SC relay naming b-proxy: tagged 242012"
+like "$("$SECCLOUD" archive -d "$T/data" search A-RELAY-CLAIMS-B)" \
+    '^[0-9]+:[0-9]+ [^ ]+ 127\.0\.0\.3 242501 claimed=10\.12\.32\.2 relay-denied <134>1 .* A-RELAY-CLAIMS-B$' \
+    "archive search shows the relay, its 団体 and the denied claim"
+like "$("$SECCLOUD" archive -d "$T/data" search SC-RELAY-B)" \
+    '^[0-9]+:[0-9]+ [^ ]+ 127\.0\.0\.1 242012 origin=10\.12\.32\.2 relayed <134>1 .* SC-RELAY-B$' \
+    "archive search shows the relayed line's origin behind the relay"
+like "$("$SECCLOUD" archive -d "$T/data" search SPOOF-B)" \
+    '^[0-9]+:[0-9]+ [^ ]+ 127\.0\.0\.2 242501 <134>1 .* SPOOF-B$' \
+    "a line straight from its sender shows no relay fields"
+grep -q "relay a-relay (127.0.0.3, 団体 242501) claimed origin 10.12.32.2" \
+    "$T/err"
+ok $? "the denied claim is logged"
 
 if [ -x /usr/sbin/rsyslogd ]; then
 	RPORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -120,14 +160,16 @@ fi
 stop_collector
 ok $? "clean stop (everything flushed)"
 msgs() { sql "SELECT coalesce(sum(messages), 0) FROM sources WHERE addr = '$1'"; }
-is "$(msgs 10.11.32.1)" "$A_FW" "a-fw's health row counts its relayed line"
-is "$(msgs 10.12.32.2)" "$B_PROXY" \
-    "b-proxy's row counts its relayed line, not the spoofed one"
+is "$(msgs 10.11.32.1)" "$((A_FW + 1))" \
+    "a-fw's health row counts its relayed lines (also via A's relay)"
+is "$(msgs 10.12.32.2)" "$((B_PROXY + 1))" \
+    "b-proxy's row counts the SC relay's lines, not the spoofed nor the denied"
+is "$(msgs 127.0.0.3)" 1 "A's relay is credited with its denied line"
 is "$(msgs 127.0.0.2)" 1 "a-dns is credited with its own (spoofing) line"
 is "$(msgs 10.12.40.7)" 1 "the CIDR-only host has a row of its own"
 is "$(sql "SELECT muni || ' ' || known FROM sources WHERE addr = '10.12.40.7'")" \
     "242012 0" "... of 団体 B, not a declared source"
 is "$(msgs 127.0.0.1)" 1 "the relay is credited only with the unmatched line"
-is "$(sql "SELECT count(*) FROM source_minutes m JOIN sources s ON s.id = m.source_id WHERE s.addr = '10.12.32.2'")" \
-    "$B_PROXY" "per-minute counts follow the source"
+is "$(sql "SELECT sum(m.messages) FROM source_minutes m JOIN sources s ON s.id = m.source_id WHERE s.addr = '10.12.32.2'")" \
+    "$((B_PROXY + 1))" "per-minute counts follow the source"
 done_testing

@@ -19,6 +19,7 @@ struct pfx {
 };
 
 static uint64_t rng = 88172645463325252ULL;
+static int crowd; /* IPv6: most prefixes in one 16-bit bucket */
 
 static uint64_t
 rnd(void)
@@ -73,6 +74,12 @@ random_addr(struct addr *a, int v4)
 		b[0] = 0x20;
 		b[1] = 0x01;
 		b[2] = (uint8_t)(rnd() % 4);
+		if (crowd && rnd() % 8 != 0) {
+			/* 2001:0:XX..::/38 and below: one crowded bucket, so
+			 * the second-level index is built and used. */
+			b[2] = b[3] = 0;
+			b[4] &= 0x03;
+		}
 		addr_from_v6(a, b);
 	}
 }
@@ -212,5 +219,9 @@ main(void)
 	ok(run_oracle(0, 2000, 100000), "IPv6 LPM agrees with the oracle");
 	ok(run_oracle(1, 50, 20000), "IPv4 LPM, dense nesting");
 	ok(run_oracle(0, 50, 20000), "IPv6 LPM, dense nesting");
+	crowd = 1;
+	ok(run_oracle(0, 3000, 100000),
+	    "IPv6 LPM with a crowded bucket (second-level index)");
+	crowd = 0;
 	return done_testing();
 }

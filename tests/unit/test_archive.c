@@ -151,6 +151,7 @@ main(void)
 	    "a removed manifest line "
 	    "breaks the chain (%s)",
 	    err);
+	is_int(bad, 2, "... named at the line after it: segment 2, not 0");
 	copy_file(bak, man);
 	{
 		char cmd[9000];
@@ -163,6 +164,7 @@ main(void)
 	    "an edited line breaks the "
 	    "chain (%s)",
 	    err);
+	is_int(bad, 1, "... named: segment 1 (its line was edited)");
 	copy_file(bak, man);
 	unlink(bak);
 	ok(verify(&bad, err, sizeof(err)) == 0, "manifest restored");

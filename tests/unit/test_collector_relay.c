@@ -8,6 +8,12 @@
  * trusted.  Hostile HOSTNAMEs (empty, 255+ bytes, NUL, non-UTF-8, names
  * declared twice but for case) resolve to nothing.  Also the real parser
  * path (batch_add) and the policy grammar of the option.
+ *
+ * Relay scope: a 団体's relay tags only to its own 団体 (and those of its
+ * `relay-for`); a claim out of scope keeps the relay's tags, is flagged
+ * SC_EV_RELAY_DENIED with the claimed origin kept, counted
+ * tagged/relay-denied and never credits the other 団体's source.  The
+ * security cloud's relay tags to any 団体.
  */
 #include "config.h"
 
@@ -40,6 +46,16 @@ static const char policy_head[] =
     " source b-proxy 10.12.32.2 type squid\n"
     " source B-Mail 10.12.32.3 type postfix\n"
     " source b-mail 10.12.32.4 type postfix\n";
+/* the file then closes テスト町's block; these follow */
+static const char policy_tail[] =
+    "municipality \"テスト村\" {\n code 242039\n type village\n"
+    " tier I 10.13.32.0/20\n"
+    " source c-fw 10.13.32.1 type fortigate\n"
+    /* a 団体-C relay that also relays for 242012 (a joint relay) */
+    " source c-kumiai 10.13.32.9 type relay relay yes relay-for 242012\n}\n"
+    "cloud {\n"
+    /* declared in the cloud, but at an address of 団体 A: A's relay */
+    " source a-relay 10.11.32.11 type relay relay yes\n}\n";
 
 static struct sc_event
 tag_host(const struct tagger *t, const char *peer, const char *host,
@@ -106,6 +122,185 @@ grammar(void)
 	policy_unref(p);
 }
 
+static struct sc_event
+from(const struct tagger *t, const char *relay, const char *host)
+{
+	return tag_host(t, relay, host, strlen(host), SC_EV_RFC5424);
+}
+
+/* a denied claim: the relay's own tags, flagged, the claim kept */
+static int
+denied(const struct sc_event *ev, const char *relay_addr, const char *muni,
+    const char *claimed)
+{
+	struct addr c;
+
+	return strcmp(ev->muni, muni) == 0 && ev->tier == SC_TIER_I &&
+	    (ev->flags & SC_EV_RELAY_DENIED) &&
+	    !(ev->flags & (SC_EV_RELAYED | SC_EV_UNKNOWN_SOURCE)) &&
+	    origin_is(ev, relay_addr) && addr_parse(claimed, &c) == 0 &&
+	    addr_cmp(&ev->origin, &c) == 0;
+}
+
+static void
+scope(const struct tagger *t)
+{
+	const struct policy *p = tagger_policy(t);
+	const struct policy_source *ar = policy_source_by_name(p, "a-relay");
+	const struct policy_source *ck = policy_source_by_name(p, "c-kumiai");
+	uint64_t denied0 = ctr_get(CTR_RELAY_DENIED);
+	uint64_t relayed0 = ctr_get(CTR_RELAYED);
+	const struct tag_source *s;
+	struct sc_event ev;
+
+	ok(ar != NULL && ar->relay && ar->muni != NULL &&
+		strcmp(ar->muni->code, "242501") == 0,
+	    "scope: a relay declared in the cloud at A's address is A's");
+	ok(ck != NULL && ck->nrelay_for == 1 &&
+		strcmp(ck->relay_for[0]->code, "242012") == 0,
+	    "scope: relay-for names 242012 (declared before it)");
+
+	/* 団体 A's relay: its own 団体 only */
+	ev = from(t, "10.11.32.11", "chuo-fw");
+	ok(strcmp(ev.muni, "242501") == 0 && (ev.flags & SC_EV_RELAYED) &&
+		!(ev.flags & SC_EV_RELAY_DENIED) &&
+		origin_is(&ev, "10.11.32.1"),
+	    "A's relay, HOSTNAME chuo-fw (A): relayed as chuo-fw");
+	ev = from(t, "10.11.32.11", "10.11.40.1");
+	ok(strcmp(ev.muni, "242501") == 0 && (ev.flags & SC_EV_RELAYED) &&
+		(ev.flags & SC_EV_UNKNOWN_SOURCE),
+	    "A's relay, an undeclared host in A's range: relayed, unknown");
+	ev = from(t, "10.11.32.11", "b-proxy");
+	ok(denied(&ev, "10.11.32.11", "242501", "10.12.32.2"),
+	    "A's relay claiming b-proxy (B): denied, tagged as A's relay");
+	s = tagger_lookup(t, ev_source_addr(&ev));
+	ok(s != NULL && strcmp(s->name, "a-relay") == 0,
+	    "... health goes to a-relay, not b-proxy");
+	ev = from(t, "10.11.32.11", "B-PROXY");
+	ok(denied(&ev, "10.11.32.11", "242501", "10.12.32.2"),
+	    "... in any case");
+	ev = from(t, "10.11.32.11", "10.12.32.2");
+	ok(denied(&ev, "10.11.32.11", "242501", "10.12.32.2"),
+	    "A's relay claiming b-proxy's address: denied");
+	ev = from(t, "10.11.32.11", "10.12.40.7");
+	ok(denied(&ev, "10.11.32.11", "242501", "10.12.40.7"),
+	    "A's relay claiming a host in B's range: denied");
+	ev = from(t, "10.11.32.11", "sc-fw");
+	ok(strcmp(ev.muni, "242501") == 0 && (ev.flags & SC_EV_RELAY_DENIED) &&
+		!(ev.flags & SC_EV_RELAYED),
+	    "A's relay claiming the cloud's sc-fw: denied");
+	ev = from(t, "10.11.32.11", "c-fw");
+	ok(denied(&ev, "10.11.32.11", "242501", "10.13.32.1"),
+	    "A's relay claiming c-fw (C): denied");
+	is_int(ctr_get(CTR_RELAY_DENIED), denied0 + 6,
+	    "tagged/relay-denied counted 6");
+	ev = from(t, "10.11.32.11", "198.51.100.7");
+	ok(!(ev.flags & (SC_EV_RELAY_DENIED | SC_EV_RELAYED)) &&
+		strcmp(ev.muni, "242501") == 0,
+	    "A's relay, an address of no 団体: unmatched, not denied");
+
+	/* C's joint relay: C and its relay-for 242012, nothing else */
+	ev = from(t, "10.13.32.9", "c-fw");
+	ok(strcmp(ev.muni, "242039") == 0 && (ev.flags & SC_EV_RELAYED),
+	    "C's kumiai relay, c-fw: relayed as C");
+	ev = from(t, "10.13.32.9", "b-proxy");
+	ok(strcmp(ev.muni, "242012") == 0 && (ev.flags & SC_EV_RELAYED) &&
+		origin_is(&ev, "10.12.32.2"),
+	    "C's kumiai relay, b-proxy: relayed as B (relay-for 242012)");
+	ev = from(t, "10.13.32.9", "chuo-fw");
+	ok(strcmp(ev.muni, "242039") == 0 && (ev.flags & SC_EV_RELAY_DENIED) &&
+		origin_is(&ev, "10.13.32.9"),
+	    "C's kumiai relay, chuo-fw (A, not in relay-for): denied");
+
+	/* the security cloud's relay: any 団体 */
+	ev = from(t, "10.200.0.5", "c-fw");
+	ok(strcmp(ev.muni, "242039") == 0 && (ev.flags & SC_EV_RELAYED) &&
+		!(ev.flags & SC_EV_RELAY_DENIED),
+	    "the SC relay tags C's c-fw");
+	ev = from(t, "10.200.0.5", "a-relay");
+	ok(strcmp(ev.muni, "242501") == 0 && (ev.flags & SC_EV_RELAYED),
+	    "the SC relay tags A's relay itself (relay chain)");
+	is_int(ctr_get(CTR_RELAYED), relayed0 + 6, "tagged/relayed counted 6");
+	is_int(ctr_get(CTR_RELAY_DENIED), denied0 + 7,
+	    "tagged/relay-denied counted 7 in all");
+
+	/* a stale denied flag is recomputed */
+	ev = tag_host(
+	    t, "10.11.32.1", "x", 1, SC_EV_RFC5424 | SC_EV_RELAY_DENIED);
+	ok(!(ev.flags & SC_EV_RELAY_DENIED), "the denied flag is recomputed");
+}
+
+/* policy_relay_may_tag and the relay-for grammar */
+static void
+scope_grammar(void)
+{
+	static const char head[] =
+	    "prefecture \"P\" {\n code 240001\n}\n"
+	    "cloud {\n tier SC 10.200.0.0/16\n%s}\n"
+	    "municipality \"A\" {\n code 242501\n type city\n"
+	    " tier I 10.11.32.0/20\n%s}\n"
+	    "municipality \"B\" {\n code 242012\n type town\n"
+	    " tier I 10.12.32.0/20\n source b 10.12.32.2\n}\n";
+	static const struct {
+		const char *cloud, *muni, *what;
+	} bad[] = {
+		{ "", " source r 10.11.32.9 relay-for 242012\n",
+		    "relay-for without relay yes" },
+		{ "", " source r 10.11.32.9 relay no relay-for 242012\n",
+		    "relay-for with relay no" },
+		{ "", " source r 10.11.32.9 relay yes relay-for 999999\n",
+		    "relay-for an unknown code" },
+		{ "", " source r 10.11.32.9 relay yes relay-for 242013\n",
+		    "relay-for a code with a bad check digit" },
+		{ "", " source r 10.11.32.9 relay yes relay-for 242012,\n",
+		    "relay-for with an empty item" },
+		{ " source r 10.200.0.9 relay yes relay-for 242012\n", "",
+		    "relay-for on a security cloud relay" },
+	};
+	char text[1024];
+	struct policy *p;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int n = snprintf(
+		    text, sizeof(text), head, bad[i].cloud, bad[i].muni);
+
+		ok(policy_load_string("bad", text, (size_t)n) == NULL,
+		    "grammar: %s is refused", bad[i].what);
+	}
+	snprintf(text, sizeof(text), head, " source sc 10.200.0.9 relay yes\n",
+	    " source r 10.11.32.9 relay yes relay-for 242012,242501,242012 "
+	    "interval 1d\n");
+	p = policy_load_string("ok", text, strlen(text));
+	ok(p != NULL, "grammar: relay-for with a later 団体, repeats, own");
+	if (p != NULL) {
+		const struct policy_source *r = policy_source_by_name(p, "r");
+		const struct policy_source *sc = policy_source_by_name(p, "sc");
+		const struct policy_source *b = policy_source_by_name(p, "b");
+		struct policy_tag tb, tsc, tnone;
+		struct addr x;
+
+		ok(r->nrelay_for == 1 && r->interval_s == 86400,
+		    "grammar: duplicates and the own 団体 folded away");
+		addr_parse("10.12.40.1", &x);
+		policy_tag(p, &x, &tb);
+		addr_parse("10.200.0.9", &x);
+		policy_tag(p, &x, &tsc);
+		addr_parse("192.0.2.1", &x);
+		policy_tag(p, &x, &tnone);
+		ok(policy_relay_may_tag(r, &tb), "may_tag: r to B (relay-for)");
+		ok(!policy_relay_may_tag(r, &tsc), "may_tag: r not to the SC");
+		ok(!policy_relay_may_tag(r, &tnone),
+		    "may_tag: r not to no 団体");
+		ok(policy_relay_may_tag(sc, &tb) &&
+			policy_relay_may_tag(sc, &tsc),
+		    "may_tag: the SC relay to B and to the SC");
+		ok(!policy_relay_may_tag(b, &tb),
+		    "may_tag: a source that is no relay: never");
+		ok(!policy_relay_may_tag(NULL, &tb), "may_tag: NULL relay");
+		policy_unref(p);
+	}
+}
+
 int
 main(void)
 {
@@ -118,12 +313,13 @@ main(void)
 	int fd = mkstemp(path);
 
 	grammar();
+	scope_grammar();
 
 	memset(longname, 'a', LONGNAME_LEN);
 	longname[LONGNAME_LEN] = '\0';
 	ok(fd != -1 && (f = fdopen(fd, "w")) != NULL, "policy file");
-	fprintf(f, "%s source %s 10.12.32.5 type syslog\n}\n", policy_head,
-	    longname);
+	fprintf(f, "%s source %s 10.12.32.5 type syslog\n}\n%s", policy_head,
+	    longname, policy_tail);
 	fclose(f);
 	t = tagger_load(path, err, sizeof(err));
 	ok(t != NULL, "policy loads (%s)", t ? "" : err);
@@ -310,6 +506,7 @@ main(void)
 		pipeline_free(pl);
 	}
 
+	scope(t);
 	tagger_free(t);
 	unlink(path);
 	return done_testing();

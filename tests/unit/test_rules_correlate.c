@@ -2,8 +2,9 @@
  * test_rules_correlate.c — log matching and correlation over simulated
  * receive time: program globs and alternatives, facility/level,
  * parse_src_ip (Nth address, else the sending host), parse_port, user
- * names; threshold limit/threshold/both by_src and by_username; Sagan's
- * after; xbits set/isset/isnotset/unset with expiry; alert grouping; LRU
+ * names; threshold limit/threshold/both by_src, by_dst and by_username;
+ * Sagan's after and our "after ... regular" and "after ... sum"; xbits set/isset/isnotset/
+ * unset with expiry, by_src, by_dst and by_both; alert grouping; LRU
  * eviction under a small cap.
  */
 #include "config.h"
@@ -58,7 +59,24 @@ static const char log_rules[] =
     "sid:14;)\n"
     "alert syslog 10.0.0.0/8 any -> any any (msg:\"dst\"; program:fw; "
     "content:\"deny\"; parse_src_ip: 1; parse_dst_ip: 2; parse_port; "
-    "sid:11;)\n";
+    "sid:11;)\n"
+    "alert syslog any any -> any any (msg:\"per dst\"; program:fw2; "
+    "content:\"drop\"; threshold: type limit, track by_dst, count 1, "
+    "seconds 60; parse_src_ip: 1; parse_dst_ip: 2; sid:15;)\n"
+    "alert syslog any any -> any any (msg:\"stage 1\"; program:chain; "
+    "content:\"stage1\"; xbits: set,pair,60; parse_src_ip: 1; "
+    "parse_dst_ip: 2; sid:16;)\n"
+    "alert syslog any any -> any any (msg:\"stage 2\"; program:chain; "
+    "content:\"stage2\"; xbits: isset,by_both,pair; parse_src_ip: 1; "
+    "parse_dst_ip: 2; sid:17;)\n"
+    "alert syslog any any -> any any (msg:\"beacon\"; program:fw3; "
+    "content:\"session\"; after: track by_both, count 3, seconds 3600, "
+    "regular 10; parse_src_ip: 1; parse_dst_ip: 2; sid:18;)\n"
+    "alert syslog any any -> any any (msg:\"fallback\"; program:hostfb; "
+    "content:\"from\"; parse_src_ip: 2; parse_dst_ip: 1; sid:19;)\n"
+    "alert syslog any any -> any any (msg:\"volume\"; program:fw4; "
+    "content:\"upload\"; after: track by_src, count 100, seconds 60, "
+    "sum sentbyte; parse_src_ip: 1; sid:20;)\n";
 
 struct hitlog {
 	uint32_t sid[32];
@@ -236,6 +254,109 @@ test_fields(void)
 	    "grouped: first and last seen");
 }
 
+static void
+test_by_dst_both(void)
+{
+	const char *a1 = "drop 192.0.2.1 -> 198.51.100.1";
+	const char *a2 = "drop 192.0.2.2 -> 198.51.100.1";
+	const char *b1 = "drop 192.0.2.1 -> 198.51.100.2";
+
+	ok(feed("fw2", a1, 4000, 15, NULL), "by_dst: 1st to a dst fires");
+	ok(!feed("fw2", a2, 4001, 15, NULL),
+	    "by_dst: another source to the same dst is suppressed");
+	ok(feed("fw2", b1, 4002, 15, NULL),
+	    "by_dst: same source to another dst has its own count");
+	ok(feed("fw2", a2, 4061, 15, NULL), "by_dst: new window fires");
+
+	ok(!feed("chain", "stage2 192.0.2.1 -> 198.51.100.1", 4100, 17, NULL),
+	    "by_both: isset before any set");
+	ok(feed("chain", "stage1 192.0.2.1 -> 198.51.100.1", 4101, 16, NULL),
+	    "by_both: set rule fires");
+	ok(feed("chain", "stage2 192.0.2.1 -> 198.51.100.1", 4102, 17, NULL),
+	    "by_both: isset for the same pair");
+	ok(!feed("chain", "stage2 192.0.2.1 -> 198.51.100.9", 4103, 17, NULL),
+	    "by_both: same source, another dst");
+	ok(!feed("chain", "stage2 192.0.2.7 -> 198.51.100.1", 4104, 17, NULL),
+	    "by_both: another source, same dst");
+	ok(!feed("chain", "stage2 192.0.2.1 -> 198.51.100.1", 4162, 17, NULL),
+	    "by_both: expired after 60 s");
+}
+
+/* after ... regular 10, count 3: the 4th match at a steady gap fires. */
+static void
+test_regular(void)
+{
+	const char *m = "session 10.9.9.9 -> 203.0.113.5";
+	const char *o = "session 10.9.9.8 -> 203.0.113.5";
+	int64_t t = 6000;
+
+	ok(!feed("fw3", m, t, 18, NULL), "regular: 1st held");
+	ok(!feed("fw3", m, t + 1, 18, NULL), "regular: same beat ignored");
+	ok(!feed("fw3", m, t + 300, 18, NULL), "regular: 2nd (gap 300)");
+	ok(!feed("fw3", m, t + 610, 18, NULL), "regular: 3rd (gap 310)");
+	ok(feed("fw3", m, t + 895, 18, NULL), "regular: 4th (gap 285) fires");
+	/* an irregular host: gaps 300, 100, 300, 300 */
+	t = 8000;
+	ok(!feed("fw3", o, t, 18, NULL) && !feed("fw3", o, t + 300, 18, NULL) &&
+		!feed("fw3", o, t + 400, 18, NULL),
+	    "irregular: a 100 s gap breaks the beat");
+	ok(!feed("fw3", o, t + 700, 18, NULL),
+	    "irregular: the run restarted at the break (2 counted)");
+	ok(!feed("fw3", o, t + 1000, 18, NULL), "irregular: 3 counted");
+	ok(feed("fw3", o, t + 1300, 18, NULL),
+	    "irregular: 4 at the new beat fire");
+}
+
+/* after ... sum sentbyte, count 100: fires once the total passes 100. */
+static void
+test_sum(void)
+{
+	ok(!feed("fw4", "upload 10.2.2.2 sentbyte=40 rcvd=900", 9000, 20, NULL),
+	    "sum: 40");
+	ok(!feed("fw4", "upload 10.2.2.2 xsentbyte=500 sentbyte=\"40\"", 9001,
+	       20, NULL),
+	    "sum: 80 (quoted value; a longer key is not it)");
+	ok(!feed("fw4", "upload 10.2.2.3 sentbyte=90", 9002, 20, NULL),
+	    "sum: another source has its own total");
+	ok(!feed("fw4", "upload 10.2.2.2 no bytes here", 9003, 20, NULL),
+	    "sum: a message without the key adds nothing");
+	ok(!feed("fw4", "upload 10.2.2.2 sentbyte=20", 9004, 20, NULL),
+	    "sum: 100 is not past 100");
+	ok(feed("fw4", "upload 10.2.2.2 sentbyte=1", 9005, 20, NULL),
+	    "sum: 101 fires");
+	ok(!feed("fw4", "upload 10.2.2.2 sentbyte=99", 9100, 20, NULL),
+	    "sum: a new window starts from 0");
+	ok(feed("fw4", "upload 10.2.2.2 sentbyte=18446744073709551615999", 9101,
+	       20, NULL),
+	    "sum: a huge value saturates and fires");
+}
+
+/* Sagan: no Nth address in the message, so the sending host stands in. */
+static void
+test_host_fallback(void)
+{
+	struct hitlog l;
+	char a[64], b[64];
+
+	ok(feed("hostfb", "login from 198.51.100.3", 7000, 19, &l),
+	    "fallback rule fires");
+	pick(&l, 19);
+	if (!ok(l.n == 1, "fallback hit kept"))
+		return;
+	inet_ntop(AF_INET6, l.h[0].src.b, a, sizeof(a));
+	inet_ntop(AF_INET6, l.h[0].dst.b, b, sizeof(b));
+	is_str(a, "::ffff:10.0.0.1", "no 2nd address: src is the sending host");
+	is_str(b, "::ffff:198.51.100.3", "dst is the 1st address");
+	feed("hostfb", "login from nowhere", 7001, 19, &l);
+	pick(&l, 19);
+	if (l.n == 1) {
+		inet_ntop(AF_INET6, l.h[0].dst.b, b, sizeof(b));
+		is_str(
+		    b, "::ffff:10.0.0.1", "no address at all: dst is the host");
+	} else
+		ok(0, "no address at all: still fires");
+}
+
 /* alert_time reads the receive time in JST: 2026-11-24 is a Tuesday. */
 static void
 test_alert_time(void)
@@ -278,7 +399,7 @@ main(void)
 	memset(&o, 0, sizeof(o));
 	o.flags = RULESET_LOG | RULESET_NO_CACHE;
 	rs = ruleset_load_string("log", log_rules, &o, NULL);
-	if (!ok(rs != NULL && ruleset_count(rs) == 14, "log rules load"))
+	if (!ok(rs != NULL && ruleset_count(rs) == 20, "log rules load"))
 		return done_testing();
 	scr = rule_scratch_new(rs);
 	corr = correlator_new(NULL);
@@ -291,6 +412,10 @@ main(void)
 	test_xbits();
 	test_fields();
 	test_alert_time();
+	test_by_dst_both();
+	test_regular();
+	test_host_fallback();
+	test_sum();
 	test_eviction();
 	correlator_free(corr);
 	rule_scratch_free(scr);

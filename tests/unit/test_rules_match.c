@@ -9,9 +9,12 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rules/rules.h"
@@ -354,6 +357,175 @@ test_cache(void)
 	rmtree(dir);
 }
 
+/* An empty file named like a cache file (58 leading zeros: never a real
+ * sha256 in practice), last used `age` seconds ago. */
+static void
+fake_cache(const char *dir, int i, time_t now, time_t age)
+{
+	char p[1024];
+	struct timespec ts[2];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%064x.hsdb", dir, 0xc0de00 + i);
+	if ((f = fopen(p, "w")) != NULL)
+		fclose(f);
+	ts[0].tv_sec = ts[1].tv_sec = now - age;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	utimensat(AT_FDCWD, p, ts, 0);
+}
+
+static int
+present(const char *dir, int i)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s/%064x.hsdb", dir, 0xc0de00 + i);
+	return access(p, F_OK) == 0;
+}
+
+static size_t
+count_hsdb(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		n += l > 5 && strcmp(e->d_name + l - 5, ".hsdb") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The cache directory is pruned after each write: cache files neither
+ * among the newest 16 nor used in the last 30 days go; a cache hit counts
+ * as a use; other files are left alone.
+ */
+static void
+test_cache_prune(void)
+{
+	char dir[] = "/tmp/test_rules_pruneXXXXXX", p[1024];
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+	struct ruleset *rs;
+	time_t now = time(NULL);
+	const time_t day = 86400;
+	int all_recent = 1, old_kept = 1, old_gone = 1;
+	FILE *f;
+
+	if (!ok(mkdtemp(dir) != NULL, "prune: temp dir"))
+		return;
+	/* 10 used in the last days, 10 unused for 31..40 days */
+	for (int i = 0; i < 10; i++)
+		fake_cache(dir, i, now, (time_t)(i + 1) * 3600);
+	for (int i = 10; i < 20; i++)
+		fake_cache(dir, i, now, (time_t)(i + 21) * day);
+	snprintf(p, sizeof(p), "%s/README", dir);
+	if ((f = fopen(p, "w")) != NULL)
+		fclose(f);
+	fake_cache(dir, 99, now, 40 * day); /* renamed below: not ours */
+	{
+		char q[1024];
+
+		snprintf(p, sizeof(p), "%s/%064x.hsdb", dir, 0xc0de00 + 99);
+		snprintf(q, sizeof(q), "%s/%064x.hsdb.old", dir, 0xc0de00 + 99);
+		rename(p, q);
+	}
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG;
+	o.cache_dir = dir;
+	rs = ruleset_load_string("prune",
+	    "alert syslog any any -> any any (content:\"prune-me\"; sid:1;)",
+	    &o, &st);
+	ok(rs != NULL && st.cache_hit == 0, "prune: a new set is written");
+	ruleset_unref(rs);
+	/* newest 16: the new file, the 10 recent, 5 of the old (31..35 d) */
+	is_int((long long)count_hsdb(dir), 16, "prune: 16 cache files kept");
+	for (int i = 0; i < 10; i++)
+		all_recent &= present(dir, i);
+	for (int i = 10; i < 15; i++)
+		old_kept &= present(dir, i);
+	for (int i = 15; i < 20; i++)
+		old_gone &= !present(dir, i);
+	ok(all_recent, "prune: files used within 30 days stay");
+	ok(old_kept, "prune: the newest old ones fill up to 16");
+	ok(old_gone, "prune: the older unused ones are removed");
+	snprintf(p, sizeof(p), "%s/README", dir);
+	ok(access(p, F_OK) == 0, "prune: other files are left alone");
+	snprintf(p, sizeof(p), "%s/%064x.hsdb.old", dir, 0xc0de00 + 99);
+	ok(access(p, F_OK) == 0, "prune: only exact cache names are removed");
+
+	/* 20 files used within 30 days: all stay, more than 16 */
+	for (int i = 20; i < 40; i++)
+		fake_cache(dir, i, now, (time_t)(i - 19) * day);
+	rs = ruleset_load_string("prune",
+	    "alert syslog any any -> any any (content:\"prune-2\"; sid:1;)", &o,
+	    &st);
+	ruleset_unref(rs);
+	all_recent = 1;
+	for (int i = 20; i < 40; i++)
+		all_recent &= present(dir, i);
+	ok(all_recent, "prune: every file used within 30 days stays");
+	old_kept = 1;
+	for (int i = 10; i < 15; i++)
+		old_kept &= !present(dir, i);
+	ok(old_kept, "prune: unused old ones go once 16 newer exist");
+
+	/* a cache hit marks the file used: one file of ours, aged, hit */
+	{
+		struct stat sb;
+		struct timespec ts[2];
+		char real[1024] = "";
+
+		for (int pass = 0; pass < 2; pass++) {
+			DIR *d = opendir(dir);
+			struct dirent *e;
+
+			while (d != NULL && (e = readdir(d)) != NULL) {
+				size_t l = strlen(e->d_name);
+
+				if (l != 69 ||
+				    strcmp(e->d_name + 64, ".hsdb") != 0 ||
+				    strncmp(e->d_name, "0000000000", 10) == 0)
+					continue;
+				snprintf(real, sizeof(real), "%s/%s", dir,
+				    e->d_name);
+				if (pass == 0) {
+					unlink(real);
+					real[0] = '\0';
+				}
+			}
+			if (d != NULL)
+				closedir(d);
+			if (pass == 0) {
+				rs = ruleset_load_string("prune",
+				    "alert syslog any any -> any any "
+				    "(content:\"prune-3\"; sid:1;)",
+				    &o, &st);
+				ruleset_unref(rs);
+			}
+		}
+		ts[0].tv_sec = ts[1].tv_sec = now - 40 * day;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		ok(real[0] != '\0' && utimensat(AT_FDCWD, real, ts, 0) == 0,
+		    "prune: our one file aged 40 days");
+		rs = ruleset_load_string("prune",
+		    "alert syslog any any -> any any (content:\"prune-3\"; "
+		    "sid:1;)",
+		    &o, &st);
+		ok(rs != NULL && st.cache_hit == 1, "prune: the set is a hit");
+		ruleset_unref(rs);
+		ok(stat(real, &sb) == 0 && sb.st_mtime >= now - 60,
+		    "prune: a cache hit marks its file used");
+	}
+	rmtree(dir);
+}
+
 static int
 log_fires(
     const struct ruleset *rs, const char *prog, const char *msg, uint32_t sid)
@@ -373,6 +545,206 @@ log_fires(
 		ruleset_match_log(rs, s, NULL, &m, collect_cb, &c);
 	rule_scratch_free(s);
 	return fired(&c, sid);
+}
+
+/*
+ * fast_pattern picks the prefilter literal: the marked content over a
+ * longer one, "only" the same, "off,len" a slice of it; the whole rule is
+ * still confirmed, so a message with the slice but not the content does
+ * not fire.  off,len outside the content is rejected.
+ */
+static void
+test_fast_pattern(void)
+{
+	static const struct {
+		const char *opts, *lit;
+	} fp[] = {
+		{ "content:\"longest-one\"; content:\"xy\";", "longest-one" },
+		{ "content:\"longest-one\"; content:\"xy\"; fast_pattern;",
+		    "xy" },
+		{ "content:\"longest-one\"; content:\"xy\"; fast_pattern:only;",
+		    "xy" },
+		{ "content:\"abcdef\"; fast_pattern:2,3; content:\"longest-one\";",
+		    "cde" },
+		{ "content:\"a|20|b\"; fast_pattern:1,2;", " b" },
+	};
+	static const char *bad[] = {
+		"content:\"abcd\"; fast_pattern:3,2;",
+		"content:\"abcd\"; fast_pattern:-1,2;",
+		"content:\"abcd\"; fast_pattern:0,0;",
+		"content:\"abcd\"; fast_pattern:sometimes;",
+		"content:\"abcd\"; fast_pattern; fast_pattern;",
+	};
+	struct ruleset_opts o;
+	struct ruleset_stats st;
+	char text[512];
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_LOG | RULESET_NO_CACHE;
+	for (size_t i = 0; i < sizeof(fp) / sizeof(fp[0]); i++) {
+		struct ruleset *rs;
+		const uint8_t *lit;
+		size_t len = 0;
+
+		snprintf(text, sizeof(text),
+		    "alert syslog any any -> any any (%s sid:1;)", fp[i].opts);
+		rs = ruleset_load_string("fp", text, &o, NULL);
+		if (!ok(rs != NULL, "fast_pattern %zu loads", i))
+			continue;
+		lit = rule_prefilter_literal(ruleset_rule(rs, 0), &len);
+		ok(lit != NULL && len == strlen(fp[i].lit) &&
+			memcmp(lit, fp[i].lit, len) == 0,
+		    "%s: literal \"%s\"", fp[i].opts, fp[i].lit);
+		ruleset_unref(rs);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+		    "alert syslog any any -> any any (%s sid:1;)", bad[i]);
+		memset(&st, 0, sizeof(st));
+		ruleset_unref(ruleset_load_string("fp", text, &o, &st));
+		ok(st.rejected == 1, "rejected: %s", bad[i]);
+	}
+
+	/* the slice prefilters, the whole content confirms */
+	snprintf(text, sizeof(text), "%s",
+	    "alert syslog any any -> any any (content:\"evil-payload\"; "
+	    "fast_pattern:5,7; sid:31;)\n"
+	    "alert syslog any any -> any any (content:\"needle\"; "
+	    "content:\"hay\"; fast_pattern:only; sid:32;)\n");
+	{
+		struct ruleset *rs = ruleset_load_string("fp", text, &o, NULL);
+
+		if (ok(rs != NULL, "fast_pattern rules load")) {
+			ok(log_fires(rs, "x", "got evil-payload here", 31),
+			    "off,len: the content fires");
+			ok(!log_fires(rs, "x", "just a payload here", 31),
+			    "off,len: the slice alone does not");
+			ok(log_fires(rs, "x", "hay and a needle", 32),
+			    "only: fires with both contents");
+			ok(!log_fires(rs, "x", "hay alone", 32),
+			    "only: the other content still confirmed");
+			ruleset_unref(rs);
+		}
+	}
+}
+
+/* Has list l of n rules exactly these sids (any order)? */
+static int
+sids_are(
+    const struct rule *const *l, size_t n, const uint32_t *want, size_t nwant)
+{
+	if (n != nwant)
+		return 0;
+	for (size_t i = 0; i < nwant; i++) {
+		size_t j;
+
+		for (j = 0; j < n && rule_sid(l[j]) != want[i]; j++)
+			;
+		if (j == n)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Packet rules without a literal are indexed by destination port: a
+ * packet meets the rules for any port and those listing its port, and the
+ * answers are those of checking every rule.
+ */
+static void
+test_port_index(void)
+{
+	static const char text[] =
+	    "alert tcp any any -> any 22 (dsize:>0; sid:41;)\n"
+	    "alert tcp any any -> any [80,8080:8081,!8081] (dsize:>0; "
+	    "sid:42;)\n"
+	    "alert tcp any any -> any any (dsize:>0; sid:43;)\n"
+	    "alert tcp any any -> any !22 (dsize:>0; sid:44;)\n"
+	    "alert tcp any any <> any 25 (dsize:>0; sid:45;)\n"
+	    "alert tcp any any -> any 1024:65535 (dsize:>0; sid:46;)\n"
+	    "alert udp any any -> any 53 (dsize:>0; sid:47;)\n"
+	    "alert ip any any -> any [22,53] (dsize:>0; sid:48;)\n"
+	    "alert tcp any any -> any $HTTP_PORTS (dsize:>0; sid:49;)\n"
+	    "alert tcp any any -> any 22 (content:\"SSH-\"; sid:50;)\n";
+	static const uint32_t any_tcp[] = { 43, 44, 45, 46 };
+	static const uint32_t p22[] = { 41 }, p80[] = { 42, 49 },
+			      p8081[] = { 42 }, p53u[] = { 47 },
+			      p53ip[] = { 48 };
+	struct ruleset_opts o;
+	struct ruleset *rs;
+	struct rule_scratch *s;
+	const struct rule *const *l;
+	size_t n;
+	struct rule_packet p;
+	struct addr a, b;
+	struct collect c;
+	static const struct {
+		uint16_t dport, sport;
+		uint32_t want[8];
+	} pk[] = {
+		{ 22, 40000, { 41, 43, 48 } },
+		{ 80, 40000, { 42, 43, 44, 49 } },
+		{ 8081, 40000, { 43, 44, 46 } },
+		{ 25, 40000, { 43, 44, 45 } },
+		{ 40000, 25, { 43, 44, 45, 46 } },
+		{ 443, 1000, { 43, 44 } },
+	};
+
+	memset(&o, 0, sizeof(o));
+	o.flags = RULESET_PACKET | RULESET_NO_CACHE;
+	rs = ruleset_load_string("ports", text, &o, NULL);
+	if (!ok(rs != NULL && ruleset_count(rs) == 10, "port rules load"))
+		return;
+	l = ruleset_unfiltered_anyport(rs, RULE_PROTO_TCP, &n);
+	ok(sids_are(l, n, any_tcp, 4),
+	    "tcp any-port list: any, negated, <>, wide range");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 22, &n);
+	ok(sids_are(l, n, p22, 1),
+	    "tcp port 22: its rule, not the literal one");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 80, &n);
+	ok(sids_are(l, n, p80, 2), "tcp port 80: a list and $HTTP_PORTS");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 8081, &n);
+	ok(sids_are(l, n, p8081, 1),
+	    "tcp port 8081: listed by the range (the negation is confirmed)");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_TCP, 443, &n);
+	ok(n == 0 && l == NULL, "tcp port 443: none listed");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_UDP, 53, &n);
+	ok(sids_are(l, n, p53u, 1), "udp port 53");
+	l = ruleset_unfiltered_port(rs, RULE_PROTO_ANY, 53, &n);
+	ok(sids_are(l, n, p53ip, 1), "ip rules by port too");
+	l = ruleset_unfiltered_packet(rs, RULE_PROTO_TCP, &n);
+	is_int((long long)n, 7, "the whole tcp list is still there");
+
+	s = rule_scratch_new(rs);
+	v4(&a, "192.168.1.5");
+	v4(&b, "192.168.1.1");
+	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		size_t nw = 0;
+
+		while (nw < 8 && pk[i].want[nw] != 0)
+			nw++;
+		memset(&p, 0, sizeof(p));
+		p.proto = RULE_PROTO_TCP;
+		p.src = &a;
+		p.dst = &b;
+		p.sport = pk[i].sport;
+		p.dport = pk[i].dport;
+		p.buf[RULE_BUF_PAYLOAD] = (const uint8_t *)"hello";
+		p.len[RULE_BUF_PAYLOAD] = 5;
+		p.dsize = 5;
+		memset(&c, 0, sizeof(c));
+		ruleset_match_packet(rs, s, &p, collect_cb, &c);
+		{
+			int good = c.n == (int)nw;
+
+			for (size_t k = 0; k < nw; k++)
+				good &= fired(&c, pk[i].want[k]);
+			ok(good, "tcp %u -> %u: %zu rules fire, %d did",
+			    pk[i].sport, pk[i].dport, nw, c.n);
+		}
+	}
+	rule_scratch_free(s);
+	ruleset_unref(rs);
 }
 
 /* Rules without a literal are prefiltered on the program (a database of
@@ -478,7 +850,10 @@ main(void)
 	test_dsize();
 	test_program_prefilter();
 	test_meta_prefilter();
+	test_fast_pattern();
+	test_port_index();
 	test_packets();
 	test_cache();
+	test_cache_prune();
 	return done_testing();
 }
