@@ -160,11 +160,12 @@ is "$(sql "SELECT g.msg FROM alerts a JOIN alert_groups g ON g.id = a.group_id W
 is "$(sql "SELECT count(*) FROM alerts WHERE sid = 9900004")" 0 \
     "and not the critical one"
 
-exec 3>&-
+# stop while the driver still holds its connections open
 stop_collector
 ok $? "clean stop"
 ok $([ "$(counter closed/stop)" -ge 1 ] 2>/dev/null && echo 0 || echo 1) \
     "connections open at stop are counted closed/stop ($(counter closed/stop))"
+exec 3>&-
 
 cat >"$T/bad.conf" <<X
 datadir "$T/data2"
