@@ -15,8 +15,9 @@
  * stream workers (TCP, TLS, unix) do not run ahead of the writer: once
  * PIPELINE_AHEAD batches are waiting for it or being written, they wait
  * for the writer before taking a new batch (they stop reading: the kernel
- * pushes back on the sender).  A stream worker's loss is then bounded by
- * its own batch plus PIPELINE_AHEAD batches, whatever `queue` says.  UDP
+ * pushes back on the sender).  What a stream worker has read and the
+ * archive not yet written is then at most PIPELINE_AHEAD + 1 batches (it
+ * hands over a full batch, then waits), whatever `queue` says.  UDP
  * cannot push back: UDP workers use the whole queue and, when every batch
  * is in flight, drop and count (dropped/udp-queue-full).
  */

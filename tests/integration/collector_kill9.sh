@@ -31,7 +31,7 @@ collector {
 	}
 }
 X
-"$SECCLOUD" collector -f "$T/seccloud.conf" $USERARG 2>"$T/err" &
+"$SECCLOUD" collector -f "$T/seccloud.conf" $USERARG >/dev/null 2>"$T/err" &
 CPID=$!
 wait_for 10 grep -q '^collector ready' "$T/err"
 ok $? "collector ready"

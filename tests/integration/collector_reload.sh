@@ -59,7 +59,7 @@ X
 policy 0 242501
 conf 127.0.0.1:0
 : >"$T/err"
-"$SECCLOUD" collector -f "$T/seccloud.conf" $USERARG 2>"$T/err" &
+"$SECCLOUD" collector -f "$T/seccloud.conf" $USERARG >/dev/null 2>"$T/err" &
 CPID=$!
 wait_for 10 grep -q '^collector ready' "$T/err"
 ok $? "ready"
