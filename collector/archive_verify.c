@@ -242,6 +242,25 @@ jst_midnight(int64_t t)
 	return d * JST_DAY_US - off;
 }
 
+void
+archive_verification_of(struct store_archive_verification *v,
+    const struct archive_verify_result *res, int rc, const char *err,
+    int64_t from_us, int64_t to_us, const char *by)
+{
+	memset(v, 0, sizeof(*v));
+	v->ts_us = time_now_us();
+	v->from_us = from_us;
+	v->to_us = to_us;
+	v->segments = res->checked;
+	v->ok = rc == 0;
+	v->first_bad = res->bad;
+	v->detail = rc != 0 ? err : NULL;
+	v->oldest_day = res->oldest_day[0] ? res->oldest_day : NULL;
+	v->newest_day = res->newest_day[0] ? res->newest_day : NULL;
+	v->held = res->held;
+	v->by = by;
+}
+
 static void
 daily_run(struct archive_daily *d, int64_t from, int64_t to)
 {
@@ -269,18 +288,7 @@ daily_run(struct archive_daily *d, int64_t from, int64_t to)
 		store_close(st);
 		return; /* stopping: the next start does it */
 	}
-	memset(&v, 0, sizeof(v));
-	v.ts_us = time_now_us();
-	v.from_us = from;
-	v.to_us = to;
-	v.segments = res.checked;
-	v.ok = rc == 0;
-	v.first_bad = res.bad;
-	v.detail = rc != 0 ? err : NULL;
-	v.oldest_day = res.oldest_day[0] ? res.oldest_day : NULL;
-	v.newest_day = res.newest_day[0] ? res.newest_day : NULL;
-	v.held = res.held;
-	v.by = DAILY_BY;
+	archive_verification_of(&v, &res, rc, err, from, to, DAILY_BY);
 	/* once per day even if the row cannot be written (logged) */
 	d->done_from = from;
 	if (store_archive_verified(st, &v) != 0)

@@ -172,19 +172,9 @@ do_verify(struct aopts *o)
 			       "store" :
 			       "no chain head kept in the store");
 	if ((st = evidence_store(o->cf.datadir)) != NULL) {
-		memset(&v, 0, sizeof(v));
 		who(by, sizeof(by));
-		v.ts_us = time_now_us();
-		v.from_us = o->from_us;
-		v.to_us = o->to_us;
-		v.segments = res.checked;
-		v.ok = rc == 0;
-		v.first_bad = res.bad;
-		v.detail = rc != 0 ? err : NULL;
-		v.oldest_day = res.oldest_day[0] ? res.oldest_day : NULL;
-		v.newest_day = res.newest_day[0] ? res.newest_day : NULL;
-		v.held = res.held;
-		v.by = by;
+		archive_verification_of(
+		    &v, &res, rc, err, o->from_us, o->to_us, by);
 		if (store_archive_verified(st, &v) != 0)
 			fprintf(stderr,
 			    "seccloud archive: verification not "

@@ -449,6 +449,12 @@ struct archive_verify_result {
 };
 int archive_verify_ex(const char *datadir, int64_t from_us, int64_t to_us,
     struct archive_verify_result *res, char *err, size_t errlen);
+/* The store's record of one verification (rc and err from the run above),
+ * made by `by`: the CLI and the daily check record the same way. */
+struct store_archive_verification;
+void archive_verification_of(struct store_archive_verification *v,
+    const struct archive_verify_result *res, int rc, const char *err,
+    int64_t from_us, int64_t to_us, const char *by);
 /* The same, stopping early (-1, res->interrupted set) once *cancel is
  * non-zero; cancel may be NULL. */
 int archive_verify_cancel(const char *datadir, int64_t from_us, int64_t to_us,
