@@ -179,7 +179,7 @@ collector {
 }
 X
 "$SECCLOUD" collector -f "$T/bad.conf" >"$T/o2" 2>&1
-is "$?" 1 "verify-client yes without a ca is refused"
+is "$?" 2 "verify-client yes without a ca is refused (exit 2: run leaves it out)"
 like "$(cat "$T/o2")" 'bad.conf:7: .*verify-client.*ca' \
     "with file:line of verify-client"
 ok $([ ! -e "$T/data2" ] && echo 0 || echo 1) "before anything is created"
